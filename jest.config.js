@@ -1,0 +1,16 @@
+/** Jest runs the TypeScript sources as ESM (`@middy/core` 7 is ESM-only). */
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  roots: ['<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  moduleNameMapper: {
+    '^lambda-s3-spill$': '<rootDir>/src/index.ts',
+    '^lambda-s3-spill/cdk$': '<rootDir>/cdk/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true, diagnostics: false }],
+  },
+  testTimeout: 60000,
+};

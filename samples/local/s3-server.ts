@@ -1,0 +1,82 @@
+/**
+ * An S3-compatible server on loopback (s3rver 3.7), for the demo, the
+ * integration tests and the benchmark. No AWS account, nothing leaves the machine.
+ *
+ * s3rver does not verify SigV4 signatures, and stores a streamed PutObject with
+ * its aws-chunked framing unless the client sends checksums only when required
+ * (see shared FACTS.md): the client made here sets that. Real S3 needs neither.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import S3rver from 's3rver';
+
+/** A running local S3 and a client for it. */
+export interface LocalS3 {
+  /** `http://127.0.0.1:<port>` */
+  readonly endpoint: string;
+  /** The bucket created at start. */
+  readonly bucket: string;
+  /** A client configured for this server. */
+  readonly client: S3Client;
+  /** Make another client for this server (fresh sockets, fresh credential cache). */
+  newClient(): S3Client;
+  /** Stop the server and delete its files. */
+  stop(): Promise<void>;
+}
+
+/** CORS for browser clients: any origin may GET/HEAD (what `SpillBucket`'s `corsAllowedOrigins` sets up). */
+const CORS = `<CORSConfiguration>
+  <CORSRule>
+    <AllowedOrigin>*</AllowedOrigin>
+    <AllowedMethod>GET</AllowedMethod>
+    <AllowedMethod>HEAD</AllowedMethod>
+    <AllowedHeader>*</AllowedHeader>
+    <MaxAgeSeconds>300</MaxAgeSeconds>
+  </CORSRule>
+</CORSConfiguration>`;
+
+/**
+ * Start s3rver on 127.0.0.1 with a random port and one bucket.
+ *
+ * @param bucket - the bucket to create
+ */
+export async function startLocalS3(bucket = 'spill-bucket'): Promise<LocalS3> {
+  const directory = await mkdtemp(join(tmpdir(), 's3rver-'));
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory,
+    resetOnClose: true,
+    configureBuckets: [{ name: bucket, configs: [CORS] }],
+  });
+  const { port } = await server.run();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const clients: S3Client[] = [];
+  const newClient = (): S3Client => {
+    const client = new S3Client({
+      endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+    clients.push(client);
+    return client;
+  };
+  const client = newClient();
+  return {
+    endpoint,
+    bucket,
+    client,
+    newClient,
+    async stop() {
+      for (const c of clients) c.destroy();
+      await server.close();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * lambda-s3-spill: a Middy middleware that spills oversized AWS Lambda HTTP
+ * responses to S3 and answers `303 See Other` with a presigned URL.
+ *
+ * @packageDocumentation
+ */
+export { s3Spill } from './middleware.js';
+export { type S3SpillOptions, type SpillLogger, defaults } from './options.js';
+export { payloadBytes, jsonStringBytes, payloadBytesUpperBound, measurePayload, type PayloadMeasure } from './payload-bytes.js';
+export { describeRequest, maxBytesFor, type FrontDoor, type HttpRequestInfo } from './front-door.js';
+export { type HttpResult, type HeaderValue } from './http-result.js';
+export { defaultKey } from './object-key.js';
+export { type PutObjectParams } from './s3-object.js';
+export {
+  S3SpillError,
+  SpillConfigurationError,
+  InvalidResponseError,
+  ResponseTooLargeError,
+  SpillUploadError,
+  SpillTimeoutError,
+} from './errors.js';
+export {
+  LAMBDA_RESPONSE_MAX_BYTES,
+  ALB_RESPONSE_MAX_BYTES,
+  PRESIGNED_URL_MAX_EXPIRES_IN,
+  PRESIGNED_URL_SAFE_EXPIRES_IN,
+  S3_KEY_MAX_BYTES,
+} from './limits.js';
+export type { MiddyLikeRequest, MiddlewareLikeObj, MiddlewareLikeFn } from './types/middy.js';

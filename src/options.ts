@@ -1,0 +1,159 @@
+/**
+ * The middleware's options, their defaults, and their validation at creation.
+ *
+ * @module options
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { SpillConfigurationError } from './errors.js';
+import { PRESIGNED_URL_MAX_EXPIRES_IN } from './limits.js';
+import { checkKeyPrefix } from './object-key.js';
+import type { PutObjectParams } from './s3-object.js';
+import type { MiddyLikeRequest } from './types/middy.js';
+
+/** The logger methods the middleware calls; a Powertools `Logger` has them. */
+export type SpillLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+
+/** Options of {@link s3Spill}. Every one is optional. */
+export interface S3SpillOptions {
+  /**
+   * Bucket that receives oversized bodies.
+   * @default process.env.S3_SPILL_BUCKET (neither set: `SpillConfigurationError` at creation)
+   */
+  readonly bucket?: string;
+  /**
+   * Key prefix of every spilled object; the IAM grant and the lifecycle rule are
+   * scoped to it. No leading `/`, no `..` segment.
+   * @default process.env.S3_SPILL_PREFIX ?? 'spill/'
+   */
+  readonly keyPrefix?: string;
+  /**
+   * S3 client used to upload and to sign.
+   * @default - one `new S3Client({})` per container, created at the first spill and reused
+   */
+  readonly s3Client?: S3Client;
+  /**
+   * Lifetime of the presigned URL, in seconds, from 1 to 604,800 (7 days). Keep it
+   * short: a URL signed with the function role's temporary credentials dies when
+   * they expire, whatever this says; above 3,600 a warning is logged at creation.
+   * @default 300
+   */
+  readonly expiresIn?: number;
+  /**
+   * Largest serialized result, in bytes, returned inline; one byte more spills.
+   * @default - from the event: 1,048,576 behind an ALB, 6,291,556 otherwise
+   */
+  readonly maxBytes?: number;
+  /**
+   * Powertools logger for the spill record (bucket, key, bytes before and after,
+   * duration). The presigned URL is never logged.
+   * @default new Logger({ serviceName: 'lambda-s3-spill' })
+   */
+  readonly logger?: SpillLogger;
+  /**
+   * Builds the key after `keyPrefix` from the Middy request. The whole key is
+   * checked on each spill: no leading `/`, no `..` segment, at most 1,024 bytes.
+   * Request text in a key makes it guessable: keep a random part.
+   * @default - a UTC timestamp and a random UUID: `20261121T051000123Z-1b4e...`
+   */
+  readonly key?: (request: MiddyLikeRequest) => string;
+  /**
+   * Extra `PutObject` parameters: `ServerSideEncryption`, `SSEKMSKeyId`,
+   * `StorageClass`, `Metadata`, `Tagging`, ... Content headers come from the response.
+   * @default {}
+   */
+  readonly putObjectParams?: PutObjectParams;
+  /**
+   * Time kept free before the Lambda deadline, in milliseconds: an upload still
+   * running then is aborted with `SpillTimeoutError`, so an error handler can
+   * still answer (a timeout gives the client a bare 502 and nothing in the logs).
+   * @default 1000
+   */
+  readonly timeoutEarlyInMillis?: number;
+  /**
+   * Bodies of at least this many bytes are uploaded as a multipart upload with
+   * parallel parts (`@aws-sdk/lib-storage`).
+   * @default 16_777_216 (16 MiB)
+   */
+  readonly multipartThreshold?: number;
+  /**
+   * Part size of a multipart upload, in bytes (S3's minimum is 5 MiB).
+   * @default 8_388_608 (8 MiB)
+   */
+  readonly partSize?: number;
+  /**
+   * Parts of a multipart upload sent at once.
+   * @default 4
+   */
+  readonly queueSize?: number;
+}
+
+/** Every option, the undefined ones included (Middy's `defaults` convention). */
+export const defaults = {
+  bucket: undefined as string | undefined,
+  keyPrefix: undefined as string | undefined,
+  s3Client: undefined as S3Client | undefined,
+  expiresIn: 300,
+  maxBytes: undefined as number | undefined,
+  logger: undefined as SpillLogger | undefined,
+  key: undefined as ((request: MiddyLikeRequest) => string) | undefined,
+  putObjectParams: {} as PutObjectParams,
+  timeoutEarlyInMillis: 1000,
+  multipartThreshold: 16 * 1024 * 1024,
+  partSize: 8 * 1024 * 1024,
+  queueSize: 4,
+};
+
+/** The options after defaults and environment are applied. */
+export interface ResolvedOptions extends Omit<typeof defaults, 'bucket' | 'keyPrefix' | 'logger'> {
+  readonly bucket: string;
+  readonly keyPrefix: string;
+  readonly logger: SpillLogger | undefined;
+}
+
+/** S3 multipart uploads take parts of at least 5 MiB (Amazon S3 User Guide, multipart upload limits). */
+const MIN_PART_SIZE = 5 * 1024 * 1024;
+
+/**
+ * Merge options over the defaults and the environment, and validate them.
+ *
+ * @throws TypeError naming the option, for a wrong type or range
+ * @throws SpillConfigurationError when no bucket is given or set in `S3_SPILL_BUCKET`
+ */
+export function resolveOptions(options: S3SpillOptions, env: NodeJS.ProcessEnv = process.env): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError('s3Spill options must be an object');
+  const merged = { ...defaults, ...options };
+  const bucket = merged.bucket ?? env.S3_SPILL_BUCKET;
+  if (bucket === undefined || bucket === '') {
+    throw new SpillConfigurationError(
+      's3Spill needs a bucket: pass { bucket } or set the S3_SPILL_BUCKET environment variable',
+    );
+  }
+  if (typeof bucket !== 'string') throw new TypeError('bucket must be a string');
+  const keyPrefix = merged.keyPrefix ?? env.S3_SPILL_PREFIX ?? 'spill/';
+  if (typeof keyPrefix !== 'string') throw new TypeError('keyPrefix must be a string');
+  checkKeyPrefix(keyPrefix);
+  integerIn('expiresIn', merged.expiresIn, 1, PRESIGNED_URL_MAX_EXPIRES_IN);
+  if (merged.maxBytes !== undefined) integerIn('maxBytes', merged.maxBytes, 1, Number.MAX_SAFE_INTEGER);
+  integerIn('timeoutEarlyInMillis', merged.timeoutEarlyInMillis, 0, 900_000);
+  integerIn('multipartThreshold', merged.multipartThreshold, MIN_PART_SIZE, Number.MAX_SAFE_INTEGER);
+  integerIn('partSize', merged.partSize, MIN_PART_SIZE, 5 * 1024 * 1024 * 1024);
+  integerIn('queueSize', merged.queueSize, 1, 64);
+  if (merged.key !== undefined && typeof merged.key !== 'function') throw new TypeError('key must be a function');
+  if (typeof merged.putObjectParams !== 'object' || merged.putObjectParams === null) {
+    throw new TypeError('putObjectParams must be an object');
+  }
+  if (merged.s3Client !== undefined && typeof (merged.s3Client as { send?: unknown }).send !== 'function') {
+    throw new TypeError('s3Client must be an S3Client');
+  }
+  if (merged.logger !== undefined && typeof (merged.logger as { info?: unknown }).info !== 'function') {
+    throw new TypeError('logger must be a Powertools Logger');
+  }
+  return { ...merged, bucket, keyPrefix };
+}
+
+function integerIn(option: string, value: unknown, min: number, max: number): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new TypeError(`${option} must be an integer from ${min} to ${max}, got ${String(value)}`);
+  }
+}
