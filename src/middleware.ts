@@ -96,7 +96,7 @@ export function s3Spill(options: S3SpillOptions = {}): MiddlewareLikeObj {
     if (http && !isSpillableStatus(result.statusCode)) {
       throw tooLarge(`A ${result.statusCode} response is not spilled`, measure.bytes, maxBytes);
     }
-    request.response = await spill(request, http ? result : undefined, info, measure, maxBytes);
+    request.response = await spill(request, http ? result : undefined, info, measure);
   };
 
   const s3SpillMiddlewareOnError = async (request: MiddyLikeRequest): Promise<void> => {
@@ -109,12 +109,13 @@ export function s3Spill(options: S3SpillOptions = {}): MiddlewareLikeObj {
     result: HttpResult | undefined,
     info: HttpRequestInfo,
     before: PayloadMeasure,
-    maxBytes: number,
   ): Promise<HttpResult> {
     const started = performance.now();
+    // The 303 must fit what the platform accepts (not `maxBytes`, which only decides when to spill).
+    const platformMaxBytes = maxBytesFor(info.frontDoor);
     const headersOnly = payloadBytes(seeOther(result, info, 'x'.repeat(LOCATION_RESERVE_BYTES)));
-    if (headersOnly > maxBytes) {
-      throw tooLarge('The headers and cookies alone are over the limit', headersOnly, maxBytes);
+    if (headersOnly > platformMaxBytes) {
+      throw tooLarge('The headers and cookies alone are over the limit', headersOnly, platformMaxBytes);
     }
     const body: SpillBody =
       result === undefined ? spillBodyOfBareResult(request.response) : spillBodyOf(result, contentTypeDefault(info));
@@ -149,6 +150,9 @@ export function s3Spill(options: S3SpillOptions = {}): MiddlewareLikeObj {
     }
     const response = seeOther(result, info, url);
     const bytesAfter = payloadBytes(response);
+    if (bytesAfter > platformMaxBytes) {
+      throw tooLarge('The headers and cookies alone are over the limit', bytesAfter, platformMaxBytes);
+    }
     logger.info('s3Spill stored an oversized response in S3', {
       spill: {
         frontDoor: info.frontDoor,

@@ -1,0 +1,20 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { s3Spill } from 'lambda-s3-spill';
+
+async function listCities(_event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  const cities = await loadCities(); // may be 17 MB of JSON: over Lambda's 6 MB response limit
+  return {
+    statusCode: 200,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(cities),
+  };
+}
+
+// Register s3Spill first: its `after` then runs last, on the final response.
+// The bucket comes from S3_SPILL_BUCKET (set by SpillBucket.connect() or the SAM template).
+export const handler = middy(listCities).use(s3Spill());
+
+async function loadCities(): Promise<object[]> {
+  return [{ name: 'Vila', country: 'AD' }];
+}
