@@ -1,0 +1,97 @@
+/**
+ * Every value a `SpillBucket` uses when a prop is not given, the settings it
+ * never lets go, and what the middleware needs from IAM. The README's
+ * "Default settings" table is checked against this module by a test.
+ *
+ * @module defaults
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+
+/**
+ * Environment variables `s3Spill()` reads when no option is passed.
+ *
+ * @example
+ * ```ts
+ * import { SPILL_ENV } from 'lambda-s3-spill/cdk';
+ * SPILL_ENV.bucket; // 'S3_SPILL_BUCKET'
+ * ```
+ */
+export const SPILL_ENV = {
+  /** Name of the bucket that receives spilled bodies. */
+  bucket: 'S3_SPILL_BUCKET',
+  /** Key prefix of every spilled object. */
+  prefix: 'S3_SPILL_PREFIX',
+} as const;
+
+/**
+ * S3 actions the middleware performs, all on `<prefix>*`: `PutObject` (it also
+ * authorizes CreateMultipartUpload, UploadPart and CompleteMultipartUpload),
+ * `AbortMultipartUpload` (a failed or timed-out multipart upload), and
+ * `GetObject`, because a presigned URL carries the signer's permissions.
+ * Source: Amazon S3 User Guide, "Multipart upload API and permissions";
+ * AWS Prescriptive Guidance, presigned URL best practices.
+ *
+ * @example
+ * ```ts
+ * import { SPILL_S3_ACTIONS } from 'lambda-s3-spill/cdk';
+ * SPILL_S3_ACTIONS.includes('s3:GetObject'); // true
+ * ```
+ */
+export const SPILL_S3_ACTIONS: readonly string[] = ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'];
+
+/**
+ * KMS actions granted on the bucket's key when it uses SSE-KMS: `GenerateDataKey`
+ * to write, `Decrypt` to read through the presigned URL (it carries the signer's
+ * permissions) and to complete a multipart upload. Source: Amazon S3 User
+ * Guide, "Using server-side encryption with AWS KMS keys", permissions.
+ *
+ * @example
+ * ```ts
+ * import { SPILL_KMS_ACTIONS } from 'lambda-s3-spill/cdk';
+ * SPILL_KMS_ACTIONS; // ['kms:GenerateDataKey', 'kms:Decrypt']
+ * ```
+ */
+export const SPILL_KMS_ACTIONS: readonly string[] = ['kms:GenerateDataKey', 'kms:Decrypt'];
+
+/**
+ * Default of each `SpillBucketProps` prop, the undefined ones included.
+ *
+ * @example
+ * ```ts
+ * import { SPILL_BUCKET_DEFAULTS } from 'lambda-s3-spill/cdk';
+ * SPILL_BUCKET_DEFAULTS.prefix; // 'spill/', the middleware's default too
+ * ```
+ */
+export const SPILL_BUCKET_DEFAULTS = {
+  /** Lifecycle expiration is in whole days, counted to the next midnight UTC (Amazon S3 User Guide, lifecycle expiration). */
+  expiration: Duration.days(1),
+  /** The same default as the middleware's `S3_SPILL_PREFIX`. */
+  prefix: 'spill/',
+  encryption: s3.BucketEncryption.S3_MANAGED,
+  encryptionKey: undefined,
+  corsAllowedOrigins: undefined,
+  removalPolicy: RemovalPolicy.RETAIN,
+  bucket: undefined,
+  serverAccessLogsBucket: undefined,
+  serverAccessLogsPrefix: undefined,
+} as const;
+
+/**
+ * Settings of a new spill bucket that no prop changes; bring your own `bucket`
+ * to differ.
+ *
+ * @example
+ * ```ts
+ * import { SPILL_BUCKET_FIXED_SETTINGS } from 'lambda-s3-spill/cdk';
+ * SPILL_BUCKET_FIXED_SETTINGS.enforceSSL; // true
+ * ```
+ */
+export const SPILL_BUCKET_FIXED_SETTINGS = {
+  blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+  enforceSSL: true,
+  versioned: false,
+  objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+  /** Parts of an upload that never completed are billed until aborted. */
+  abortIncompleteMultipartUploadAfter: Duration.days(1),
+} as const;

@@ -1,0 +1,27 @@
+/**
+ * Errors thrown by the CDK construct.
+ *
+ * @module errors
+ */
+
+/**
+ * `SpillBucket` props that cannot work together or cannot be right, thrown at
+ * construction (synthesis never starts).
+ *
+ * @example
+ * ```ts
+ * import { Duration } from 'aws-cdk-lib';
+ * import { SpillBucket, SpillBucketPropsError } from 'lambda-s3-spill/cdk';
+ * try {
+ *   new SpillBucket(stack, 'Spill', { bucket: existing, expiration: Duration.days(2) });
+ * } catch (error) {
+ *   console.log(error instanceof SpillBucketPropsError); // true
+ * }
+ * ```
+ */
+export class SpillBucketPropsError extends Error {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SpillBucketPropsError';
+  }
+}

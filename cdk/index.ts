@@ -1,0 +1,23 @@
+/**
+ * `lambda-s3-spill/cdk`: the infrastructure for `s3Spill()` as a CDK construct.
+ * A separate entry point, so a Lambda bundle importing `lambda-s3-spill` never
+ * pulls in `aws-cdk-lib`.
+ *
+ * @example
+ * ```ts
+ * import { SpillBucket } from 'lambda-s3-spill/cdk';
+ * new SpillBucket(this, 'Spill').connect(fn);
+ * ```
+ * @module lambda-s3-spill/cdk
+ */
+export { SpillBucket } from './spill-bucket.js';
+export type { SpillBucketProps } from './spill-bucket-props.js';
+export { SpillBucketPropsError } from './errors.js';
+export {
+  SPILL_BUCKET_DEFAULTS,
+  SPILL_BUCKET_FIXED_SETTINGS,
+  SPILL_ENV,
+  SPILL_KMS_ACTIONS,
+  SPILL_S3_ACTIONS,
+} from './defaults.js';
+export { ACCESS_LOGS_REASON, PREFIX_WILDCARD_REASON } from './acknowledgements.js';

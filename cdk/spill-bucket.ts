@@ -1,0 +1,164 @@
+/**
+ * `SpillBucket`: the bucket `s3Spill()` writes to, with secure defaults, and the
+ * grant that lets a function write and sign under the spill prefix only.
+ *
+ * @module spill-bucket
+ */
+import { Annotations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { acknowledgeNoAccessLogs, acknowledgePrefixWildcard } from './acknowledgements.js';
+import {
+  SPILL_BUCKET_DEFAULTS,
+  SPILL_BUCKET_FIXED_SETTINGS,
+  SPILL_ENV,
+  SPILL_KMS_ACTIONS,
+  SPILL_S3_ACTIONS,
+} from './defaults.js';
+import type { SpillBucketProps } from './spill-bucket-props.js';
+import { validateSpillBucketProps } from './validate-props.js';
+
+/**
+ * The S3 bucket that oversized Lambda responses spill into, in one line: public
+ * access blocked, TLS only, encrypted, unversioned, spilled objects expired and
+ * unfinished multipart uploads aborted under the prefix.
+ *
+ * @example
+ * ```ts
+ * import * as lambda from 'aws-cdk-lib/aws-lambda';
+ * import { SpillBucket } from 'lambda-s3-spill/cdk';
+ * declare const fn: lambda.Function;
+ * const spill = new SpillBucket(this, 'Spill');
+ * spill.connect(fn); // grant + S3_SPILL_BUCKET and S3_SPILL_PREFIX
+ * ```
+ */
+export class SpillBucket extends Construct {
+  /** The bucket spilled objects go to: the new one, or the `bucket` prop. */
+  public readonly bucket: s3.IBucket;
+
+  /** Key prefix of spilled objects; the grant and the lifecycle rule are scoped to it. */
+  public readonly prefix: string;
+
+  /** The KMS key of the bucket, when it uses SSE-KMS with a customer managed key. */
+  public readonly encryptionKey?: kms.IKey;
+
+  public constructor(scope: Construct, id: string, props: SpillBucketProps = {}) {
+    super(scope, id);
+    validateSpillBucketProps(props);
+    this.prefix = props.prefix ?? SPILL_BUCKET_DEFAULTS.prefix;
+    if (props.bucket === undefined) {
+      this.bucket = this.createBucket(props);
+    } else {
+      this.bucket = props.bucket;
+      Annotations.of(this).addWarningV2(
+        'lambda-s3-spill:existing-bucket',
+        `SpillBucket uses an existing bucket: make sure it blocks public access, requires TLS, and expires objects under "${this.prefix}"`,
+      );
+    }
+    this.encryptionKey = this.bucket.encryptionKey;
+  }
+
+  /**
+   * Grant what the middleware does, on `<prefix>*` only: `s3:PutObject` (multipart
+   * included), `s3:AbortMultipartUpload`, `s3:GetObject` (the presigned URL carries
+   * the signer's permissions), and, with a KMS key, `kms:GenerateDataKey` and
+   * `kms:Decrypt` on that key. Nothing on the bucket itself or its other keys.
+   *
+   * The grant's prefix wildcard is acknowledged for cdk-nag (AwsSolutions-IAM5,
+   * this exact resource only) on the grantee.
+   *
+   * @param grantee - the principal, usually a function
+   * @returns the combined grant
+   * @example
+   * ```ts
+   * import * as iam from 'aws-cdk-lib/aws-iam';
+   * declare const spill: SpillBucket;
+   * declare const role: iam.Role;
+   * spill.grantSpill(role).assertSuccess();
+   * ```
+   */
+  public grantSpill(grantee: iam.IGrantable): iam.Grant {
+    const pattern = `${this.prefix}*`;
+    let grant = iam.Grant.addToPrincipalOrResource({
+      grantee,
+      actions: [...SPILL_S3_ACTIONS],
+      resourceArns: [this.bucket.arnForObjects(pattern)],
+      resource: this.bucket,
+    });
+    if (this.encryptionKey !== undefined) {
+      grant = grant.combine(this.encryptionKey.grant(grantee, ...SPILL_KMS_ACTIONS));
+    }
+    acknowledgePrefixWildcard(grantee, this.bucket, pattern);
+    return grant;
+  }
+
+  /**
+   * Wire a function to the bucket in one call: {@link SpillBucket.grantSpill} and
+   * the environment `s3Spill()` reads (`S3_SPILL_BUCKET`, `S3_SPILL_PREFIX`).
+   *
+   * @param fn - the function whose handler uses `s3Spill()`
+   * @returns the grant
+   * @example
+   * ```ts
+   * import * as lambda from 'aws-cdk-lib/aws-lambda';
+   * declare const spill: SpillBucket;
+   * declare const fn: lambda.Function;
+   * spill.connect(fn);
+   * ```
+   */
+  public connect(fn: lambda.Function): iam.Grant {
+    fn.addEnvironment(SPILL_ENV.bucket, this.bucket.bucketName);
+    fn.addEnvironment(SPILL_ENV.prefix, this.prefix);
+    return this.grantSpill(fn);
+  }
+
+  private createBucket(props: SpillBucketProps): s3.Bucket {
+    const encryption = props.encryption ?? (props.encryptionKey ? s3.BucketEncryption.KMS : SPILL_BUCKET_DEFAULTS.encryption);
+    const removalPolicy = props.removalPolicy ?? SPILL_BUCKET_DEFAULTS.removalPolicy;
+    const needsKey = encryption === s3.BucketEncryption.KMS || encryption === s3.BucketEncryption.DSSE;
+    // Made here rather than by `Bucket`, whose own key has rotation off (AwsSolutions-KMS5).
+    const encryptionKey =
+      props.encryptionKey ??
+      (needsKey
+        ? new kms.Key(this, 'Key', {
+            description: 'Encrypts the response bodies spilled by lambda-s3-spill',
+            enableKeyRotation: true,
+            removalPolicy,
+          })
+        : undefined);
+    const { abortIncompleteMultipartUploadAfter, ...fixed } = SPILL_BUCKET_FIXED_SETTINGS;
+    const bucket = new s3.Bucket(this, 'Bucket', {
+      ...fixed,
+      encryption,
+      encryptionKey,
+      // An S3 Bucket Key cuts KMS requests (and their cost) per object; DSSE has none.
+      bucketKeyEnabled: encryption === s3.BucketEncryption.KMS || encryption === s3.BucketEncryption.KMS_MANAGED || undefined,
+      removalPolicy,
+      lifecycleRules: [
+        {
+          id: 'ExpireSpilledObjects',
+          prefix: this.prefix,
+          expiration: props.expiration ?? SPILL_BUCKET_DEFAULTS.expiration,
+          abortIncompleteMultipartUploadAfter,
+        },
+      ],
+      cors: props.corsAllowedOrigins?.length
+        ? [
+            {
+              allowedMethods: [s3.HttpMethods.GET, s3.HttpMethods.HEAD],
+              allowedOrigins: props.corsAllowedOrigins,
+              // Not CORS-safelisted, yet a page saving a download wants it.
+              exposedHeaders: ['Content-Disposition'],
+            },
+          ]
+        : undefined,
+      serverAccessLogsBucket: props.serverAccessLogsBucket,
+      serverAccessLogsPrefix: props.serverAccessLogsPrefix,
+    });
+    if (props.serverAccessLogsBucket === undefined) acknowledgeNoAccessLogs(bucket);
+    return bucket;
+  }
+}

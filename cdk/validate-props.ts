@@ -1,0 +1,70 @@
+/**
+ * Validation of `SpillBucket` props, once, at construction.
+ *
+ * @module validate-props
+ */
+import { Token } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { SpillBucketPropsError } from './errors.js';
+import type { SpillBucketProps } from './spill-bucket-props.js';
+
+/** Props that shape a new bucket, so they mean nothing with an existing `bucket`. */
+const NEW_BUCKET_PROPS = [
+  'expiration',
+  'encryption',
+  'encryptionKey',
+  'corsAllowedOrigins',
+  'removalPolicy',
+  'serverAccessLogsBucket',
+  'serverAccessLogsPrefix',
+] as const satisfies readonly (keyof SpillBucketProps)[];
+
+/**
+ * Check props that CDK's `Bucket` would accept but that break the spill
+ * contract: the grant must stay inside the prefix, objects must expire.
+ *
+ * @throws SpillBucketPropsError naming the prop
+ * @example
+ * ```ts
+ * validateSpillBucketProps({ prefix: '*' }); // throws SpillBucketPropsError
+ * ```
+ */
+export function validateSpillBucketProps(props: SpillBucketProps): void {
+  if (props.bucket !== undefined) {
+    // As aws-solutions-constructs does for `existingBucketObj` with `bucketProps`.
+    const conflicting = NEW_BUCKET_PROPS.filter((name) => props[name] !== undefined);
+    if (conflicting.length > 0) {
+      throw new SpillBucketPropsError(
+        `SpillBucket: give either an existing bucket or ${conflicting.join(', ')}, not both`,
+      );
+    }
+  }
+  if (props.prefix !== undefined) checkPrefix(props.prefix);
+  if (props.expiration !== undefined && !props.expiration.isUnresolved()) {
+    const days = props.expiration.toDays({ integral: false });
+    if (!Number.isInteger(days) || days < 1) {
+      throw new SpillBucketPropsError(`SpillBucket: expiration must be whole days, at least one (got ${days} days)`);
+    }
+  }
+  if (props.encryption === s3.BucketEncryption.UNENCRYPTED) {
+    throw new SpillBucketPropsError('SpillBucket: encryption must not be UNENCRYPTED');
+  }
+  if (props.serverAccessLogsPrefix !== undefined && props.serverAccessLogsBucket === undefined) {
+    throw new SpillBucketPropsError('SpillBucket: serverAccessLogsPrefix needs serverAccessLogsBucket');
+  }
+}
+
+function checkPrefix(prefix: string): void {
+  if (Token.isUnresolved(prefix)) return;
+  if (prefix.length === 0) {
+    throw new SpillBucketPropsError('SpillBucket: prefix must not be empty (the grant would cover the whole bucket)');
+  }
+  if (prefix.startsWith('/')) throw new SpillBucketPropsError('SpillBucket: prefix must not start with "/"');
+  if (prefix.split('/').includes('..')) {
+    throw new SpillBucketPropsError('SpillBucket: prefix must not contain a ".." segment');
+  }
+  // In an IAM resource ARN `*` and `?` are wildcards and `${...}` a policy variable.
+  if (/[*?]|\$\{/.test(prefix)) {
+    throw new SpillBucketPropsError('SpillBucket: prefix must not contain "*", "?" or "${"');
+  }
+}

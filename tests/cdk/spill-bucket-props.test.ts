@@ -1,0 +1,60 @@
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { SpillBucket, SpillBucketPropsError, type SpillBucketProps } from 'lambda-s3-spill/cdk';
+
+function build(props: (stack: Stack) => SpillBucketProps): SpillBucket {
+  const stack = new Stack(new App(), 'Props');
+  return new SpillBucket(stack, 'Spill', props(stack));
+}
+
+const existing = (stack: Stack) => s3.Bucket.fromBucketName(stack, 'Existing', 'team-spill-bucket');
+
+describe('SpillBucket props', () => {
+  test.each<[string, (stack: Stack) => SpillBucketProps]>([
+    ['expiration', (stack) => ({ bucket: existing(stack), expiration: Duration.days(2) })],
+    ['encryption', (stack) => ({ bucket: existing(stack), encryption: s3.BucketEncryption.KMS })],
+    ['corsAllowedOrigins', (stack) => ({ bucket: existing(stack), corsAllowedOrigins: ['*'] })],
+    ['removalPolicy', (stack) => ({ bucket: existing(stack), removalPolicy: RemovalPolicy.DESTROY })],
+    ['serverAccessLogsBucket', (stack) => ({ bucket: existing(stack), serverAccessLogsBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'logs') })],
+  ])('refuse an existing bucket together with %s', (name, props) => {
+    expect(() => build(props)).toThrow(SpillBucketPropsError);
+    expect(() => build(props)).toThrow(new RegExp(`existing bucket or ${name}`));
+  });
+
+  test('accept an existing bucket with a prefix', () => {
+    const spill = build((stack) => ({ bucket: existing(stack), prefix: 'api/' }));
+    expect(spill.bucket.bucketName).toBe('team-spill-bucket');
+    expect(spill.prefix).toBe('api/');
+  });
+
+  test.each([
+    ['', /must not be empty/],
+    ['/spill/', /must not start with "\/"/],
+    ['a/../b/', /"\.\." segment/],
+    ['spill*/', /"\*", "\?" or "\$\{"/],
+    ['spill?/', /"\*", "\?" or "\$\{"/],
+    ['${aws:username}/', /"\*", "\?" or "\$\{"/],
+  ])('refuse the prefix %j', (prefix, message) => {
+    expect(() => build(() => ({ prefix }))).toThrow(message);
+  });
+
+  test.each([Duration.hours(36), Duration.hours(12), Duration.days(0)])('refuse an expiration of %s', (expiration) => {
+    expect(() => build(() => ({ expiration }))).toThrow(/whole days, at least one/);
+  });
+
+  test('accept whole days given in other units', () => {
+    expect(() => build(() => ({ expiration: Duration.hours(48) }))).not.toThrow();
+  });
+
+  test('refuse an unencrypted bucket', () => {
+    expect(() => build(() => ({ encryption: s3.BucketEncryption.UNENCRYPTED }))).toThrow(/UNENCRYPTED/);
+  });
+
+  test('refuse an access log prefix without a log bucket', () => {
+    expect(() => build(() => ({ serverAccessLogsPrefix: 'logs/' }))).toThrow(/needs serverAccessLogsBucket/);
+  });
+
+  test('errors are named', () => {
+    expect(() => build(() => ({ prefix: '' }))).toThrow(expect.objectContaining({ name: 'SpillBucketPropsError' }));
+  });
+});
