@@ -72,12 +72,20 @@ export interface S3SpillOptions {
   readonly timeoutEarlyInMillis?: number;
   /**
    * Bodies of at least this many bytes are uploaded as a multipart upload with
-   * parallel parts (`@aws-sdk/lib-storage`).
-   * @default 16_777_216 (16 MiB)
+   * parallel parts (`@aws-sdk/lib-storage`); smaller ones with one `PutObject`.
+   *
+   * Why 100 MiB: a single `PutObject` was faster at every size `npm run bench`
+   * measured (7, 20, 50 MB; multipart adds the CreateMultipartUpload and
+   * CompleteMultipartUpload round trips and the part assembly), and the Amazon S3
+   * User Guide ("Amazon S3 multipart upload limits", `qfacts.html`) advises
+   * multipart "when your object size reaches 100 MB". Lower it when a single
+   * connection's throughput to S3 is the bottleneck (measure first).
+   * @default 104_857_600 (100 MiB)
    */
   readonly multipartThreshold?: number;
   /**
-   * Part size of a multipart upload, in bytes (S3's minimum is 5 MiB).
+   * Part size of a multipart upload, in bytes (S3's minimum is 5 MiB). Parts are
+   * views of the body's bytes, not copies.
    * @default 8_388_608 (8 MiB)
    */
   readonly partSize?: number;
@@ -99,7 +107,7 @@ export const defaults = {
   key: undefined as ((request: MiddyLikeRequest) => string) | undefined,
   putObjectParams: {} as PutObjectParams,
   timeoutEarlyInMillis: 1000,
-  multipartThreshold: 16 * 1024 * 1024,
+  multipartThreshold: 100 * 1024 * 1024,
   partSize: 8 * 1024 * 1024,
   queueSize: 4,
 };

@@ -102,3 +102,29 @@ describe('measurePayload', () => {
     expect(measurePayload(over, 6_291_556)).toEqual({ fits: false, bytes: 6_291_557, exact: true });
   });
 });
+
+describe('long strings (the chunked exact count)', () => {
+  /** Long strings built from short arbitrary pieces: every escape, surrogates split across 64 KiB chunks. */
+  const piece = fc.oneof(anyUnits, astral, fc.constantFrom('"', '\\', '\u0000', '\ud83d', '\ude00', 'é', '€', 'a'.repeat(997)));
+  const longString = fc.array(piece, { minLength: 50, maxLength: 400 }).map((parts) => parts.join('').repeat(20));
+
+  it('equals JSON.stringify for strings of tens of thousands of code units', () => {
+    fc.assert(
+      fc.property(longString, (s) => {
+        expect(jsonStringBytes(s)).toBe(reference(s));
+        const result = { statusCode: 200, body: s };
+        const exact = reference(result);
+        expect(measurePayload(result, exact).fits).toBe(true);
+        expect(measurePayload(result, exact - 1).fits).toBe(false);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('counts a surrogate pair split across a 64 KiB chunk boundary', () => {
+    for (const offset of [65_535, 65_536, 131_071]) {
+      const s = `${'a'.repeat(offset)}😀${'b'.repeat(10)}\ud800`;
+      expect(jsonStringBytes(s)).toBe(reference(s));
+    }
+  });
+});
