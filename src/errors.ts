@@ -1,11 +1,19 @@
 /**
  * Errors thrown by `s3Spill()`. Each carries an HTTP `statusCode` and `expose`
  * flag in the shape `@middy/http-error-handler` reads, so that handler answers the
- * client with that status and the (credential-free) message; without an error
- * handler the invocation fails and the error is in the function's logs.
+ * client with that status and the message; without an error handler the
+ * invocation fails and the error is in the function's logs.
+ *
+ * The message is a small JSON document, `{"message":"..."}` (the shape of API
+ * Gateway's own error bodies), so `@middy/http-error-handler` serves it as
+ * `application/json`. It never holds a URL, bucket, key or credential. The
+ * `cause` of an S3 failure is the AWS SDK error, scrubbed (see
+ * {@link redactedCause}): S3 echoes credentials in some error bodies, and the
+ * SDK copies them onto its error.
  *
  * @module errors
  */
+import { isNativeError } from 'node:util/types';
 
 /**
  * Base class of every error this library throws.
@@ -14,7 +22,7 @@
  * ```ts
  * import { S3SpillError } from 'lambda-s3-spill';
  * try { throw new S3SpillError('boom'); } catch (error) {
- *   if (error instanceof S3SpillError) console.log(error.statusCode); // 500
+ *   if (error instanceof S3SpillError) console.log(error.statusCode, error.message); // 500 {"message":"boom"}
  * }
  * ```
  */
@@ -26,8 +34,13 @@ export class S3SpillError extends Error {
   /** Headers an error handler (e.g. `@middy/http-error-handler`) adds to its response. */
   public headers: Record<string, string>;
 
+  /**
+   * @param message - plain text for the client and the logs (no URL, key or credential);
+   *   stored as `{"message": message}`
+   * @param options - `cause`, and the `statusCode` (default 500)
+   */
   public constructor(message: string, options?: ErrorOptions & { statusCode?: number }) {
-    super(message, options);
+    super(JSON.stringify({ message }), options);
     this.name = 'S3SpillError';
     this.statusCode = options?.statusCode ?? 500;
     this.expose = true;
@@ -36,8 +49,10 @@ export class S3SpillError extends Error {
 }
 
 /**
- * The middleware's configuration is unusable (for example no bucket was given
- * and `S3_SPILL_BUCKET` is not set). Thrown when the middleware is created.
+ * The middleware's configuration is unusable: thrown when the middleware is
+ * created (no bucket given and `S3_SPILL_BUCKET` not set), or on a spill when
+ * the `key` function throws, returns something other than a string, or gives
+ * an invalid key (a leading `/`, a `..` or `.` segment, over 1,024 bytes). Answer: 500.
  *
  * @example
  * ```ts
@@ -135,4 +150,115 @@ export class SpillTimeoutError extends S3SpillError {
     this.name = 'SpillTimeoutError';
     this.headers = { ...this.headers, 'Retry-After': '1' };
   }
+}
+
+/** Properties of an AWS SDK or Node.js network error that are safe to log and useful to read. */
+const SAFE_CAUSE_PROPERTIES = new Set([
+  'name',
+  'message',
+  'stack',
+  'cause',
+  'errors',
+  '$fault',
+  '$metadata',
+  '$retryable',
+  'Code',
+  'code',
+  'errno',
+  'syscall',
+  'address',
+  'port',
+  'RequestId',
+  'HostId',
+]);
+
+/** How deep `cause` and `errors` chains are scrubbed. */
+const CAUSE_MAX_DEPTH = 3;
+
+/**
+ * Make an AWS SDK (or Node.js network) error safe to log, keeping it the same
+ * object, so `instanceof`, `name` and `$metadata` still work: every own
+ * property outside an allow-list (`name`, `message`, `stack`, `cause`,
+ * `errors`, `$metadata`, `$fault`, `$retryable`, `Code`, `code`, `errno`,
+ * `syscall`, `address`, `port`, `RequestId`, `HostId`) is deleted, and URL query
+ * strings and SigV4 parameters are cut from its text; the same for its
+ * `cause` and `errors`. The reason: an S3 error body echoes `CanonicalRequest`,
+ * `StringToSign`, `SignatureProvided`, `AWSAccessKeyId` and (for `ExpiredToken`)
+ * the session token as `Token-0`, and the SDK copies each element onto the
+ * error it throws; `$response` holds the raw response. An error that cannot be
+ * changed (frozen) is replaced by a scrubbed copy with the same name.
+ *
+ * @param error - an error the SDK threw
+ * @returns the same error, scrubbed, or a scrubbed copy
+ * @example
+ * ```ts
+ * const sdkError = Object.assign(new Error('expired'), { name: 'ExpiredToken', 'Token-0': 'IQoJb3...' });
+ * console.log(redactedCause(sdkError) === sdkError, 'Token-0' in sdkError); // true false
+ * ```
+ */
+export function redactedCause(error: unknown): unknown {
+  return scrub(error, 0);
+}
+
+function scrub(error: unknown, depth: number): unknown {
+  // isNativeError: errors from Node.js itself (ECONNREFUSED) may come from another realm.
+  if (!(error instanceof Error) && !isNativeError(error)) {
+    return typeof error === 'string' ? redactSecrets(error) : error === undefined || error === null ? error : '[redacted]';
+  }
+  try {
+    scrubInPlace(error, depth);
+    return error;
+  } catch {
+    const copy = new Error(redactSecrets(String(error.message)));
+    copy.name = redactSecrets(String(error.name));
+    copy.stack = typeof error.stack === 'string' ? redactSecrets(error.stack) : undefined;
+    return copy;
+  }
+}
+
+function scrubInPlace(error: Error, depth: number): void {
+  const target = error as unknown as Record<string, unknown>;
+  for (const property of Reflect.ownKeys(error)) {
+    if (typeof property === 'symbol' || !SAFE_CAUSE_PROPERTIES.has(property)) {
+      if (!Reflect.deleteProperty(error, property)) throw new TypeError('cannot scrub');
+    }
+  }
+  for (const property of ['message', 'stack', 'name', 'Code', 'code', 'RequestId', 'HostId', 'address']) {
+    const value = target[property];
+    if (typeof value === 'string') {
+      const clean = redactSecrets(value);
+      if (clean !== value && !Reflect.set(target, property, clean)) throw new TypeError('cannot scrub');
+    }
+  }
+  if (target.$metadata !== undefined) target.$metadata = safeMetadata(target.$metadata);
+  if (depth >= CAUSE_MAX_DEPTH) {
+    Reflect.deleteProperty(error, 'cause');
+    Reflect.deleteProperty(error, 'errors');
+    return;
+  }
+  if (error.cause !== undefined) target.cause = scrub(error.cause, depth + 1);
+  if (Array.isArray(target.errors)) target.errors = target.errors.slice(0, 5).map((e) => scrub(e, depth + 1));
+  else if (target.errors !== undefined) Reflect.deleteProperty(error, 'errors');
+}
+
+/** The numbers and ids of the SDK's `$metadata` (status, request ids, attempts, retry delay). */
+function safeMetadata(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return {};
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (typeof item === 'number' || typeof item === 'boolean') out[key] = item;
+    else if (typeof item === 'string') out[key] = redactSecrets(item);
+  }
+  return out;
+}
+
+/**
+ * Text with URL query strings and SigV4 material removed: a presigned URL's query
+ * is a bearer credential (`X-Amz-Credential`, `X-Amz-Security-Token`, `X-Amz-Signature`).
+ */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/(https?:\/\/[^\s?#"'<>]*)\?[^\s#"'<>]*/gi, '$1?[query redacted]')
+    .replace(/X-Amz-(Signature|Credential|Security-Token)[=:]\s*[^\s&,;"'<>]*/gi, '[redacted]')
+    .replace(/\b(Credential|Signature|SignedHeaders)=[^\s,;&"'<>]*/g, '$1=[redacted]');
 }

@@ -5,7 +5,14 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { ResponseTooLargeError, S3SpillError, SpillTimeoutError, SpillUploadError } from './errors.js';
+import {
+  redactedCause,
+  ResponseTooLargeError,
+  S3SpillError,
+  SpillConfigurationError,
+  SpillTimeoutError,
+  SpillUploadError,
+} from './errors.js';
 import { describeRequest, type HttpRequestInfo, maxBytesFor } from './front-door.js';
 import { acceptsBareResult, type HttpResult, isHttpResult, isSpillableStatus, seeOther } from './http-result.js';
 import { PRESIGNED_URL_SAFE_EXPIRES_IN } from './limits.js';
@@ -15,6 +22,7 @@ import { measurePayload, type PayloadMeasure, payloadBytes } from './payload-byt
 import { defaultS3Client, presignGet, storeObject } from './s3-object.js';
 import {
   checkBody,
+  checkHeaders,
   DEFAULT_CONTENT_TYPE,
   isStreamBody,
   type SpillBody,
@@ -50,10 +58,14 @@ const LOCATION_RESERVE_BYTES = 4096;
  * @returns the middleware object (`after`, `onError`)
  * @throws TypeError at creation, naming an option of the wrong type or range
  * @throws SpillConfigurationError at creation, when there is no bucket
- * @throws InvalidResponseError (500) per request: a body that is not a string, invalid base64
+ * @throws InvalidResponseError (500) per request: a body that is not a string; when
+ *   spilling, invalid base64 or a header value that is not a string, number or boolean
  * @throws ResponseTooLargeError (500) per request: oversized and not spillable
- * @throws SpillUploadError (502) per request: S3 failed; `cause` is the SDK error
+ * @throws SpillConfigurationError (500) per request: the `key` function threw, or its key is not valid
+ * @throws SpillUploadError (502) per request: S3 failed; `cause` is the SDK error, scrubbed of
+ *   credentials S3 echoes (see `redactedCause`)
  * @throws SpillTimeoutError (503) per request: the upload could not finish before the deadline
+ *   (`timeoutEarlyInMillis` before `context.getRemainingTimeInMillis()` runs out)
  * @example
  * ```ts
  * import middy from '@middy/core';
@@ -96,7 +108,7 @@ export function s3Spill(options: S3SpillOptions = {}): MiddlewareLikeObj {
     if (http && !isSpillableStatus(result.statusCode)) {
       throw tooLarge(`A ${result.statusCode} response is not spilled`, measure.bytes, maxBytes);
     }
-    request.response = await spill(request, http ? result : undefined, info, measure);
+    request.response = await spill(request, http ? asReadBy(result, info) : undefined, info, measure);
   };
 
   const s3SpillMiddlewareOnError = async (request: MiddyLikeRequest): Promise<void> => {
@@ -111,6 +123,7 @@ export function s3Spill(options: S3SpillOptions = {}): MiddlewareLikeObj {
     before: PayloadMeasure,
   ): Promise<HttpResult> {
     const started = performance.now();
+    if (result !== undefined) checkHeaders(result);
     // The 303 must fit what the platform accepts (not `maxBytes`, which only decides when to spill).
     const platformMaxBytes = maxBytesFor(info.frontDoor);
     const headersOnly = payloadBytes(seeOther(result, info, 'x'.repeat(LOCATION_RESERVE_BYTES)));
@@ -121,32 +134,32 @@ export function s3Spill(options: S3SpillOptions = {}): MiddlewareLikeObj {
       result === undefined ? spillBodyOfBareResult(request.response) : spillBodyOf(result, contentTypeDefault(info));
     const key = objectKey(request);
     const client = opts.s3Client ?? defaultS3Client();
-    const abortSignal = deadlineSignal(request.context, opts.timeoutEarlyInMillis);
-    try {
-      await storeObject({
-        client,
-        bucket: opts.bucket,
-        key,
-        body,
-        params: opts.putObjectParams,
-        multipartThreshold: opts.multipartThreshold,
-        partSize: opts.partSize,
-        queueSize: opts.queueSize,
-        abortSignal,
-      });
-    } catch (error) {
-      if (abortSignal?.aborted === true) {
-        throw new SpillTimeoutError('The response could not be stored before the function deadline', {
-          cause: error,
-        });
-      }
-      throw new SpillUploadError('The response was too large to return and could not be stored', { cause: error });
-    }
+    const deadline = deadlineSignal(request.context, opts.timeoutEarlyInMillis);
     let url: string;
     try {
-      url = await presignGet(client, opts.bucket, key, opts.expiresIn);
-    } catch (error) {
-      throw new SpillUploadError('The response was stored but its URL could not be signed', { cause: error });
+      try {
+        const stored = storeObject({
+          client,
+          bucket: opts.bucket,
+          key,
+          body,
+          params: opts.putObjectParams,
+          multipartThreshold: opts.multipartThreshold,
+          partSize: opts.partSize,
+          queueSize: opts.queueSize,
+          abortSignal: deadline?.signal,
+        });
+        await beforeDeadline(stored, deadline?.signal);
+      } catch (error) {
+        throw storeFailure(error, deadline?.signal, 'The response was too large to return and could not be stored');
+      }
+      try {
+        url = await beforeDeadline(presignGet(client, opts.bucket, key, opts.expiresIn), deadline?.signal);
+      } catch (error) {
+        throw storeFailure(error, deadline?.signal, 'The response was stored but its URL could not be signed');
+      }
+    } finally {
+      deadline?.clear();
     }
     const response = seeOther(result, info, url);
     const bytesAfter = payloadBytes(response);
@@ -170,8 +183,19 @@ export function s3Spill(options: S3SpillOptions = {}): MiddlewareLikeObj {
 
   function objectKey(request: MiddyLikeRequest): string {
     if (opts.key === undefined) return opts.keyPrefix + defaultKey();
-    const key = opts.keyPrefix + opts.key(request);
-    checkKey(key);
+    let suffix: unknown;
+    try {
+      suffix = opts.key(request);
+    } catch (error) {
+      throw new SpillConfigurationError('The key function threw', { cause: error });
+    }
+    if (typeof suffix !== 'string') throw new SpillConfigurationError('The key function must return a string');
+    const key = opts.keyPrefix + suffix;
+    try {
+      checkKey(key);
+    } catch (error) {
+      throw new SpillConfigurationError(`The key function gave an invalid key: ${(error as Error).message}`);
+    }
     return key;
   }
 
@@ -198,9 +222,76 @@ function headResponse(result: HttpResult | undefined): HttpResult {
   return { ...result, body: '', isBase64Encoded: false };
 }
 
-/** Aborts `timeoutEarlyInMillis` before the Lambda deadline; none outside Lambda. */
-function deadlineSignal(context: Context | undefined, timeoutEarlyInMillis: number): AbortSignal | undefined {
+/**
+ * The result as its front door reads it, for the object's headers and for
+ * where the `303` puts its `Location`: an HTTP API (payload 2.0) or Function URL
+ * reads `headers` and `cookies`, never `multiValueHeaders`, so that map is
+ * dropped (its `Content-Type` would otherwise name the object); an ALB without
+ * multi-value headers reads `headers`, so a result with only
+ * `multiValueHeaders` gets an empty `headers` map for the `Location` to go in
+ * (the `multiValueHeaders` are kept too). REST APIs read both maps.
+ * Source: shared FACTS.md "The five response shapes".
+ */
+function asReadBy(result: HttpResult, info: HttpRequestInfo): HttpResult {
+  if (info.frontDoor === 'http-v2' || info.frontDoor === 'function-url') {
+    if (result.multiValueHeaders === undefined) return result;
+    const { multiValueHeaders: _ignoredByV2, ...rest } = result;
+    return rest;
+  }
+  if (info.frontDoor === 'alb' && !info.multiValueHeaders && result.headers === undefined) {
+    return { ...result, headers: {} };
+  }
+  return result;
+}
+
+/** A signal that fires before the Lambda deadline, and the timer behind it. */
+interface Deadline {
+  readonly signal: AbortSignal;
+  /** Clear the timer (after the spill, so no timer outlives the invocation). */
+  clear(): void;
+}
+
+/**
+ * Aborts `timeoutEarlyInMillis` before the Lambda deadline, read from
+ * `context.getRemainingTimeInMillis()`; at once when that time has already
+ * passed; none outside Lambda (no context). A timeout would give the client a
+ * bare 502 and nothing in the logs; this leaves time to answer.
+ */
+function deadlineSignal(context: Context | undefined, timeoutEarlyInMillis: number): Deadline | undefined {
   const remaining = context?.getRemainingTimeInMillis?.();
   if (typeof remaining !== 'number' || !Number.isFinite(remaining)) return undefined;
-  return AbortSignal.timeout(Math.max(0, remaining - timeoutEarlyInMillis));
+  const controller = new AbortController();
+  const reason = new DOMException('The Lambda deadline is near', 'TimeoutError');
+  const delay = remaining - timeoutEarlyInMillis;
+  if (delay <= 0) {
+    controller.abort(reason);
+    return { signal: controller.signal, clear: () => undefined };
+  }
+  const timer = setTimeout(() => controller.abort(reason), delay);
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}
+
+/**
+ * Settle with `work`, or reject when `signal` fires, whichever comes first, so
+ * the answer never waits past the deadline: the SDK does not watch its signal
+ * while it resolves credentials (a credential endpoint that hangs), and
+ * presigning takes no signal at all. Work still running is left to fail on its own.
+ */
+async function beforeDeadline<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** The error for a failed upload or presign: a timeout when the deadline fired, else an S3 failure. */
+function storeFailure(error: unknown, signal: AbortSignal | undefined, message: string): S3SpillError {
+  const cause = redactedCause(error);
+  if (signal?.aborted === true) {
+    return new SpillTimeoutError('The response could not be stored before the function deadline', { cause });
+  }
+  return new SpillUploadError(message, { cause });
 }

@@ -24,7 +24,7 @@ export function defaultKey(now: Date = new Date()): string {
 }
 
 /**
- * Check a key prefix: at most 1,024 UTF-8 bytes, no leading `/`, no `..` segment.
+ * Check a key prefix: at most 1,024 UTF-8 bytes, no leading `/`, no `..` or `.` segment.
  *
  * @throws TypeError naming `option`
  */
@@ -44,7 +44,10 @@ export function checkKey(key: string, option = 'key'): void {
 
 function checkKeyText(text: string, option: string): void {
   if (text.startsWith('/')) throw new TypeError(`${option} must not start with "/"`);
-  if (text.split('/').includes('..')) throw new TypeError(`${option} must not contain a ".." segment`);
+  const segments = text.split('/');
+  if (segments.includes('..')) throw new TypeError(`${option} must not contain a ".." segment`);
+  // A "." segment is removed by URL parsers (WHATWG URL, fetch, curl), so the presigned URL would name another key.
+  if (segments.includes('.')) throw new TypeError(`${option} must not contain a "." segment`);
   if (Buffer.byteLength(text, 'utf8') > S3_KEY_MAX_BYTES) {
     throw new TypeError(`${option} must be at most ${S3_KEY_MAX_BYTES} bytes (UTF-8)`);
   }

@@ -52,7 +52,8 @@ export interface S3SpillOptions {
   readonly logger?: SpillLogger;
   /**
    * Builds the key after `keyPrefix` from the Middy request. The whole key is
-   * checked on each spill: no leading `/`, no `..` segment, at most 1,024 bytes.
+   * checked on each spill: no leading `/`, no `.` or `..` segment, at most 1,024
+   * bytes; a function that throws or returns a bad key gives `SpillConfigurationError` (500).
    * Request text in a key makes it guessable: keep a random part.
    * @default - a UTC timestamp and a random UUID: `20261121T051000123Z-1b4e...`
    */

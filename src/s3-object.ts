@@ -3,7 +3,13 @@
  *
  * @module s3-object
  */
-import { GetObjectCommand, PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  type PutObjectCommandInput,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { SpillBody } from './spill-body.js';
@@ -62,7 +68,8 @@ export interface StoreObjectInput {
 /**
  * Store the body: one `PutObject`, or a multipart upload (`@aws-sdk/lib-storage`)
  * from `multipartThreshold` up, which aborts its upload on failure so no partial
- * object is ever visible.
+ * object is ever visible. `abortSignal` cancels every request in flight (each
+ * part included), so a stalled S3 keeps no socket busy after the deadline.
  */
 export async function storeObject(input: StoreObjectInput): Promise<void> {
   const { body } = input;
@@ -88,7 +95,7 @@ export async function storeObject(input: StoreObjectInput): Promise<void> {
   input.abortSignal?.addEventListener('abort', onAbort, { once: true });
   try {
     const upload = new Upload({
-      client: input.client,
+      client: forMultipartUpload(input.client, input.abortSignal),
       params,
       partSize: input.partSize,
       queueSize: input.queueSize,
@@ -99,6 +106,36 @@ export async function storeObject(input: StoreObjectInput): Promise<void> {
   } finally {
     input.abortSignal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** Time given to the `AbortMultipartUpload` that cleans up after a failed multipart upload. */
+const ABORT_MULTIPART_TIMEOUT_MS = 5_000;
+
+/**
+ * The client as `Upload` should use it:
+ * - `abortSignal` goes with every command: `Upload` takes an `AbortController`
+ *   but does not pass it to its `UploadPart` requests, which would otherwise run
+ *   on (and hold their sockets) after `done()` rejects;
+ * - `AbortMultipartUpload`, sent after a failure to discard the parts, gets its
+ *   own short timeout (the signal has fired by then), and its failure is
+ *   ignored: `Upload` would otherwise throw it in place of the error that
+ *   failed the upload. An upload it could not abort stays incomplete, which is
+ *   never visible as an object; the bucket's `AbortIncompleteMultipartUpload`
+ *   lifecycle rule removes its parts.
+ */
+function forMultipartUpload(client: S3Client, abortSignal: AbortSignal | undefined): S3Client {
+  const wrapped = Object.create(client) as S3Client;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- forwards S3Client.send's overloads as they are
+  const send = (command: any, options?: any): Promise<unknown> => {
+    if (command instanceof AbortMultipartUploadCommand) {
+      return client
+        .send(command, { ...options, abortSignal: AbortSignal.timeout(ABORT_MULTIPART_TIMEOUT_MS) })
+        .catch(() => ({}));
+    }
+    return client.send(command, abortSignal === undefined ? options : { ...options, abortSignal });
+  };
+  Object.defineProperty(wrapped, 'send', { value: send });
+  return wrapped;
 }
 
 /**

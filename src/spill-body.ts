@@ -81,18 +81,74 @@ export function isStreamBody(body: unknown): boolean {
   return typeof candidate.pipe === 'function' || typeof candidate.getReader === 'function';
 }
 
+/** The standard base64 alphabet with at most two `=` of padding at the end (RFC 4648 section 4). */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
 /**
- * Decode base64 once, and prove it was base64: Node's decoder skips characters
- * outside the alphabet, so a decoded length other than the one the text implies
- * means the text was not base64.
+ * Decode base64 once, and prove it was base64 first: Node's decoder skips
+ * characters outside the alphabet and also accepts the URL-safe `-` and `_`,
+ * so a body the services would reject or decode differently could otherwise be
+ * stored as different bytes. Whitespace and line breaks are rejected too.
  *
  * @throws InvalidResponseError
  */
 function decodeBase64(text: string): Buffer {
-  const bytes = Buffer.from(text, 'base64');
-  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-  if (text.length % 4 !== 0 || bytes.length !== (text.length / 4) * 3 - padding) {
+  if (text.length % 4 !== 0 || !BASE64.test(text)) {
     throw new InvalidResponseError('The response has isBase64Encoded: true but its body is not valid base64');
   }
-  return bytes;
+  return Buffer.from(text, 'base64');
+}
+
+/** A header value the services take: a string, number or boolean (`undefined` is dropped by JSON). */
+function isHeaderValue(value: unknown): boolean {
+  const type = typeof value;
+  return type === 'string' || type === 'number' || type === 'boolean';
+}
+
+/**
+ * Reject header maps and cookies the middleware would have to guess about when
+ * it builds the `303` and the object's headers: a `headers` value that is not a
+ * string, number or boolean (`null`, an object, an array), a `multiValueHeaders`
+ * value that is not an array of those, a `cookies` list that is not an array of
+ * strings. `undefined` values are allowed (JSON drops them). Only checked for a
+ * response that is spilled; a response that fits passes untouched.
+ *
+ * @throws InvalidResponseError naming the header (never its value)
+ */
+export function checkHeaders(result: HttpResult): void {
+  const { headers, multiValueHeaders, cookies } = result as {
+    headers?: unknown;
+    multiValueHeaders?: unknown;
+    cookies?: unknown;
+  };
+  if (headers !== undefined) {
+    if (!isPlainMap(headers)) throw new InvalidResponseError('The response headers must be an object');
+    for (const [name, value] of Object.entries(headers)) {
+      if (value !== undefined && !isHeaderValue(value)) {
+        throw new InvalidResponseError(`The value of header ${safeName(name)} must be a string, number or boolean`);
+      }
+    }
+  }
+  if (multiValueHeaders !== undefined) {
+    if (!isPlainMap(multiValueHeaders)) throw new InvalidResponseError('The response multiValueHeaders must be an object');
+    for (const [name, values] of Object.entries(multiValueHeaders)) {
+      if (values !== undefined && (!Array.isArray(values) || !values.every(isHeaderValue))) {
+        throw new InvalidResponseError(
+          `multiValueHeaders ${safeName(name)} must be an array of strings, numbers or booleans`,
+        );
+      }
+    }
+  }
+  if (cookies !== undefined && (!Array.isArray(cookies) || !cookies.every((c) => typeof c === 'string'))) {
+    throw new InvalidResponseError('The response cookies must be an array of strings');
+  }
+}
+
+function isPlainMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A header name for a message: printable ASCII, at most 64 characters. */
+function safeName(name: string): string {
+  return `'${name.replace(/[^\x21-\x26\x28-\x7e]/g, '?').slice(0, 64)}'`;
 }
