@@ -86,6 +86,31 @@ export function maxBytesFor(frontDoor: FrontDoor): number {
   return frontDoor === 'alb' ? ALB_RESPONSE_MAX_BYTES : LAMBDA_RESPONSE_MAX_BYTES;
 }
 
+/**
+ * The response limit for an event without building {@link HttpRequestInfo}: the
+ * check `after` makes on every invocation, before anything else.
+ *
+ * @param event - the Lambda event
+ * @returns bytes, or `undefined` for a non-HTTP event (the same events {@link describeRequest} calls `unknown`)
+ * @example
+ * ```ts
+ * import { maxBytesForEvent } from 'lambda-s3-spill';
+ * maxBytesForEvent({ requestContext: { elb: {} }, httpMethod: 'GET' }); // 1_048_576
+ * maxBytesForEvent({ Records: [] }); // undefined
+ * ```
+ */
+export function maxBytesForEvent(event: unknown): number | undefined {
+  if (typeof event !== 'object' || event === null) return undefined;
+  const e = event as { version?: unknown; httpMethod?: unknown; requestContext?: { elb?: unknown; http?: unknown } };
+  const requestContext = e.requestContext;
+  if (typeof requestContext !== 'object' || requestContext === null) return undefined;
+  if (requestContext.elb !== undefined) return ALB_RESPONSE_MAX_BYTES;
+  if (e.version === '2.0' && typeof requestContext.http === 'object' && requestContext.http !== null) {
+    return LAMBDA_RESPONSE_MAX_BYTES;
+  }
+  return typeof e.httpMethod === 'string' ? LAMBDA_RESPONSE_MAX_BYTES : undefined;
+}
+
 function upper(method: unknown): string {
   return typeof method === 'string' ? method.toUpperCase() : '';
 }

@@ -97,6 +97,7 @@ function keep<T>(map: Record<string, T> | undefined): Record<string, T> {
  * the original: `Location` is the presigned URL, `Cache-Control: no-store` (a
  * cached redirect outlives its URL), empty body; other headers, `cookies` and
  * `multiValueHeaders` kept; ALB's `statusDescription` set to `303 See Other`.
+ * Source of the redirect semantics: RFC 9110 §15.4.4 (the client follows with GET).
  *
  * @param original - the response being spilled, or `undefined` for a v2 result without `statusCode`
  * @param request - from `describeRequest`
@@ -104,21 +105,50 @@ function keep<T>(map: Record<string, T> | undefined): Record<string, T> {
  * @returns the new response
  */
 export function seeOther(original: HttpResult | undefined, request: HttpRequestInfo, location: string): HttpResult {
-  const response: HttpResult = { ...original, statusCode: 303, body: '', isBase64Encoded: false };
-  if (request.frontDoor === 'alb') response.statusDescription = '303 See Other';
+  return replacement(original, request, 303, { Location: location }, '');
+}
+
+/**
+ * The `200` that replaces a spilled response in reference mode: a small JSON
+ * document naming the object, `Cache-Control: no-store`, other headers and
+ * cookies kept as for {@link seeOther}.
+ *
+ * @param original - the response being spilled, or `undefined` for a v2 result without `statusCode`
+ * @param request - from `describeRequest`
+ * @param contentType - the media type of the document
+ * @param document - the JSON text
+ */
+export function referenceResponse(
+  original: HttpResult | undefined,
+  request: HttpRequestInfo,
+  contentType: string,
+  document: string,
+): HttpResult {
+  return replacement(original, request, 200, { 'Content-Type': contentType }, document);
+}
+
+const STATUS_TEXT: Record<number, string> = { 200: '200 OK', 303: '303 See Other' };
+
+function replacement(
+  original: HttpResult | undefined,
+  request: HttpRequestInfo,
+  statusCode: number,
+  headers: Record<string, string>,
+  body: string,
+): HttpResult {
+  const response: HttpResult = { ...original, statusCode, body, isBase64Encoded: false };
+  if (request.frontDoor === 'alb') response.statusDescription = STATUS_TEXT[statusCode];
   const useMulti = original?.multiValueHeaders !== undefined || request.multiValueHeaders;
   const useSingle = original?.headers !== undefined || !useMulti;
+  const added = { ...headers, 'Cache-Control': 'no-store' };
   if (useSingle) {
-    response.headers = { ...keep(original?.headers), Location: location, 'Cache-Control': 'no-store' };
+    response.headers = { ...keep(original?.headers), ...added };
   } else {
     delete response.headers;
   }
   if (useMulti) {
-    response.multiValueHeaders = {
-      ...keep(original?.multiValueHeaders),
-      Location: [location],
-      'Cache-Control': ['no-store'],
-    };
+    const addedMulti = Object.fromEntries(Object.entries(added).map(([name, value]) => [name, [value]]));
+    response.multiValueHeaders = { ...keep(original?.multiValueHeaders), ...addedMulti };
   }
   return response;
 }

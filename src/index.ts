@@ -5,9 +5,13 @@
  * @packageDocumentation
  */
 export { s3Spill } from './middleware.js';
-export { type S3SpillOptions, type SpillLogger, defaults } from './options.js';
+export { type S3SpillOptions, type SpillLogger, type PresignInput, defaults } from './options.js';
+export { type ObjectOptions, type PerRequest } from './object-params.js';
+export { REFERENCE_MEDIA_TYPE, type SpillReference, wantsReference } from './reference.js';
+export { bucketNameProblem } from './bucket-name.js';
+export { requestHeader } from './request-headers.js';
 export { payloadBytes, jsonStringBytes, payloadBytesUpperBound, measurePayload, type PayloadMeasure } from './payload-bytes.js';
-export { describeRequest, maxBytesFor, type FrontDoor, type HttpRequestInfo } from './front-door.js';
+export { describeRequest, maxBytesFor, maxBytesForEvent, type FrontDoor, type HttpRequestInfo } from './front-door.js';
 export { type HttpResult, type HeaderValue } from './http-result.js';
 export { defaultKey } from './object-key.js';
 export { type PutObjectParams } from './s3-object.js';

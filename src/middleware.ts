@@ -3,8 +3,8 @@
  *
  * @module middleware
  */
+import type { S3Client } from '@aws-sdk/client-s3';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Context } from 'aws-lambda';
 import {
   redactedCause,
   ResponseTooLargeError,
@@ -13,12 +13,23 @@ import {
   SpillTimeoutError,
   SpillUploadError,
 } from './errors.js';
-import { describeRequest, type HttpRequestInfo, maxBytesFor } from './front-door.js';
-import { acceptsBareResult, type HttpResult, isHttpResult, isSpillableStatus, seeOther } from './http-result.js';
+import { bucketNameProblem } from './bucket-name.js';
+import { beforeDeadline, deadlineSignal } from './deadline.js';
+import { describeRequest, type HttpRequestInfo, maxBytesFor, maxBytesForEvent } from './front-door.js';
+import {
+  acceptsBareResult,
+  type HttpResult,
+  isHttpResult,
+  isSpillableStatus,
+  referenceResponse,
+  seeOther,
+} from './http-result.js';
 import { PRESIGNED_URL_SAFE_EXPIRES_IN } from './limits.js';
-import { checkKey, defaultKey } from './object-key.js';
+import { checkKey, checkKeyPrefix, defaultKey } from './object-key.js';
+import { objectParamsFor } from './object-params.js';
 import { type ResolvedOptions, resolveOptions, type S3SpillOptions, type SpillLogger } from './options.js';
-import { measurePayload, type PayloadMeasure, payloadBytes } from './payload-bytes.js';
+import { measurePayload, type PayloadMeasure, payloadBytes, payloadBytesUpperBound } from './payload-bytes.js';
+import { REFERENCE_MEDIA_TYPE, type SpillReference, wantsReference } from './reference.js';
 import { defaultS3Client, presignGet, storeObject } from './s3-object.js';
 import {
   checkBody,
@@ -29,6 +40,7 @@ import {
   spillBodyOf,
   spillBodyOfBareResult,
 } from './spill-body.js';
+import { decide } from './spill-control.js';
 import type { MiddlewareLikeObj, MiddyLikeRequest } from './types/middy.js';
 
 /**
@@ -84,32 +96,49 @@ export function s3Spill(options: S3SpillOptions = {}): MiddlewareLikeObj {
     );
   }
 
-  const s3SpillMiddlewareAfter = async (request: MiddyLikeRequest): Promise<void> => {
+  const alwaysSpillConfigured = opts.alwaysSpill !== false;
+
+  // Synchronous when the result fits (the common case): Middy skips the await.
+  const s3SpillMiddlewareAfter = (request: MiddyLikeRequest): Promise<void> | undefined => {
+    const platformMaxBytes = maxBytesForEvent(request.event);
+    if (platformMaxBytes === undefined) return undefined; // not an HTTP event
+    const result: unknown = request.response;
+    if (isHttpResult(result)) {
+      const body: unknown = result.body;
+      if (body !== undefined && body !== null && typeof body !== 'string') {
+        if (isStreamBody(body)) return undefined;
+        checkBody(body);
+      }
+    }
+    const maxBytes = opts.maxBytes ?? platformMaxBytes;
+    if (!alwaysSpillConfigured && payloadBytesUpperBound(result) <= maxBytes) return undefined;
+    return s3SpillMiddlewareDecide(request, maxBytes);
+  };
+
+  async function s3SpillMiddlewareDecide(request: MiddyLikeRequest, maxBytes: number): Promise<void> {
     const info = describeRequest(request.event);
-    if (info.frontDoor === 'unknown') return;
     const result: unknown = request.response;
     const http = isHttpResult(result);
-    if (http) {
-      if (isStreamBody(result.body)) return;
-      checkBody(result.body);
-    }
-    const maxBytes = opts.maxBytes ?? maxBytesFor(info.frontDoor);
     const measure = measurePayload(result, maxBytes);
-    if (measure.fits) return;
-
-    if (!http && !acceptsBareResult(info.frontDoor)) {
-      throw tooLarge('The result is not an HTTP response', measure.bytes, maxBytes);
-    }
-    if (info.method === 'HEAD') {
-      request.response = headResponse(http ? result : undefined);
-      logger.debug('s3Spill dropped the body of an oversized HEAD response', { bytesBefore: measure.bytes });
-      return;
-    }
-    if (http && !isSpillableStatus(result.statusCode)) {
-      throw tooLarge(`A ${result.statusCode} response is not spilled`, measure.bytes, maxBytes);
+    if (measure.fits) {
+      // Only `alwaysSpill` spills a result that fits, and only what a 303 can stand for.
+      if (!decide(undefined, opts.alwaysSpill, request) || info.method === 'HEAD') return;
+      if (http ? !isSpillableStatus(result.statusCode) || !result.body : !acceptsBareResult(info.frontDoor)) return;
+    } else {
+      if (!http && !acceptsBareResult(info.frontDoor)) {
+        throw tooLarge('The result is not an HTTP response', measure.bytes, maxBytes);
+      }
+      if (info.method === 'HEAD') {
+        request.response = headResponse(http ? result : undefined);
+        logger.debug('s3Spill dropped the body of an oversized HEAD response', { bytesBefore: measure.bytes });
+        return;
+      }
+      if (http && !isSpillableStatus(result.statusCode)) {
+        throw tooLarge(`A ${result.statusCode} response is not spilled`, measure.bytes, maxBytes);
+      }
     }
     request.response = await spill(request, http ? asReadBy(result, info) : undefined, info, measure);
-  };
+  }
 
   const s3SpillMiddlewareOnError = async (request: MiddyLikeRequest): Promise<void> => {
     if (request.response === undefined) return;
@@ -130,9 +159,13 @@ export function s3Spill(options: S3SpillOptions = {}): MiddlewareLikeObj {
     if (headersOnly > platformMaxBytes) {
       throw tooLarge('The headers and cookies alone are over the limit', headersOnly, platformMaxBytes);
     }
-    const body: SpillBody =
+    const bucket = bucketFor(request);
+    const key = objectKey(request, keyPrefixFor(request));
+    const object = objectParamsFor(opts, opts.putObjectParams, request);
+    const stored: SpillBody =
       result === undefined ? spillBodyOfBareResult(request.response) : spillBodyOf(result, contentTypeDefault(info));
-    const key = objectKey(request);
+    const body: SpillBody =
+      object.contentDisposition === undefined ? stored : { ...stored, contentDisposition: object.contentDisposition };
     const client = opts.s3Client ?? defaultS3Client();
     const deadline = deadlineSignal(request.context, opts.timeoutEarlyInMillis);
     let url: string;
@@ -140,10 +173,10 @@ export function s3Spill(options: S3SpillOptions = {}): MiddlewareLikeObj {
       try {
         const stored = storeObject({
           client,
-          bucket: opts.bucket,
+          bucket,
           key,
           body,
-          params: opts.putObjectParams,
+          params: object.params,
           multipartThreshold: opts.multipartThreshold,
           partSize: opts.partSize,
           queueSize: opts.queueSize,
@@ -154,14 +187,18 @@ export function s3Spill(options: S3SpillOptions = {}): MiddlewareLikeObj {
         throw storeFailure(error, deadline?.signal, 'The response was too large to return and could not be stored');
       }
       try {
-        url = await beforeDeadline(presignGet(client, opts.bucket, key, opts.expiresIn), deadline?.signal);
+        url = await beforeDeadline(signUrl(request, client, bucket, key), deadline?.signal);
       } catch (error) {
+        if (error instanceof SpillConfigurationError) throw error; // a presign hook's answer, not an S3 failure
         throw storeFailure(error, deadline?.signal, 'The response was stored but its URL could not be signed');
       }
     } finally {
       deadline?.clear();
     }
-    const response = seeOther(result, info, url);
+    const response =
+      opts.reference && wantsReference(request.event)
+        ? referenceResponse(result, info, REFERENCE_MEDIA_TYPE, referenceDocument(url, body))
+        : seeOther(result, info, url);
     const bytesAfter = payloadBytes(response);
     if (bytesAfter > platformMaxBytes) {
       throw tooLarge('The headers and cookies alone are over the limit', bytesAfter, platformMaxBytes);
@@ -169,8 +206,9 @@ export function s3Spill(options: S3SpillOptions = {}): MiddlewareLikeObj {
     logger.info('s3Spill stored an oversized response in S3', {
       spill: {
         frontDoor: info.frontDoor,
-        bucket: opts.bucket,
+        bucket,
         key,
+        reference: response.statusCode === 200,
         // The exact size when it was computed; else the lower bound that proved the overflow.
         [before.exact ? 'bytesBefore' : 'bytesBeforeAtLeast']: before.bytes,
         bytesAfter,
@@ -181,8 +219,49 @@ export function s3Spill(options: S3SpillOptions = {}): MiddlewareLikeObj {
     return response;
   }
 
-  function objectKey(request: MiddyLikeRequest): string {
-    if (opts.key === undefined) return opts.keyPrefix + defaultKey();
+  function bucketFor(request: MiddyLikeRequest): string {
+    if (typeof opts.bucket === 'string') return opts.bucket;
+    const bucket = callOption('bucket', opts.bucket, request);
+    const problem = bucketNameProblem(bucket);
+    if (problem !== undefined) throw new SpillConfigurationError(`The bucket function gave a bucket that ${problem}`);
+    return bucket as string;
+  }
+
+  function keyPrefixFor(request: MiddyLikeRequest): string {
+    if (typeof opts.keyPrefix === 'string') return opts.keyPrefix;
+    const prefix = callOption('keyPrefix', opts.keyPrefix, request);
+    try {
+      if (typeof prefix !== 'string') throw new TypeError('keyPrefix must return a string');
+      checkKeyPrefix(prefix);
+    } catch (error) {
+      throw new SpillConfigurationError(`The keyPrefix function gave an invalid prefix: ${(error as Error).message}`);
+    }
+    return prefix;
+  }
+
+  /** The URL the client follows: the `presign` hook's, or an S3 presigned GET from `signingClient`. */
+  async function signUrl(request: MiddyLikeRequest, client: S3Client, bucket: string, key: string): Promise<string> {
+    if (opts.presign === undefined) return presignGet(opts.signingClient ?? client, bucket, key, opts.expiresIn);
+    const url: unknown = await opts.presign({ bucket, key, expiresIn: opts.expiresIn, request });
+    if (typeof url !== 'string' || !/^https?:\/\//i.test(url) || !URL.canParse(url)) {
+      throw new SpillConfigurationError('The presign function must return an absolute http(s) URL');
+    }
+    return url;
+  }
+
+  function referenceDocument(url: string, body: SpillBody): string {
+    const document: SpillReference = {
+      url,
+      expiresAt: new Date(Date.now() + opts.expiresIn * 1000).toISOString(),
+      bytes: body.bytes.length,
+      contentType: body.contentType,
+      contentEncoding: body.contentEncoding,
+    };
+    return JSON.stringify(document);
+  }
+
+  function objectKey(request: MiddyLikeRequest, keyPrefix: string): string {
+    if (opts.key === undefined) return keyPrefix + defaultKey();
     let suffix: unknown;
     try {
       suffix = opts.key(request);
@@ -190,7 +269,7 @@ export function s3Spill(options: S3SpillOptions = {}): MiddlewareLikeObj {
       throw new SpillConfigurationError('The key function threw', { cause: error });
     }
     if (typeof suffix !== 'string') throw new SpillConfigurationError('The key function must return a string');
-    const key = opts.keyPrefix + suffix;
+    const key = keyPrefix + suffix;
     try {
       checkKey(key);
     } catch (error) {
@@ -204,6 +283,15 @@ export function s3Spill(options: S3SpillOptions = {}): MiddlewareLikeObj {
 
 /** The resolved options, for tests and tools. */
 export type { ResolvedOptions };
+
+/** Call a per-request option function; what it throws becomes a `SpillConfigurationError`. */
+function callOption<T>(name: string, option: (request: MiddyLikeRequest) => T, request: MiddyLikeRequest): T {
+  try {
+    return option(request);
+  } catch (error) {
+    throw new SpillConfigurationError(`The ${name} function threw`, { cause: redactedCause(error) });
+  }
+}
 
 function tooLarge(reason: string, bytes: number, maxBytes: number): S3SpillError {
   return new ResponseTooLargeError(`${reason}: ${bytes} bytes is over the ${maxBytes}-byte limit`, {
@@ -242,49 +330,6 @@ function asReadBy(result: HttpResult, info: HttpRequestInfo): HttpResult {
     return { ...result, headers: {} };
   }
   return result;
-}
-
-/** A signal that fires before the Lambda deadline, and the timer behind it. */
-interface Deadline {
-  readonly signal: AbortSignal;
-  /** Clear the timer (after the spill, so no timer outlives the invocation). */
-  clear(): void;
-}
-
-/**
- * Aborts `timeoutEarlyInMillis` before the Lambda deadline, read from
- * `context.getRemainingTimeInMillis()`; at once when that time has already
- * passed; none outside Lambda (no context). A timeout would give the client a
- * bare 502 and nothing in the logs; this leaves time to answer.
- */
-function deadlineSignal(context: Context | undefined, timeoutEarlyInMillis: number): Deadline | undefined {
-  const remaining = context?.getRemainingTimeInMillis?.();
-  if (typeof remaining !== 'number' || !Number.isFinite(remaining)) return undefined;
-  const controller = new AbortController();
-  const reason = new DOMException('The Lambda deadline is near', 'TimeoutError');
-  const delay = remaining - timeoutEarlyInMillis;
-  if (delay <= 0) {
-    controller.abort(reason);
-    return { signal: controller.signal, clear: () => undefined };
-  }
-  const timer = setTimeout(() => controller.abort(reason), delay);
-  return { signal: controller.signal, clear: () => clearTimeout(timer) };
-}
-
-/**
- * Settle with `work`, or reject when `signal` fires, whichever comes first, so
- * the answer never waits past the deadline: the SDK does not watch its signal
- * while it resolves credentials (a credential endpoint that hangs), and
- * presigning takes no signal at all. Work still running is left to fail on its own.
- */
-async function beforeDeadline<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return work;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /** The error for a failed upload or presign: a timeout when the deadline fired, else an S3 failure. */

@@ -5,28 +5,77 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { bucketNameProblem } from './bucket-name.js';
 import { SpillConfigurationError } from './errors.js';
 import { PRESIGNED_URL_MAX_EXPIRES_IN } from './limits.js';
 import { checkKeyPrefix } from './object-key.js';
+import { checkObjectOptions, type ObjectOptions, type PerRequest } from './object-params.js';
 import type { PutObjectParams } from './s3-object.js';
+import { checkFlag, type PerRequestFlag } from './spill-control.js';
 import type { MiddyLikeRequest } from './types/middy.js';
 
 /** The logger methods the middleware calls; a Powertools `Logger` has them. */
 export type SpillLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 
+/** What a {@link S3SpillOptions.presign} hook receives. */
+export interface PresignInput {
+  /** The bucket the object was stored in. */
+  readonly bucket: string;
+  /** The object's key. */
+  readonly key: string;
+  /** The lifetime asked for, in seconds (`expiresIn`). */
+  readonly expiresIn: number;
+  /** The Middy request. */
+  readonly request: MiddyLikeRequest;
+}
+
 /** Options of {@link s3Spill}. Every one is optional. */
-export interface S3SpillOptions {
+export interface S3SpillOptions extends ObjectOptions {
   /**
-   * Bucket that receives oversized bodies.
+   * Bucket that receives oversized bodies, or a function of the Middy request
+   * (per tenant, per region) whose answer is checked against the bucket naming
+   * rules on each spill (`SpillConfigurationError` when it breaks them).
    * @default process.env.S3_SPILL_BUCKET (neither set: `SpillConfigurationError` at creation)
    */
-  readonly bucket?: string;
+  readonly bucket?: PerRequest<string>;
   /**
-   * Key prefix of every spilled object; the IAM grant and the lifecycle rule are
-   * scoped to it. No leading `/`, no `..` segment.
+   * Key prefix of every spilled object, or a function of the Middy request; the
+   * IAM grant and the lifecycle rule are scoped to it. No leading `/`, no `.` or
+   * `..` segment, checked on each spill when it is a function.
    * @default process.env.S3_SPILL_PREFIX ?? 'spill/'
    */
-  readonly keyPrefix?: string;
+  readonly keyPrefix?: PerRequest<string>;
+  /**
+   * A second client used only to sign the URL, for when clients reach S3 through
+   * another endpoint than the function does (a VPC endpoint or an internal host
+   * for uploads, a public or custom-domain endpoint for the URL). The URL is
+   * signed with this client's credentials: they need `s3:GetObject` on the keys.
+   * @default - `s3Client`
+   */
+  readonly signingClient?: S3Client;
+  /**
+   * Builds the URL the client follows, instead of an S3 presigned GET: for
+   * example a CloudFront signed URL (`@aws-sdk/cloudfront-signer`), see
+   * `samples/cloudfront-url.ts`. Must return an absolute `https:` or `http:` URL.
+   * The bucket policy must then let that reader (e.g. CloudFront's origin access
+   * control) get the objects; the function's role no longer needs `s3:GetObject`.
+   * @default - an S3 presigned GET URL from `signingClient`
+   */
+  readonly presign?: (input: PresignInput) => Promise<string> | string;
+  /**
+   * Honour reference mode: a request whose `Accept` names
+   * `application/vnd.lambda-s3-spill.reference+json` gets `200` with
+   * `{ url, expiresAt, bytes, contentType }` instead of a `303`, for clients that
+   * cannot follow redirects.
+   * @default true
+   */
+  readonly reference?: boolean;
+  /**
+   * Spill every spillable response (2xx with a body), whatever its size, for
+   * routes whose answers are always large; a boolean or a function of the request.
+   * @default false
+   */
+  readonly alwaysSpill?: PerRequestFlag;
   /**
    * S3 client used to upload and to sign.
    * @default - one `new S3Client({})` per container, created at the first spill and reused
@@ -99,8 +148,8 @@ export interface S3SpillOptions {
 
 /** Every option, the undefined ones included (Middy's `defaults` convention). */
 export const defaults = {
-  bucket: undefined as string | undefined,
-  keyPrefix: undefined as string | undefined,
+  bucket: undefined as PerRequest<string> | undefined,
+  keyPrefix: undefined as PerRequest<string> | undefined,
   s3Client: undefined as S3Client | undefined,
   expiresIn: 300,
   maxBytes: undefined as number | undefined,
@@ -111,12 +160,23 @@ export const defaults = {
   multipartThreshold: 100 * 1024 * 1024,
   partSize: 8 * 1024 * 1024,
   queueSize: 4,
+  signingClient: undefined as S3Client | undefined,
+  presign: undefined as S3SpillOptions['presign'],
+  reference: true,
+  alwaysSpill: false as PerRequestFlag,
+  serverSideEncryption: undefined as ObjectOptions['serverSideEncryption'],
+  sseKmsKeyId: undefined as string | undefined,
+  bucketKeyEnabled: undefined as boolean | undefined,
+  storageClass: undefined as ObjectOptions['storageClass'],
+  metadata: undefined as ObjectOptions['metadata'],
+  tags: undefined as ObjectOptions['tags'],
+  contentDisposition: undefined as ObjectOptions['contentDisposition'],
 };
 
 /** The options after defaults and environment are applied. */
 export interface ResolvedOptions extends Omit<typeof defaults, 'bucket' | 'keyPrefix' | 'logger'> {
-  readonly bucket: string;
-  readonly keyPrefix: string;
+  readonly bucket: PerRequest<string>;
+  readonly keyPrefix: PerRequest<string>;
   readonly logger: SpillLogger | undefined;
 }
 
@@ -138,10 +198,15 @@ export function resolveOptions(options: S3SpillOptions, env: NodeJS.ProcessEnv =
       's3Spill needs a bucket: pass { bucket } or set the S3_SPILL_BUCKET environment variable',
     );
   }
-  if (typeof bucket !== 'string') throw new TypeError('bucket must be a string');
+  if (typeof bucket !== 'function') {
+    const problem = bucketNameProblem(bucket);
+    if (problem !== undefined) throw new TypeError(`bucket ${problem}`);
+  }
   const keyPrefix = merged.keyPrefix ?? env.S3_SPILL_PREFIX ?? 'spill/';
-  if (typeof keyPrefix !== 'string') throw new TypeError('keyPrefix must be a string');
-  checkKeyPrefix(keyPrefix);
+  if (typeof keyPrefix !== 'function') {
+    if (typeof keyPrefix !== 'string') throw new TypeError('keyPrefix must be a string or a function');
+    checkKeyPrefix(keyPrefix);
+  }
   integerIn('expiresIn', merged.expiresIn, 1, PRESIGNED_URL_MAX_EXPIRES_IN);
   if (merged.maxBytes !== undefined) integerIn('maxBytes', merged.maxBytes, 1, Number.MAX_SAFE_INTEGER);
   integerIn('timeoutEarlyInMillis', merged.timeoutEarlyInMillis, 0, 900_000);
@@ -158,6 +223,13 @@ export function resolveOptions(options: S3SpillOptions, env: NodeJS.ProcessEnv =
   if (merged.logger !== undefined && typeof (merged.logger as { info?: unknown }).info !== 'function') {
     throw new TypeError('logger must be a Powertools Logger');
   }
+  if (merged.signingClient !== undefined && typeof (merged.signingClient as { send?: unknown }).send !== 'function') {
+    throw new TypeError('signingClient must be an S3Client');
+  }
+  if (merged.presign !== undefined && typeof merged.presign !== 'function') throw new TypeError('presign must be a function');
+  if (typeof merged.reference !== 'boolean') throw new TypeError('reference must be a boolean');
+  checkFlag('alwaysSpill', merged.alwaysSpill);
+  checkObjectOptions(merged);
   return { ...merged, bucket, keyPrefix };
 }
 

@@ -10,6 +10,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import S3rver from 's3rver';
 
 /** A running local S3 and a client for it. */
@@ -37,21 +39,38 @@ const CORS = `<CORSConfiguration>
   </CORSRule>
 </CORSConfiguration>`;
 
+/** What `startLocalS3` can be asked for. */
+export interface LocalS3Options {
+  /**
+   * Use `@20minutes/s3rver` 5, which verifies SigV4 signatures (a tampered or
+   * expired URL answers 403), instead of s3rver 3.7, which does not.
+   */
+  readonly verifySignatures?: boolean;
+  /** More buckets to create (a bucket per tenant, say). */
+  readonly extraBuckets?: readonly string[];
+}
+
+type Server = { run(): Promise<AddressInfo>; close(): Promise<void> };
+
 /**
- * Start s3rver on 127.0.0.1 with a random port and one bucket.
+ * Start a local S3 on 127.0.0.1 with a random port and one bucket (made with
+ * `configureBuckets`: the signature-verifying server rejects the SDK's CreateBucket path).
  *
  * @param bucket - the bucket to create
  */
-export async function startLocalS3(bucket = 'spill-bucket'): Promise<LocalS3> {
+export async function startLocalS3(bucket = 'spill-bucket', options: LocalS3Options = {}): Promise<LocalS3> {
   const directory = await mkdtemp(join(tmpdir(), 's3rver-'));
-  const server = new S3rver({
+  const settings = {
     address: '127.0.0.1',
     port: 0,
     silent: true,
     directory,
     resetOnClose: true,
-    configureBuckets: [{ name: bucket, configs: [CORS] }],
-  });
+    configureBuckets: [bucket, ...(options.extraBuckets ?? [])].map((name) => ({ name, configs: [CORS] })),
+  };
+  const server: Server = options.verifySignatures
+    ? new (createRequire(import.meta.url)('@20minutes/s3rver') as new (settings: object) => Server)(settings)
+    : new S3rver(settings);
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   const clients: S3Client[] = [];

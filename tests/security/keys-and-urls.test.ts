@@ -51,25 +51,25 @@ describe('object keys', () => {
     ['a leading "/"', '/spill/'],
     ['over 1,024 bytes', `${'é'.repeat(513)}/`],
   ])('a key prefix with %s is refused when the middleware is created', (_name, keyPrefix) => {
-    expect(() => s3Spill({ bucket: 'b', keyPrefix })).toThrow(TypeError);
+    expect(() => s3Spill({ bucket: 'spill-bucket', keyPrefix })).toThrow(TypeError);
   });
 
   it('a key prefix of exactly 1,024 bytes is accepted', () => {
-    expect(() => s3Spill({ bucket: 'b', keyPrefix: `${'a'.repeat(1_023)}/` })).not.toThrow();
+    expect(() => s3Spill({ bucket: 'spill-bucket', keyPrefix: `${'a'.repeat(1_023)}/` })).not.toThrow();
   });
 });
 
 describe('expiresIn', () => {
   it.each([0, -1, 1.5, 604_801, Number.NaN, Number.POSITIVE_INFINITY, '300'])('%p is refused at creation', (expiresIn) => {
-    expect(() => s3Spill({ bucket: 'b', expiresIn: expiresIn as number })).toThrow(/expiresIn must be an integer from 1 to 604800/);
+    expect(() => s3Spill({ bucket: 'spill-bucket', expiresIn: expiresIn as number })).toThrow(/expiresIn must be an integer from 1 to 604800/);
   });
 
   it('above one hour, a warning is logged once at creation (role credentials may expire first)', () => {
     const quiet = watch.recordingLogger();
-    s3Spill({ bucket: 'b', expiresIn: 3_600, logger: quiet.logger });
+    s3Spill({ bucket: 'spill-bucket', expiresIn: 3_600, logger: quiet.logger });
     expect(quiet.lines).toEqual([]);
     const warned = watch.recordingLogger();
-    s3Spill({ bucket: 'b', expiresIn: 3_601, logger: warned.logger });
+    s3Spill({ bucket: 'spill-bucket', expiresIn: 3_601, logger: warned.logger });
     expect(warned.lines).toEqual([{ level: 'warn', message: expect.stringContaining('expiresIn is 3601 s'), extra: [] }]);
   });
 

@@ -212,7 +212,7 @@ describe('pass-through and bad input', () => {
     );
     expect(new URL(locationOf(response)).pathname).toBe('/unit-spill/spill/tenant-a/report.json');
     await expect(
-      middy(async () => ({ statusCode: 200, body: 'k'.repeat(200) })).use(s3Spill({ bucket: 'b', maxBytes: 100, key: () => '../x' }))(
+      middy(async () => ({ statusCode: 200, body: 'k'.repeat(200) })).use(s3Spill({ bucket: 'spill-bucket', maxBytes: 100, key: () => '../x' }))(
         eventOf('function-url'),
         context,
       ),
@@ -236,13 +236,13 @@ describe('upload failure', () => {
     const sdkError = Object.assign(new Error('We encountered an internal error'), { name: 'InternalError' });
     mock.on(PutObjectCommand).rejects(sdkError);
     const big = { statusCode: 200, body: 'u'.repeat(LIMIT) };
-    const bare = middy(async () => big).use(s3Spill({ bucket: 'b', s3Client: client }));
+    const bare = middy(async () => big).use(s3Spill({ bucket: 'spill-bucket', s3Client: client }));
     const error = await bare(eventOf('function-url'), context).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SpillUploadError);
     expect((error as Error).cause).toBe(sdkError);
 
     const withHandler = middy(async () => big)
-      .use(s3Spill({ bucket: 'b', s3Client: client }))
+      .use(s3Spill({ bucket: 'spill-bucket', s3Client: client }))
       .use(httpErrorHandler({ logger: false }));
     const response = (await withHandler(eventOf('function-url'), context)) as { statusCode: number; body: string };
     expect(response.statusCode).toBe(502);

@@ -7,7 +7,7 @@ describe('options', () => {
   it('reads the bucket and key prefix from the environment', () => {
     const resolved = resolveOptions({}, { S3_SPILL_BUCKET: 'env-bucket', S3_SPILL_PREFIX: 'big/' });
     expect(resolved).toMatchObject({ bucket: 'env-bucket', keyPrefix: 'big/', expiresIn: 300 });
-    expect(resolveOptions({}, { S3_SPILL_BUCKET: 'b' }).keyPrefix).toBe('spill/');
+    expect(resolveOptions({}, { S3_SPILL_BUCKET: 'bkt' }).keyPrefix).toBe('spill/');
     expect(resolveOptions({ bucket: 'opt', keyPrefix: 'p/' }, { S3_SPILL_BUCKET: 'env' })).toMatchObject({
       bucket: 'opt',
       keyPrefix: 'p/',
@@ -36,17 +36,23 @@ describe('options', () => {
     [{ partSize: 1024 }, 'partSize'],
     [{ queueSize: 0 }, 'queueSize'],
     [{ putObjectParams: null }, 'putObjectParams'],
+    [{ bucket: 'Not_A_Bucket' }, 'bucket'],
+    [{ signingClient: {} }, 'signingClient'],
+    [{ presign: 'https://x' }, 'presign'],
+    [{ reference: 'yes' }, 'reference'],
+    [{ alwaysSpill: 1 }, 'alwaysSpill'],
+    [{ storageClass: 3 }, 'storageClass'],
   ])('rejects %j with a TypeError naming %s', (options, name) => {
-    expect(() => s3Spill({ bucket: 'b', ...(options as object) })).toThrow(TypeError);
-    expect(() => s3Spill({ bucket: 'b', ...(options as object) })).toThrow(name);
+    expect(() => s3Spill({ bucket: 'spill-bucket', ...(options as object) })).toThrow(TypeError);
+    expect(() => s3Spill({ bucket: 'spill-bucket', ...(options as object) })).toThrow(name);
   });
 
   it('accepts the bounds of expiresIn and warns above one hour', () => {
     const log = recordingLogger();
-    s3Spill({ bucket: 'b', expiresIn: 1, logger: log.logger });
-    s3Spill({ bucket: 'b', expiresIn: 3600, logger: log.logger });
+    s3Spill({ bucket: 'spill-bucket', expiresIn: 1, logger: log.logger });
+    s3Spill({ bucket: 'spill-bucket', expiresIn: 3600, logger: log.logger });
     expect(log.lines).toHaveLength(0);
-    s3Spill({ bucket: 'b', expiresIn: 604_800, logger: log.logger, s3Client: new S3Client({ region: 'us-east-1' }) });
+    s3Spill({ bucket: 'spill-bucket', expiresIn: 604_800, logger: log.logger, s3Client: new S3Client({ region: 'us-east-1' }) });
     expect(log.lines).toEqual([{ level: 'warn', args: [expect.stringContaining('604800')] }]);
   });
 
@@ -65,6 +71,17 @@ describe('options', () => {
         'queueSize',
         's3Client',
         'timeoutEarlyInMillis',
+        'signingClient',
+        'presign',
+        'reference',
+        'alwaysSpill',
+        'serverSideEncryption',
+        'sseKmsKeyId',
+        'bucketKeyEnabled',
+        'storageClass',
+        'metadata',
+        'tags',
+        'contentDisposition',
       ].sort(),
     );
   });

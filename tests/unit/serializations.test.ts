@@ -12,7 +12,7 @@ const LIMIT = 6_291_556;
 
 /** Invoke `handler` once through `s3Spill` and return the `JSON.stringify` calls it made. */
 async function stringifyCalls(result: unknown): Promise<unknown[][]> {
-  const handler = middy(async () => result).use(s3Spill({ bucket: 'b' }));
+  const handler = middy(async () => result).use(s3Spill({ bucket: 'spill-bucket' }));
   const spy = jest.spyOn(JSON, 'stringify');
   try {
     const response = await handler(event, {} as never);
@@ -52,7 +52,7 @@ describe('serializations on the pass-through path', () => {
   it('far over the limit: the overflow is proven from the body length, nothing is serialized to decide', async () => {
     const result = { statusCode: 200, body: 'x'.repeat(7_000_000) };
     const handler = middy(async () => result).use(
-      s3Spill({ bucket: 'b', s3Client: { send: async () => ({}) } as never, logger: silentLogger }),
+      s3Spill({ bucket: 'spill-bucket', s3Client: { send: async () => ({}) } as never, logger: silentLogger }),
     );
     const spy = jest.spyOn(JSON, 'stringify');
     try {
