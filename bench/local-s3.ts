@@ -6,7 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { localS3Client } from '../samples/local/s3-server.js';
 
 /** A local S3 server running in a child process. */
 export interface ServerProcess {
@@ -62,14 +63,5 @@ export async function startServerProcess(): Promise<ServerProcess> {
   };
 }
 
-/** A client for the local S3 at `endpoint`. */
-export function localClient(endpoint: string): S3Client {
-  return new S3Client({
-    endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-}
+/** A client for the local S3 at `endpoint` (the same settings as the tests' and the demo's). */
+export const localClient = localS3Client;

@@ -75,14 +75,7 @@ export async function startLocalS3(bucket = 'spill-bucket', options: LocalS3Opti
   const endpoint = `http://127.0.0.1:${port}`;
   const clients: S3Client[] = [];
   const newClient = (): S3Client => {
-    const client = new S3Client({
-      endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    const client = localS3Client(endpoint);
     clients.push(client);
     return client;
   };
@@ -98,4 +91,20 @@ export async function startLocalS3(bucket = 'spill-bucket', options: LocalS3Opti
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A client for a local S3 at `endpoint`: path-style addressing, the servers'
+ * fixed credentials, and checksums only when required (s3rver 3.7 stores a
+ * streamed body with its aws-chunked framing otherwise).
+ */
+export function localS3Client(endpoint: string): S3Client {
+  return new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
 }
