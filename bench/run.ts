@@ -4,12 +4,15 @@
  * Prints Markdown tables and writes them to `bench/RESULTS.md`.
  *
  * Sections: 1. pass-through, 2. sizing alone, 3. spill, 4. memory (child
- * processes), 5. client reuse (a child process). About 1.5 minutes on 2 cores.
+ * processes), 5. client reuse (a child process), 6-8. compression levels, end to
+ * end compressed vs spilled, reuse of identical bodies (`bench/compression.ts`,
+ * also runnable alone). About 2.5 minutes on 2 cores.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { promisify } from 'node:util';
+import { compressionSections } from './compression.js';
 import { checkExactness } from './exactness.js';
 import { table } from './harness.js';
 import { NODE, STORAGE, startServerProcess } from './local-s3.js';
@@ -52,6 +55,8 @@ try {
   sections.push(await memory(s3.endpoint, s3.bucket));
   log('5. client reuse...');
   sections.push(await clientReuse(s3.endpoint, s3.bucket));
+  log('6-8. compression and reuse of identical bodies...');
+  sections.push(...(await compressionSections(log)));
 } finally {
   await s3.stop();
 }

@@ -10,6 +10,26 @@ export { type ObjectOptions, type PerRequest } from './object-params.js';
 export { REFERENCE_MEDIA_TYPE, type SpillReference, wantsReference } from './reference.js';
 export { bucketNameProblem } from './bucket-name.js';
 export { requestHeader } from './request-headers.js';
+export {
+  COMPRESSIBLE_TYPES,
+  COMPRESSION_LEVELS,
+  DEFAULT_ENCODINGS,
+  ZSTD_AVAILABLE,
+  compressBytes,
+  decompressBytes,
+  isCompressibleType,
+  negotiateEncoding,
+  type CompressOptions,
+  type ContentCoding,
+} from './compression.js';
+export { checkReuseLifetime, contentHash, contentKey, reuseWindow } from './content-address.js';
+export {
+  CONTROL_HEADER,
+  parseSpillControl,
+  takeSpillControl,
+  type PerRequestFlag,
+  type SpillControl,
+} from './spill-control.js';
 export { payloadBytes, jsonStringBytes, payloadBytesUpperBound, measurePayload, type PayloadMeasure } from './payload-bytes.js';
 export { describeRequest, maxBytesFor, maxBytesForEvent, type FrontDoor, type HttpRequestInfo } from './front-door.js';
 export { type HttpResult, type HeaderValue } from './http-result.js';

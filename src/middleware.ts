@@ -14,6 +14,14 @@ import {
   SpillUploadError,
 } from './errors.js';
 import { bucketNameProblem } from './bucket-name.js';
+import {
+  codingFor,
+  type Compressed,
+  type CompressionSettings,
+  compressionBudget,
+  compressResponse,
+} from './compress-response.js';
+import { checkReuseLifetime, contentKey, storeOnce } from './content-address.js';
 import { beforeDeadline, deadlineSignal } from './deadline.js';
 import { describeRequest, type HttpRequestInfo, maxBytesFor, maxBytesForEvent } from './front-door.js';
 import {
@@ -40,7 +48,7 @@ import {
   spillBodyOf,
   spillBodyOfBareResult,
 } from './spill-body.js';
-import { decide } from './spill-control.js';
+import { decide, parseSpillControl, type SpillControl, takeSpillControl } from './spill-control.js';
 import type { MiddlewareLikeObj, MiddyLikeRequest } from './types/middy.js';
 
 /**
@@ -97,32 +105,56 @@ export function s3Spill(options: S3SpillOptions = {}): MiddlewareLikeObj {
   }
 
   const alwaysSpillConfigured = opts.alwaysSpill !== false;
+  const compression: CompressionSettings = {
+    encodings: opts.encodings,
+    compressibleTypes: opts.compressibleTypes,
+    restApiInline: opts.compressInlineOnRestApi,
+  };
+  // Reuse asked for by a response header is honoured only when URLs cannot outlive reused objects.
+  const reuseSafe = reuseLifetimeHolds(opts.expiresIn, opts.lifecycleDays);
 
   // Synchronous when the result fits (the common case): Middy skips the await.
   const s3SpillMiddlewareAfter = (request: MiddyLikeRequest): Promise<void> | undefined => {
     const platformMaxBytes = maxBytesForEvent(request.event);
     if (platformMaxBytes === undefined) return undefined; // not an HTTP event
-    const result: unknown = request.response;
+    let result: unknown = request.response;
+    let control: SpillControl = {};
     if (isHttpResult(result)) {
       const body: unknown = result.body;
       if (body !== undefined && body !== null && typeof body !== 'string') {
         if (isStreamBody(body)) return undefined;
         checkBody(body);
       }
+      control = takeControlHeader(request);
+      result = request.response;
     }
     const maxBytes = opts.maxBytes ?? platformMaxBytes;
-    if (!alwaysSpillConfigured && payloadBytesUpperBound(result) <= maxBytes) return undefined;
-    return s3SpillMiddlewareDecide(request, maxBytes);
+    if (!alwaysSpillConfigured && control.always !== true && payloadBytesUpperBound(result) <= maxBytes) return undefined;
+    return s3SpillMiddlewareDecide(request, maxBytes, control);
   };
 
-  async function s3SpillMiddlewareDecide(request: MiddyLikeRequest, maxBytes: number): Promise<void> {
+  /**
+   * Read and remove the `X-S3-Spill` response header (it never reaches the
+   * client); unknown tokens are logged and ignored. The response object is
+   * replaced only when it has the header.
+   */
+  function takeControlHeader(request: MiddyLikeRequest): SpillControl {
+    const taken = takeSpillControl(request.response as HttpResult);
+    if (taken.value === undefined) return {};
+    request.response = taken.result;
+    const { control, unknown } = parseSpillControl(taken.value);
+    if (unknown.length > 0) logger.warn('s3Spill ignored unknown X-S3-Spill tokens', { tokens: unknown });
+    return control;
+  }
+
+  async function s3SpillMiddlewareDecide(request: MiddyLikeRequest, maxBytes: number, control: SpillControl): Promise<void> {
     const info = describeRequest(request.event);
     const result: unknown = request.response;
     const http = isHttpResult(result);
     const measure = measurePayload(result, maxBytes);
     if (measure.fits) {
       // Only `alwaysSpill` spills a result that fits, and only what a 303 can stand for.
-      if (!decide(undefined, opts.alwaysSpill, request) || info.method === 'HEAD') return;
+      if (!decide(control.always, opts.alwaysSpill, request) || info.method === 'HEAD') return;
       if (http ? !isSpillableStatus(result.statusCode) || !result.body : !acceptsBareResult(info.frontDoor)) return;
     } else {
       if (!http && !acceptsBareResult(info.frontDoor)) {
@@ -137,7 +169,70 @@ export function s3Spill(options: S3SpillOptions = {}): MiddlewareLikeObj {
         throw tooLarge(`A ${result.statusCode} response is not spilled`, measure.bytes, maxBytes);
       }
     }
-    request.response = await spill(request, http ? asReadBy(result, info) : undefined, info, measure);
+    const spillOn = decide(control.spill, true, request);
+    const compressOn = decide(control.compress, opts.compress, request);
+    if (!measure.fits && !spillOn && !compressOn) {
+      throw tooLarge('Spilling and compression are off for this response', measure.bytes, maxBytes);
+    }
+    const readBy = http ? asReadBy(result, info) : undefined;
+    if (readBy !== undefined) checkHeaders(readBy);
+    checkSeeOtherFits(readBy, info);
+    const body = readBy === undefined ? spillBodyOfBareResult(request.response) : spillBodyOf(readBy, contentTypeDefault(info));
+    const compressed = compressOn ? await compressBody(request, readBy, info, body, measure.fits ? 0 : maxBytes) : undefined;
+    if (compressed?.inline !== undefined) {
+      request.response = compressed.inline;
+      return;
+    }
+    if (!spillOn) throw tooLarge('Spilling is off for this response', compressed?.inlineBytes ?? measure.bytes, maxBytes);
+    const reuse = decide(control.reuse, opts.reuse, request);
+    if (reuse && !reuseSafe) {
+      logger.warn('s3Spill did not reuse: expiresIn is too long for lifecycleDays (see the reuse option)');
+    }
+    request.response = await spill(request, readBy, info, measure, compressed?.body ?? body, reuse && reuseSafe);
+  }
+
+  /**
+   * The body compressed for this client, when it accepts a coding and the body
+   * is worth it; with the inline response when its base64 fits `maxBytes`
+   * (`0`: never inline, the body is spilled anyway). Compression gets half the
+   * time left before the upload must stop; past that, or on any failure, the
+   * body is spilled as it is.
+   */
+  async function compressBody(
+    request: MiddyLikeRequest,
+    result: HttpResult | undefined,
+    info: HttpRequestInfo,
+    body: SpillBody,
+    maxBytes: number,
+  ): Promise<Compressed | undefined> {
+    const choice = codingFor(request.event, body, compression);
+    if (choice.coding === undefined) {
+      logger.debug('s3Spill did not compress', { reason: choice.skipped });
+      return undefined;
+    }
+    const started = performance.now();
+    const budget = compressionBudget(request.context?.getRemainingTimeInMillis?.(), opts.timeoutEarlyInMillis);
+    let compressed: Compressed | undefined;
+    try {
+      compressed = await compressResponse(result, info, body, choice.coding, maxBytes, compression, budget);
+    } catch (error) {
+      logger.warn('s3Spill could not compress (out of time, or failed); the body is spilled uncompressed', {
+        coding: choice.coding,
+        reason: (error as Error | undefined)?.name,
+      });
+      return undefined;
+    }
+    if (compressed === undefined) return undefined;
+    const record = {
+      frontDoor: info.frontDoor,
+      contentEncoding: compressed.coding,
+      bytesBefore: body.bytes.length,
+      bytesAfter: compressed.body.bytes.length,
+      durationMs: Math.round(performance.now() - started),
+    };
+    if (compressed.inline !== undefined) logger.info('s3Spill compressed an oversized response to fit inline', { compression: record });
+    else logger.debug('s3Spill compressed the body to spill', { compression: record });
+    return compressed;
   }
 
   const s3SpillMiddlewareOnError = async (request: MiddyLikeRequest): Promise<void> => {
@@ -150,28 +245,24 @@ export function s3Spill(options: S3SpillOptions = {}): MiddlewareLikeObj {
     result: HttpResult | undefined,
     info: HttpRequestInfo,
     before: PayloadMeasure,
+    stored: SpillBody,
+    reuse: boolean,
   ): Promise<HttpResult> {
     const started = performance.now();
-    if (result !== undefined) checkHeaders(result);
-    // The 303 must fit what the platform accepts (not `maxBytes`, which only decides when to spill).
     const platformMaxBytes = maxBytesFor(info.frontDoor);
-    const headersOnly = payloadBytes(seeOther(result, info, 'x'.repeat(LOCATION_RESERVE_BYTES)));
-    if (headersOnly > platformMaxBytes) {
-      throw tooLarge('The headers and cookies alone are over the limit', headersOnly, platformMaxBytes);
-    }
     const bucket = bucketFor(request);
-    const key = objectKey(request, keyPrefixFor(request));
+    const keyPrefix = keyPrefixFor(request);
     const object = objectParamsFor(opts, opts.putObjectParams, request);
-    const stored: SpillBody =
-      result === undefined ? spillBodyOfBareResult(request.response) : spillBodyOf(result, contentTypeDefault(info));
     const body: SpillBody =
       object.contentDisposition === undefined ? stored : { ...stored, contentDisposition: object.contentDisposition };
+    let key = reuse ? contentKey(keyPrefix, body, object.params, new Date(), opts.expiresIn) : objectKey(request, keyPrefix);
+    let uploaded = true;
     const client = opts.s3Client ?? defaultS3Client();
     const deadline = deadlineSignal(request.context, opts.timeoutEarlyInMillis);
     let url: string;
     try {
       try {
-        const stored = storeObject({
+        const store = {
           client,
           bucket,
           key,
@@ -181,8 +272,18 @@ export function s3Spill(options: S3SpillOptions = {}): MiddlewareLikeObj {
           partSize: opts.partSize,
           queueSize: opts.queueSize,
           abortSignal: deadline?.signal,
-        });
-        await beforeDeadline(stored, deadline?.signal);
+        };
+        if (reuse) {
+          const once = storeOnce({
+            ...store,
+            fallbackKey: () => objectKey(request, keyPrefix),
+            expiresIn: opts.expiresIn,
+            lifecycleDays: opts.lifecycleDays,
+          });
+          ({ key, uploaded } = await beforeDeadline(once, deadline?.signal));
+        } else {
+          await beforeDeadline(storeObject(store), deadline?.signal);
+        }
       } catch (error) {
         throw storeFailure(error, deadline?.signal, 'The response was too large to return and could not be stored');
       }
@@ -213,6 +314,8 @@ export function s3Spill(options: S3SpillOptions = {}): MiddlewareLikeObj {
         [before.exact ? 'bytesBefore' : 'bytesBeforeAtLeast']: before.bytes,
         bytesAfter,
         objectBytes: body.bytes.length,
+        contentEncoding: body.contentEncoding,
+        ...(reuse ? { reused: !uploaded } : {}),
         durationMs: Math.round(performance.now() - started),
       },
     });
@@ -298,6 +401,28 @@ function tooLarge(reason: string, bytes: number, maxBytes: number): S3SpillError
     bytes,
     maxBytes,
   });
+}
+
+/**
+ * Check, before anything is compressed or uploaded, that a `303` for this
+ * result fits what the platform accepts (not `maxBytes`, which only decides
+ * when to spill), with room for the `Location`.
+ */
+function checkSeeOtherFits(result: HttpResult | undefined, info: HttpRequestInfo): void {
+  const platformMaxBytes = maxBytesFor(info.frontDoor);
+  const headersOnly = payloadBytes(seeOther(result, info, 'x'.repeat(LOCATION_RESERVE_BYTES)));
+  if (headersOnly > platformMaxBytes) {
+    throw tooLarge('The headers and cookies alone are over the limit', headersOnly, platformMaxBytes);
+  }
+}
+
+function reuseLifetimeHolds(expiresIn: number, lifecycleDays: number): boolean {
+  try {
+    checkReuseLifetime(expiresIn, lifecycleDays);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function contentTypeDefault(info: HttpRequestInfo): string | undefined {

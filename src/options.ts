@@ -11,6 +11,8 @@ import { PRESIGNED_URL_MAX_EXPIRES_IN } from './limits.js';
 import { checkKeyPrefix } from './object-key.js';
 import { checkObjectOptions, type ObjectOptions, type PerRequest } from './object-params.js';
 import type { PutObjectParams } from './s3-object.js';
+import { checkTypePatterns, COMPRESSIBLE_TYPES, type ContentCoding, DEFAULT_ENCODINGS, ZSTD_AVAILABLE } from './compression.js';
+import { checkReuseLifetime } from './content-address.js';
 import { checkFlag, type PerRequestFlag } from './spill-control.js';
 import type { MiddyLikeRequest } from './types/middy.js';
 
@@ -144,6 +146,63 @@ export interface S3SpillOptions extends ObjectOptions {
    * @default 4
    */
   readonly queueSize?: number;
+  /**
+   * Compress an oversized body before spilling it, when the client accepts a
+   * coding (`Accept-Encoding`, see `encodings`) and its media type compresses
+   * (`compressibleTypes`), and it has no `Content-Encoding` or
+   * `Cache-Control: no-transform`. When the compressed body's base64 fits the
+   * limit it is returned inline (`Content-Encoding`, `isBase64Encoded: true`,
+   * `Vary: Accept-Encoding`), with no S3 round trip; otherwise the compressed
+   * bytes are spilled, with `Content-Encoding` on the object. A response that
+   * fits is never compressed. A boolean or a function of the request; the
+   * response header `X-S3-Spill: no-compress` / `compress` overrides it.
+   * @default true
+   */
+  readonly compress?: PerRequestFlag;
+  /**
+   * Media types worth compressing: patterns (`type/subtype`, `type/*`,
+   * `type/*+suffix`; a leading `!` excludes and wins) or a predicate of the media
+   * type (lower case, no parameters). Not in the default list: images (but SVG,
+   * BMP), audio, video, archives, PDF, WOFF fonts, `application/octet-stream`,
+   * responses without a `Content-Type`.
+   * @default COMPRESSIBLE_TYPES: text/*, JSON and +json, XML and +xml, JavaScript, NDJSON, YAML, form data, wasm, tar, ttf/otf, bmp
+   */
+  readonly compressibleTypes?: readonly string[] | ((mediaType: string) => boolean);
+  /**
+   * Content codings offered, the server's preference first when the client
+   * weighs several equally. Levels (measured, `bench/compression.ts`): zstd 4,
+   * br 3, gzip 4 (`COMPRESSION_LEVELS`).
+   * @default ['zstd', 'br', 'gzip'] (without 'zstd' on a Node.js without it, before 22.15)
+   */
+  readonly encodings?: readonly ContentCoding[];
+  /**
+   * Return compressed bodies inline to API Gateway REST APIs (payload v1) too.
+   * A REST API decodes an `isBase64Encoded` body only when its `binaryMediaTypes`
+   * match the response (or the request's `Accept`); otherwise the client gets
+   * the base64 text. Turn on when they do (for example `*\/*`). Off, REST API
+   * responses are compressed only when spilled.
+   * @default false
+   */
+  readonly compressInlineOnRestApi?: boolean;
+  /**
+   * Reuse identical bodies: the object key is a hash of the stored bytes and
+   * headers, under the hour in which the URL expires; a spill whose object is
+   * already there uploads nothing and answers a fresh presigned URL. Checked by
+   * `HeadObject` then a conditional `PutObject` (`If-None-Match: *`). A boolean
+   * or a function of the request; `X-S3-Spill: no-reuse` / `reuse` overrides it.
+   * The `key` function then names only the fallback objects (see README,
+   * "Compression and reuse").
+   * @default false
+   */
+  readonly reuse?: PerRequestFlag;
+  /**
+   * Days after which the bucket's lifecycle rule deletes objects under the
+   * prefix (`SpillBucket`'s `expiration`, the SAM template's `SpillExpirationDays`).
+   * Reuse checks with it that a reused object outlives every URL given for it:
+   * `expiresIn + 3,900` seconds must be at most `lifecycleDays` days.
+   * @default 1
+   */
+  readonly lifecycleDays?: number;
 }
 
 /** Every option, the undefined ones included (Middy's `defaults` convention). */
@@ -171,6 +230,12 @@ export const defaults = {
   metadata: undefined as ObjectOptions['metadata'],
   tags: undefined as ObjectOptions['tags'],
   contentDisposition: undefined as ObjectOptions['contentDisposition'],
+  compress: true as PerRequestFlag,
+  compressibleTypes: COMPRESSIBLE_TYPES as readonly string[] | ((mediaType: string) => boolean),
+  encodings: DEFAULT_ENCODINGS,
+  compressInlineOnRestApi: false,
+  reuse: false as PerRequestFlag,
+  lifecycleDays: 1,
 };
 
 /** The options after defaults and environment are applied. */
@@ -230,6 +295,7 @@ export function resolveOptions(options: S3SpillOptions, env: NodeJS.ProcessEnv =
   if (typeof merged.reference !== 'boolean') throw new TypeError('reference must be a boolean');
   checkFlag('alwaysSpill', merged.alwaysSpill);
   checkObjectOptions(merged);
+  checkCompressionOptions(merged);
   return { ...merged, bucket, keyPrefix };
 }
 
@@ -237,4 +303,27 @@ function integerIn(option: string, value: unknown, min: number, max: number): vo
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new TypeError(`${option} must be an integer from ${min} to ${max}, got ${String(value)}`);
   }
+}
+
+const CODINGS: readonly ContentCoding[] = ['zstd', 'br', 'gzip'];
+
+/**
+ * Check the compression and reuse options.
+ *
+ * @throws TypeError naming the option
+ */
+function checkCompressionOptions(merged: typeof defaults & { expiresIn: number }): void {
+  checkFlag('compress', merged.compress);
+  checkFlag('reuse', merged.reuse);
+  checkTypePatterns(merged.compressibleTypes);
+  if (!Array.isArray(merged.encodings) || merged.encodings.some((c) => !CODINGS.includes(c))) {
+    throw new TypeError(`encodings must be an array of ${CODINGS.map((c) => `'${c}'`).join(', ')}`);
+  }
+  if (!ZSTD_AVAILABLE && merged.encodings.includes('zstd')) {
+    throw new TypeError(`encodings: this Node.js (${process.version}) has no Zstandard; it needs 22.15 or later`);
+  }
+  if (typeof merged.compressInlineOnRestApi !== 'boolean') throw new TypeError('compressInlineOnRestApi must be a boolean');
+  integerIn('lifecycleDays', merged.lifecycleDays, 1, 36_500);
+  // Checked now when reuse may be on; a response that asks for it by header is reused only if this holds.
+  if (merged.reuse !== false) checkReuseLifetime(merged.expiresIn, merged.lifecycleDays);
 }

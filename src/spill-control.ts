@@ -66,15 +66,22 @@ export function parseSpillControl(value: string): { control: SpillControl; unkno
   return { control, unknown };
 }
 
+/** Whether a header map has `name` (lower case) in any casing; no allocation (this runs on every response). */
+function hasKey(map: object | undefined, lower: string): boolean {
+  if (typeof map !== 'object' || map === null) return false;
+  for (const key in map) {
+    if (key.length === lower.length && key.toLowerCase() === lower && Object.prototype.hasOwnProperty.call(map, key)) return true;
+  }
+  return false;
+}
+
 function withoutKey<T>(map: Record<string, T> | undefined, lower: string): { map: Record<string, T> | undefined; values: T[] } {
-  if (typeof map !== 'object' || map === null) return { map, values: [] };
-  const keys = Object.keys(map).filter((key) => key.toLowerCase() === lower);
-  if (keys.length === 0) return { map, values: [] };
-  const copy = { ...map };
+  if (!hasKey(map, lower)) return { map, values: [] };
+  const copy: Record<string, T> = {};
   const values: T[] = [];
-  for (const key of keys) {
-    values.push(copy[key]!);
-    delete copy[key];
+  for (const [key, value] of Object.entries(map!)) {
+    if (key.toLowerCase() === lower) values.push(value);
+    else copy[key] = value;
   }
   return { map: copy, values };
 }
@@ -95,6 +102,7 @@ function withoutKey<T>(map: Record<string, T> | undefined, lower: string): { map
  */
 export function takeSpillControl(result: HttpResult): { value: string | undefined; result: HttpResult } {
   const lower = CONTROL_HEADER.toLowerCase();
+  if (!hasKey(result.headers, lower) && !hasKey(result.multiValueHeaders, lower)) return { value: undefined, result };
   const single = withoutKey<HeaderValue>(result.headers, lower);
   const multi = withoutKey<HeaderValue[]>(result.multiValueHeaders, lower);
   if (single.values.length === 0 && multi.values.length === 0) return { value: undefined, result };

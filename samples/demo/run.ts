@@ -40,7 +40,9 @@ export async function runDemo(): Promise<DemoRow[]> {
       ] as const) {
         const started = performance.now();
         const statuses: number[] = [];
-        let response = await fetch(server.url + document.path, { redirect: 'manual' });
+        // identity: the demo shows the spill; a client accepting gzip, br or zstd would get /cities
+        // compressed inline instead (README, "Compression and reuse").
+        let response = await fetch(server.url + document.path, { redirect: 'manual', headers: { 'accept-encoding': 'identity' } });
         statuses.push(response.status);
         if (response.status === 303) {
           await response.arrayBuffer();

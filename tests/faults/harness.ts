@@ -52,7 +52,8 @@ export async function invokeThroughFrontDoor(input: {
   frontDoor?: EmulatedFrontDoor;
   onThrown?: (error: unknown) => void;
 }): Promise<ClientView> {
-  let handler = middy(async () => input.result).use(s3Spill(input.options));
+  // Compression off: these bodies are repetitive, and would fit inline compressed; the faults are S3's.
+  let handler = middy(async () => input.result).use(s3Spill({ compress: false, ...input.options }));
   if (input.errorHandler !== false) handler = handler.use(httpErrorHandler({ logger: input.errorLogger ?? false }));
   const wrapped = async (event: unknown, context: Context): Promise<unknown> => {
     try {

@@ -82,6 +82,12 @@ describe('options', () => {
         'metadata',
         'tags',
         'contentDisposition',
+        'compress',
+        'compressibleTypes',
+        'encodings',
+        'compressInlineOnRestApi',
+        'reuse',
+        'lifecycleDays',
       ].sort(),
     );
   });
