@@ -41,10 +41,7 @@ export const PREFIX_WILDCARD_REASON =
 /**
  * Acknowledge AwsSolutions-S1 on a bucket created without server access logs.
  *
- * @example
- * ```ts
- * acknowledgeNoAccessLogs(new s3.Bucket(this, 'Bucket', { enforceSSL: true }));
- * ```
+ * Used by `SpillBucket` on the bucket it creates when no `serverAccessLogsBucket` is given.
  */
 export function acknowledgeNoAccessLogs(bucket: IConstruct): void {
   Validations.of(bucket).acknowledge({ id: 'AwsSolutions-S1', reason: ACCESS_LOGS_REASON });
@@ -56,10 +53,8 @@ export function acknowledgeNoAccessLogs(bucket: IConstruct): void {
  * built the way cdk-nag flattens intrinsics (`<Logical.Arn>`); a grantee in another
  * stack sees an imported value instead and keeps its finding, for its owner to judge.
  *
- * @example
- * ```ts
- * acknowledgePrefixWildcard(fn, bucket, 'spill/*'); // AwsSolutions-IAM5[Resource::<Bucket.Arn>/spill/*]
- * ```
+ * Used by `SpillBucket.grantSpill()`: for the prefix `spill/` it acknowledges
+ * `AwsSolutions-IAM5[Resource::<Bucket.Arn>/spill/*]`.
  */
 export function acknowledgePrefixWildcard(grantee: iam.IGrantable, bucket: s3.IBucket, pattern: string): void {
   const target = Construct.isConstruct(grantee)

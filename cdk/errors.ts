@@ -10,8 +10,11 @@
  *
  * @example
  * ```ts
- * import { Duration } from 'aws-cdk-lib';
+ * import { Duration, Stack } from 'aws-cdk-lib';
+ * import type * as s3 from 'aws-cdk-lib/aws-s3';
  * import { SpillBucket, SpillBucketPropsError } from 'lambda-s3-spill/cdk';
+ * declare const stack: Stack;
+ * declare const existing: s3.IBucket;
  * try {
  *   new SpillBucket(stack, 'Spill', { bucket: existing, expiration: Duration.days(2) });
  * } catch (error) {

@@ -5,8 +5,12 @@
  *
  * @example
  * ```ts
+ * import { Stack } from 'aws-cdk-lib';
+ * import type * as lambda from 'aws-cdk-lib/aws-lambda';
  * import { SpillBucket } from 'lambda-s3-spill/cdk';
- * new SpillBucket(this, 'Spill').connect(fn);
+ * declare const stack: Stack;
+ * declare const fn: lambda.Function;
+ * new SpillBucket(stack, 'Spill').connect(fn);
  * ```
  * @module lambda-s3-spill/cdk
  */

@@ -12,8 +12,9 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
  *
  * @example
  * ```ts
- * import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+ * import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
  * import { SpillBucket, type SpillBucketProps } from 'lambda-s3-spill/cdk';
+ * declare const stack: Stack;
  * const props: SpillBucketProps = {
  *   expiration: Duration.days(2),
  *   corsAllowedOrigins: ['*'],

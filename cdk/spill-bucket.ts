@@ -28,10 +28,12 @@ import { validateSpillBucketProps } from './validate-props.js';
  *
  * @example
  * ```ts
+ * import { Stack } from 'aws-cdk-lib';
  * import * as lambda from 'aws-cdk-lib/aws-lambda';
  * import { SpillBucket } from 'lambda-s3-spill/cdk';
+ * declare const stack: Stack;
  * declare const fn: lambda.Function;
- * const spill = new SpillBucket(this, 'Spill');
+ * const spill = new SpillBucket(stack, 'Spill');
  * spill.connect(fn); // grant + S3_SPILL_BUCKET and S3_SPILL_PREFIX
  * ```
  */
@@ -75,6 +77,7 @@ export class SpillBucket extends Construct {
    * @example
    * ```ts
    * import * as iam from 'aws-cdk-lib/aws-iam';
+   * import type { SpillBucket } from 'lambda-s3-spill/cdk';
    * declare const spill: SpillBucket;
    * declare const role: iam.Role;
    * spill.grantSpill(role).assertSuccess();
@@ -104,6 +107,7 @@ export class SpillBucket extends Construct {
    * @example
    * ```ts
    * import * as lambda from 'aws-cdk-lib/aws-lambda';
+   * import type { SpillBucket } from 'lambda-s3-spill/cdk';
    * declare const spill: SpillBucket;
    * declare const fn: lambda.Function;
    * spill.connect(fn);

@@ -23,11 +23,9 @@ const NEW_BUCKET_PROPS = [
  * Check props that CDK's `Bucket` would accept but that break the spill
  * contract: the grant must stay inside the prefix, objects must expire.
  *
+ * Called first by the `SpillBucket` constructor, so `{ prefix: '*' }` throws before any resource is made.
+ *
  * @throws SpillBucketPropsError naming the prop
- * @example
- * ```ts
- * validateSpillBucketProps({ prefix: '*' }); // throws SpillBucketPropsError
- * ```
  */
 export function validateSpillBucketProps(props: SpillBucketProps): void {
   if (props.bucket !== undefined) {

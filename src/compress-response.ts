@@ -29,14 +29,13 @@ export interface CompressionSettings {
 /**
  * Why a body is not compressed, or the coding to use.
  *
+ * Used by `s3Spill()` before storing a body: with the default settings,
+ * `Accept-Encoding: br` and a JSON body, it gives `{ coding: 'br' }`.
+ *
  * @param event - the Lambda event (its `Accept-Encoding`)
  * @param body - the body as it would be stored (bytes decoded, content headers)
  * @param settings - the middleware's settings
  * @returns the coding, or the reason for none (for the debug log)
- * @example
- * ```ts
- * codingFor({ headers: { 'accept-encoding': 'br' } }, { bytes, contentType: 'application/json' }, settings); // { coding: 'br' }
- * ```
  */
 export function codingFor(
   event: unknown,

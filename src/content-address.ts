@@ -180,11 +180,10 @@ const SSE_C_PARAMS = ['SSECustomerAlgorithm', 'SSECustomerKey', 'SSECustomerKeyM
  * (`@aws-sdk/lib-storage` does not pass `If-None-Match` to
  * `CompleteMultipartUpload`); after a HEAD miss it overwrites, with the same bytes.
  *
+ * Internal: `s3Spill({ reuse: true })` calls it with `key: contentKey(...)` and
+ * `fallbackKey: () => prefix + defaultKey()`.
+ *
  * @throws what `storeObject` throws (S3 errors, the abort signal's reason)
- * @example
- * ```ts
- * const { key, uploaded } = await storeOnce({ ...storeInput, key: contentKey(...), fallbackKey: () => prefix + defaultKey(), expiresIn: 300, lifecycleDays: 1 });
- * ```
  */
 export async function storeOnce(input: StoreOnceInput): Promise<StoreOnceResult> {
   const now = input.now ?? new Date();

@@ -188,13 +188,11 @@ const CAUSE_MAX_DEPTH = 3;
  * error it throws; `$response` holds the raw response. An error that cannot be
  * changed (frozen) is replaced by a scrubbed copy with the same name.
  *
+ * Used by `s3Spill()` on the `cause` of a `SpillUploadError` or `SpillTimeoutError`:
+ * an `ExpiredToken` error comes back as the same object, without its `Token-0`.
+ *
  * @param error - an error the SDK threw
  * @returns the same error, scrubbed, or a scrubbed copy
- * @example
- * ```ts
- * const sdkError = Object.assign(new Error('expired'), { name: 'ExpiredToken', 'Token-0': 'IQoJb3...' });
- * console.log(redactedCause(sdkError) === sdkError, 'Token-0' in sdkError); // true false
- * ```
  */
 export function redactedCause(error: unknown): unknown {
   return scrub(error, 0);

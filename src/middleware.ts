@@ -369,7 +369,7 @@ export function s3Spill(options: S3SpillOptions = {}): MiddlewareLikeObj {
     try {
       suffix = opts.key(request);
     } catch (error) {
-      throw new SpillConfigurationError('The key function threw', { cause: error });
+      throw new SpillConfigurationError('The key function threw', { cause: redactedCause(error) });
     }
     if (typeof suffix !== 'string') throw new SpillConfigurationError('The key function must return a string');
     const key = keyPrefix + suffix;
