@@ -33,3 +33,8 @@ it('lists every option, with the default the code uses, in "Options"', () => {
     expect([option, Number(shown?.replaceAll('_', ''))]).toEqual([option, value]);
   }
 });
+
+it('shows samples/ordering.ts verbatim in "Ordering"', () => {
+  const sample = readFileSync(new URL('../../samples/ordering.ts', import.meta.url), 'utf8');
+  expect(section('Ordering')).toContain(`\`\`\`ts\n${sample}\`\`\``);
+});
