@@ -28,7 +28,7 @@ const event = (rawPath: string, headers: Record<string, string>) => ({
 
 it('spills the serialized body and keeps the CORS headers on the 303', async () => {
   const handler = reportHandler({ bucket: s3.bucket, s3Client: s3.client, compress: false });
-  const response = (await handler(event('/report', { 'accept-encoding': 'identity' }) as never, context)) as {
+  const response = (await handler(event('/report', { 'accept-encoding': 'identity' }) as never, context)) as unknown as {
     statusCode: number;
     headers: Record<string, string>;
   };
@@ -41,7 +41,7 @@ it('spills the serialized body and keeps the CORS headers on the 303', async () 
 
 it('lets @middy/http-content-encoding compress first: the gzip answer fits inline', async () => {
   const handler = reportHandler({ bucket: s3.bucket, s3Client: s3.client });
-  const response = (await handler(event('/report', { 'accept-encoding': 'gzip' }) as never, context)) as {
+  const response = (await handler(event('/report', { 'accept-encoding': 'gzip' }) as never, context)) as unknown as {
     statusCode: number;
     headers: Record<string, string>;
     isBase64Encoded: boolean;
@@ -54,7 +54,7 @@ it('answers an error through the error handler, logged once, measured by s3Spill
   const { Logger } = await import('@aws-lambda-powertools/logger');
   const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
   const handler = reportHandler({ bucket: s3.bucket, s3Client: s3.client });
-  const response = (await handler(event('/fail', {}) as never, context)) as { statusCode: number; headers: object };
+  const response = (await handler(event('/fail', {}) as never, context)) as unknown as { statusCode: number; headers: object };
   expect(response.statusCode).toBe(500);
   expect(response.headers).toMatchObject({ 'Access-Control-Allow-Origin': 'https://app.example' });
   expect(error).toHaveBeenCalledTimes(1);
