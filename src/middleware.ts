@@ -3,7 +3,6 @@
  *
  * @module middleware
  */
-import type { S3Client } from '@aws-sdk/client-s3';
 import { Logger } from '@aws-lambda-powertools/logger';
 import {
   redactedCause,
@@ -13,7 +12,6 @@ import {
   SpillTimeoutError,
   SpillUploadError,
 } from './errors.js';
-import { bucketNameProblem } from './bucket-name.js';
 import {
   codingFor,
   type Compressed,
@@ -33,12 +31,12 @@ import {
   seeOther,
 } from './http-result.js';
 import { PRESIGNED_URL_SAFE_EXPIRES_IN } from './limits.js';
-import { checkKey, checkKeyPrefix, defaultKey } from './object-key.js';
 import { objectParamsFor } from './object-params.js';
 import { type ResolvedOptions, resolveOptions, type S3SpillOptions, type SpillLogger } from './options.js';
 import { measurePayload, type PayloadMeasure, payloadBytes, payloadBytesUpperBound } from './payload-bytes.js';
-import { REFERENCE_MEDIA_TYPE, type SpillReference, wantsReference } from './reference.js';
-import { defaultS3Client, presignGet, storeObject } from './s3-object.js';
+import { REFERENCE_MEDIA_TYPE, wantsReference } from './reference.js';
+import { defaultS3Client, storeObject } from './s3-object.js';
+import { bucketFor, keyPrefixFor, objectKey, referenceDocument, signUrl } from './spill-target.js';
 import {
   checkBody,
   checkHeaders,
@@ -250,12 +248,12 @@ export function s3Spill(options: S3SpillOptions = {}): MiddlewareLikeObj {
   ): Promise<HttpResult> {
     const started = performance.now();
     const platformMaxBytes = maxBytesFor(info.frontDoor);
-    const bucket = bucketFor(request);
-    const keyPrefix = keyPrefixFor(request);
+    const bucket = bucketFor(opts, request);
+    const keyPrefix = keyPrefixFor(opts, request);
     const object = objectParamsFor(opts, opts.putObjectParams, request);
     const body: SpillBody =
       object.contentDisposition === undefined ? stored : { ...stored, contentDisposition: object.contentDisposition };
-    let key = reuse ? contentKey(keyPrefix, body, object.params, new Date(), opts.expiresIn) : objectKey(request, keyPrefix);
+    let key = reuse ? contentKey(keyPrefix, body, object.params, new Date(), opts.expiresIn) : objectKey(opts, request, keyPrefix);
     let uploaded = true;
     const client = opts.s3Client ?? defaultS3Client();
     const deadline = deadlineSignal(request.context, opts.timeoutEarlyInMillis);
@@ -276,7 +274,7 @@ export function s3Spill(options: S3SpillOptions = {}): MiddlewareLikeObj {
         if (reuse) {
           const once = storeOnce({
             ...store,
-            fallbackKey: () => objectKey(request, keyPrefix),
+            fallbackKey: () => objectKey(opts, request, keyPrefix),
             expiresIn: opts.expiresIn,
             lifecycleDays: opts.lifecycleDays,
           });
@@ -288,7 +286,7 @@ export function s3Spill(options: S3SpillOptions = {}): MiddlewareLikeObj {
         throw storeFailure(error, deadline?.signal, 'The response was too large to return and could not be stored');
       }
       try {
-        url = await beforeDeadline(signUrl(request, client, bucket, key), deadline?.signal);
+        url = await beforeDeadline(signUrl(opts, request, client, bucket, key), deadline?.signal);
       } catch (error) {
         if (error instanceof SpillConfigurationError) throw error; // a presign hook's answer, not an S3 failure
         throw storeFailure(error, deadline?.signal, 'The response was stored but its URL could not be signed');
@@ -298,7 +296,7 @@ export function s3Spill(options: S3SpillOptions = {}): MiddlewareLikeObj {
     }
     const response =
       opts.reference && wantsReference(request.event)
-        ? referenceResponse(result, info, REFERENCE_MEDIA_TYPE, referenceDocument(url, body))
+        ? referenceResponse(result, info, REFERENCE_MEDIA_TYPE, referenceDocument(opts, url, body))
         : seeOther(result, info, url);
     const bytesAfter = payloadBytes(response);
     if (bytesAfter > platformMaxBytes) {
@@ -322,79 +320,11 @@ export function s3Spill(options: S3SpillOptions = {}): MiddlewareLikeObj {
     return response;
   }
 
-  function bucketFor(request: MiddyLikeRequest): string {
-    if (typeof opts.bucket === 'string') return opts.bucket;
-    const bucket = callOption('bucket', opts.bucket, request);
-    const problem = bucketNameProblem(bucket);
-    if (problem !== undefined) throw new SpillConfigurationError(`The bucket function gave a bucket that ${problem}`);
-    return bucket as string;
-  }
-
-  function keyPrefixFor(request: MiddyLikeRequest): string {
-    if (typeof opts.keyPrefix === 'string') return opts.keyPrefix;
-    const prefix = callOption('keyPrefix', opts.keyPrefix, request);
-    try {
-      if (typeof prefix !== 'string') throw new TypeError('keyPrefix must return a string');
-      checkKeyPrefix(prefix);
-    } catch (error) {
-      throw new SpillConfigurationError(`The keyPrefix function gave an invalid prefix: ${(error as Error).message}`);
-    }
-    return prefix;
-  }
-
-  /** The URL the client follows: the `presign` hook's, or an S3 presigned GET from `signingClient`. */
-  async function signUrl(request: MiddyLikeRequest, client: S3Client, bucket: string, key: string): Promise<string> {
-    if (opts.presign === undefined) return presignGet(opts.signingClient ?? client, bucket, key, opts.expiresIn);
-    const url: unknown = await opts.presign({ bucket, key, expiresIn: opts.expiresIn, request });
-    if (typeof url !== 'string' || !/^https?:\/\//i.test(url) || !URL.canParse(url)) {
-      throw new SpillConfigurationError('The presign function must return an absolute http(s) URL');
-    }
-    return url;
-  }
-
-  function referenceDocument(url: string, body: SpillBody): string {
-    const document: SpillReference = {
-      url,
-      expiresAt: new Date(Date.now() + opts.expiresIn * 1000).toISOString(),
-      bytes: body.bytes.length,
-      contentType: body.contentType,
-      contentEncoding: body.contentEncoding,
-    };
-    return JSON.stringify(document);
-  }
-
-  function objectKey(request: MiddyLikeRequest, keyPrefix: string): string {
-    if (opts.key === undefined) return keyPrefix + defaultKey();
-    let suffix: unknown;
-    try {
-      suffix = opts.key(request);
-    } catch (error) {
-      throw new SpillConfigurationError('The key function threw', { cause: redactedCause(error) });
-    }
-    if (typeof suffix !== 'string') throw new SpillConfigurationError('The key function must return a string');
-    const key = keyPrefix + suffix;
-    try {
-      checkKey(key);
-    } catch (error) {
-      throw new SpillConfigurationError(`The key function gave an invalid key: ${(error as Error).message}`);
-    }
-    return key;
-  }
-
   return { after: s3SpillMiddlewareAfter, onError: s3SpillMiddlewareOnError };
 }
 
 /** The resolved options, for tests and tools. */
 export type { ResolvedOptions };
-
-/** Call a per-request option function; what it throws becomes a `SpillConfigurationError`. */
-function callOption<T>(name: string, option: (request: MiddyLikeRequest) => T, request: MiddyLikeRequest): T {
-  try {
-    return option(request);
-  } catch (error) {
-    throw new SpillConfigurationError(`The ${name} function threw`, { cause: redactedCause(error) });
-  }
-}
 
 function tooLarge(reason: string, bytes: number, maxBytes: number): S3SpillError {
   return new ResponseTooLargeError(`${reason}: ${bytes} bytes is over the ${maxBytes}-byte limit`, {
