@@ -50,7 +50,7 @@ export async function startServerProcess(): Promise<ServerProcess> {
     endpoint,
     bucket,
     newClient() {
-      const client = localClient(endpoint);
+      const client = localS3Client(endpoint);
       clients.push(client);
       return client;
     },
@@ -62,6 +62,3 @@ export async function startServerProcess(): Promise<ServerProcess> {
     },
   };
 }
-
-/** A client for the local S3 at `endpoint` (the same settings as the tests' and the demo's). */
-export const localClient = localS3Client;

@@ -17,14 +17,14 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { s3Spill } from '../src/index.js';
 import { CONTEXT, EVENT, quietLogger } from './fixtures.js';
-import { localClient } from './local-s3.js';
+import { localS3Client } from '../samples/local/s3-server.js';
 
 const [endpoint, bucket, mode, kind, bytesArg] = process.argv.slice(2);
 const bodyBytes = Number(bytesArg);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with --expose-gc');
 
-const client = localClient(endpoint);
+const client = localS3Client(endpoint);
 const logger = quietLogger();
 const base64 = kind === 'base64';
 

@@ -7,10 +7,10 @@
  */
 import { compressBytes, type ContentCoding, isCompressibleType, negotiateEncoding } from './compression.js';
 import type { HttpRequestInfo } from './front-door.js';
-import { type HeaderValue, type HttpResult, readHeader } from './http-result.js';
+import { type HttpResult, readHeader, withHeaders } from './http-result.js';
 import { measurePayload } from './payload-bytes.js';
 import { requestHeader } from './request-headers.js';
-import type { SpillBody } from './spill-body.js';
+import { DEFAULT_CONTENT_TYPE, type SpillBody } from './spill-body.js';
 
 /** The compression settings of one middleware. */
 export interface CompressionSettings {
@@ -108,22 +108,11 @@ const DROPPED = new Set(['content-length', 'content-md5']);
  * does the same). Headers go in the maps the front door reads, as for the `303`.
  */
 export function inlineResult(result: HttpResult | undefined, info: HttpRequestInfo, bytes: Buffer, coding: ContentCoding): HttpResult {
-  const base: HttpResult = result ?? { statusCode: 200, headers: { 'Content-Type': 'application/json' } };
-  const vary = mergeVary(readHeader(base, 'vary'));
+  const base: HttpResult = result ?? { statusCode: 200, headers: { 'Content-Type': DEFAULT_CONTENT_TYPE } };
+  const set: Record<string, string> = { 'Content-Encoding': coding, Vary: mergeVary(readHeader(base, 'vary')) };
   const etag = readHeader(base, 'etag');
-  const set: Record<string, string> = { 'Content-Encoding': coding, Vary: vary };
   if (etag !== undefined && etag.startsWith('"') && etag.endsWith('"')) set.ETag = `${etag.slice(0, -1)}-${coding}"`;
-  const replaced = new Set([...DROPPED, ...Object.keys(set).map((k) => k.toLowerCase())]);
-  const response: HttpResult = { ...base, body: bytes.toString('base64'), isBase64Encoded: true };
-  const useMulti = base.multiValueHeaders !== undefined || info.multiValueHeaders;
-  const useSingle = base.headers !== undefined || !useMulti;
-  if (useSingle) response.headers = { ...without(base.headers, replaced), ...set };
-  if (useMulti) {
-    const multi: Record<string, HeaderValue[]> = without(base.multiValueHeaders, replaced);
-    for (const [name, value] of Object.entries(set)) multi[name] = [value];
-    response.multiValueHeaders = multi;
-  }
-  return response;
+  return { ...withHeaders(base, info, DROPPED, set), body: bytes.toString('base64'), isBase64Encoded: true };
 }
 
 /** `Vary` with `Accept-Encoding` added, unless it is `*` or already names it. */
@@ -132,13 +121,6 @@ export function mergeVary(vary: string | undefined): string {
   const names = vary.split(',').map((n) => n.trim().toLowerCase());
   if (names.includes('*') || names.includes('accept-encoding')) return vary;
   return `${vary}, Accept-Encoding`;
-}
-
-function without<T>(map: Record<string, T> | undefined, names: ReadonlySet<string>): Record<string, T> {
-  const out: Record<string, T> = {};
-  if (typeof map !== 'object' || map === null) return out;
-  for (const key of Object.keys(map)) if (!names.has(key.toLowerCase())) out[key] = map[key]!;
-  return out;
 }
 
 /**

@@ -40,34 +40,48 @@ const UNKNOWN: HttpRequestInfo = { frontDoor: 'unknown', method: '', multiValueH
  * ```
  */
 export function describeRequest(event: unknown): HttpRequestInfo {
-  if (typeof event !== 'object' || event === null) return UNKNOWN;
-  const e = event as {
-    version?: unknown;
-    httpMethod?: unknown;
-    multiValueHeaders?: unknown;
-    requestContext?: { elb?: unknown; http?: { method?: unknown }; domainName?: unknown; httpMethod?: unknown };
-  };
-  const requestContext = e.requestContext;
-  if (typeof requestContext !== 'object' || requestContext === null) return UNKNOWN;
-  if (requestContext.elb !== undefined) {
+  const format = eventFormat(event);
+  if (format === undefined) return UNKNOWN;
+  const e = event as HttpEventFields;
+  if (format === 'alb') {
     return {
       frontDoor: 'alb',
       method: upper(e.httpMethod),
       multiValueHeaders: typeof e.multiValueHeaders === 'object' && e.multiValueHeaders !== null,
     };
   }
-  if (e.version === '2.0' && typeof requestContext.http === 'object' && requestContext.http !== null) {
-    const domain = typeof requestContext.domainName === 'string' ? requestContext.domainName : '';
+  if (format === 'v2') {
+    const domain = typeof e.requestContext!.domainName === 'string' ? e.requestContext!.domainName : '';
     return {
       frontDoor: domain.includes('.lambda-url.') ? 'function-url' : 'http-v2',
-      method: upper(requestContext.http.method),
+      method: upper(e.requestContext!.http!.method),
       multiValueHeaders: false,
     };
   }
-  if (typeof e.httpMethod === 'string') {
-    return { frontDoor: 'rest-v1', method: upper(e.httpMethod), multiValueHeaders: false };
-  }
-  return UNKNOWN;
+  return { frontDoor: 'rest-v1', method: upper(e.httpMethod), multiValueHeaders: false };
+}
+
+/** The event fields the front door is read from. */
+interface HttpEventFields {
+  version?: unknown;
+  httpMethod?: unknown;
+  multiValueHeaders?: unknown;
+  requestContext?: { elb?: unknown; http?: { method?: unknown }; domainName?: unknown };
+}
+
+/**
+ * The shape of an HTTP event, with no allocation (it runs on every invocation):
+ * `alb` (`requestContext.elb`), `v2` (`version: '2.0'` with `requestContext.http`),
+ * `v1` (`httpMethod`: REST API, HTTP API payload 1.0), or `undefined` (not HTTP).
+ */
+function eventFormat(event: unknown): 'alb' | 'v2' | 'v1' | undefined {
+  if (typeof event !== 'object' || event === null) return undefined;
+  const e = event as HttpEventFields;
+  const requestContext = e.requestContext;
+  if (typeof requestContext !== 'object' || requestContext === null) return undefined;
+  if (requestContext.elb !== undefined) return 'alb';
+  if (e.version === '2.0' && typeof requestContext.http === 'object' && requestContext.http !== null) return 'v2';
+  return typeof e.httpMethod === 'string' ? 'v1' : undefined;
 }
 
 /**
@@ -100,15 +114,9 @@ export function maxBytesFor(frontDoor: FrontDoor): number {
  * ```
  */
 export function maxBytesForEvent(event: unknown): number | undefined {
-  if (typeof event !== 'object' || event === null) return undefined;
-  const e = event as { version?: unknown; httpMethod?: unknown; requestContext?: { elb?: unknown; http?: unknown } };
-  const requestContext = e.requestContext;
-  if (typeof requestContext !== 'object' || requestContext === null) return undefined;
-  if (requestContext.elb !== undefined) return ALB_RESPONSE_MAX_BYTES;
-  if (e.version === '2.0' && typeof requestContext.http === 'object' && requestContext.http !== null) {
-    return LAMBDA_RESPONSE_MAX_BYTES;
-  }
-  return typeof e.httpMethod === 'string' ? LAMBDA_RESPONSE_MAX_BYTES : undefined;
+  const format = eventFormat(event);
+  if (format === undefined) return undefined;
+  return format === 'alb' ? ALB_RESPONSE_MAX_BYTES : LAMBDA_RESPONSE_MAX_BYTES;
 }
 
 function upper(method: unknown): string {

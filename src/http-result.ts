@@ -85,10 +85,46 @@ const NOT_ON_SEE_OTHER = new Set([
   'transfer-encoding',
 ]);
 
-function keep<T>(map: Record<string, T> | undefined): Record<string, T> {
+/**
+ * The response with its headers rewritten in the maps its front door reads:
+ * every header named in `drop` or `set` (any casing) removed, then `set` added.
+ * `multiValueHeaders` is used when the response has it or the front door needs
+ * it (ALB with multi-value headers), `headers` when the response has it or no
+ * multi-value map is used. The shared step of the `303`, the reference answer
+ * and the inline compressed answer.
+ *
+ * @param original - the response, or `undefined` for a v2 result without `statusCode`
+ * @param request - from `describeRequest`
+ * @param drop - lower-case names of headers that no longer apply
+ * @param set - headers to set
+ */
+export function withHeaders(
+  original: HttpResult | undefined,
+  request: HttpRequestInfo,
+  drop: ReadonlySet<string>,
+  set: Record<string, string>,
+): HttpResult {
+  const removed = new Set([...drop, ...Object.keys(set).map((name) => name.toLowerCase())]);
+  const response = { ...original } as HttpResult;
+  const useMulti = original?.multiValueHeaders !== undefined || request.multiValueHeaders;
+  const useSingle = original?.headers !== undefined || !useMulti;
+  if (useSingle) {
+    response.headers = { ...without(original?.headers, removed), ...set };
+  } else {
+    delete response.headers;
+  }
+  if (useMulti) {
+    const multi: Record<string, HeaderValue[]> = without(original?.multiValueHeaders, removed);
+    for (const [name, value] of Object.entries(set)) multi[name] = [value];
+    response.multiValueHeaders = multi;
+  }
+  return response;
+}
+
+function without<T>(map: Record<string, T> | undefined, names: ReadonlySet<string>): Record<string, T> {
   const out: Record<string, T> = {};
   if (typeof map !== 'object' || map === null) return out;
-  for (const key of Object.keys(map)) if (!NOT_ON_SEE_OTHER.has(key.toLowerCase())) out[key] = map[key];
+  for (const key of Object.keys(map)) if (!names.has(key.toLowerCase())) out[key] = map[key];
   return out;
 }
 
@@ -136,20 +172,11 @@ function replacement(
   headers: Record<string, string>,
   body: string,
 ): HttpResult {
-  const response: HttpResult = { ...original, statusCode, body, isBase64Encoded: false };
+  const response = withHeaders(original, request, NOT_ON_SEE_OTHER, { ...headers, 'Cache-Control': 'no-store' });
+  response.statusCode = statusCode;
+  response.body = body;
+  response.isBase64Encoded = false;
   if (request.frontDoor === 'alb') response.statusDescription = STATUS_TEXT[statusCode];
-  const useMulti = original?.multiValueHeaders !== undefined || request.multiValueHeaders;
-  const useSingle = original?.headers !== undefined || !useMulti;
-  const added = { ...headers, 'Cache-Control': 'no-store' };
-  if (useSingle) {
-    response.headers = { ...keep(original?.headers), ...added };
-  } else {
-    delete response.headers;
-  }
-  if (useMulti) {
-    const addedMulti = Object.fromEntries(Object.entries(added).map(([name, value]) => [name, [value]]));
-    response.multiValueHeaders = { ...keep(original?.multiValueHeaders), ...addedMulti };
-  }
   return response;
 }
 

@@ -65,9 +65,14 @@ const LOCATION_RESERVE_BYTES = 4096;
  * uploaded to S3 with its content headers, and is replaced by a
  * `303 See Other` whose `Location` is a presigned GET URL, with
  * `Cache-Control: no-store`, an empty body, and every other header and cookie kept.
+ * Before that, a compressible body is compressed for a client that accepts it
+ * (`compress`, on by default): inline when its base64 fits, else spilled
+ * compressed. A client that asks for reference mode gets `200` with a JSON
+ * reference instead of the `303` (`reference`).
  *
  * Pass-through, untouched: non-HTTP events (SDK invoke, SQS, ...), streamed
- * bodies (Lambda response streaming), results that fit. An oversized HEAD
+ * bodies (Lambda response streaming), results that fit (unless `alwaysSpill`).
+ * The `X-S3-Spill` response header, when present, is read and removed. An oversized HEAD
  * response loses its body (HTTP sends none) and nothing is uploaded.
  *
  * Register it first, so its `after` runs last, after serializers and encoders.
