@@ -71,6 +71,8 @@ export const SPILL_BUCKET_DEFAULTS = {
   encryption: s3.BucketEncryption.S3_MANAGED,
   encryptionKey: undefined,
   corsAllowedOrigins: undefined,
+  /** The redirected GET repeats the API call's headers, whatever they are; the presigned URL is the credential. */
+  corsAllowedHeaders: ['*'],
   removalPolicy: RemovalPolicy.RETAIN,
   bucket: undefined,
   serverAccessLogsBucket: undefined,

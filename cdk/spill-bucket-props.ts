@@ -66,14 +66,41 @@ export interface SpillBucketProps {
 
   /**
    * Origins of browser pages that read spilled bodies: one CORS rule allowing
-   * GET and HEAD from them. A `fetch()` whose 303 crosses origins reaches S3 with
-   * `Origin: null`, so such pages need `['*']` (the presigned URL is already the
-   * credential) or `'null'` in the list.
+   * GET and HEAD from them, with the request headers of `corsAllowedHeaders`.
+   * The origin S3 sees depends on where the page is, and the answer it needs on
+   * whether the `fetch()` sends credentials (why: "Browsers" on {@link SpillBucket}):
+   * - a page on another origin than the API reaches S3 with `Origin: null`:
+   *   `['*']` or `'null'` in the list; with `credentials: 'include'`, `'null'`
+   *   and no `'*'`;
+   * - a page on the API's own origin keeps its origin: `['*']` or that origin;
+   *   with `credentials: 'include'`, that origin and no `'*'`.
    *
    * Not allowed with `bucket`.
    * @default - no CORS rule
    */
   readonly corsAllowedOrigins?: string[];
+
+  /**
+   * Request headers the CORS rule allows in a preflight (its `AllowedHeaders`:
+   * header names, matched in any case, each with at most one `*` wildcard).
+   * A browser repeats the API call's request headers on the redirected GET (all
+   * but `Authorization`, which it drops when the redirect changes origin), so a
+   * header that is not CORS-safelisted there (`x-api-key`,
+   * `Content-Type: application/json`, `traceparent`) makes that GET preflighted,
+   * and S3 answers the preflight 403 unless every requested header matches an
+   * entry here.
+   *
+   * `['*']` by default, because the list is the API client's to choose, not the
+   * bucket's: whatever a page sends its API reaches S3 too. Allowing them costs
+   * nothing: S3 answers with just the headers the preflight asked for, the rule
+   * allows only GET and HEAD, and no request header lets the GET do more than
+   * the presigned URL (the credential) allows. Narrow it, to every header your
+   * pages send, if a policy asks for explicit headers.
+   *
+   * Only with `corsAllowedOrigins`. Not allowed with `bucket`.
+   * @default ['*']
+   */
+  readonly corsAllowedHeaders?: string[];
 
   /**
    * What happens to the bucket when it leaves the stack. `DESTROY` succeeds only

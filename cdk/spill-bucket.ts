@@ -26,6 +26,34 @@ import { validateSpillBucketProps } from './validate-props.js';
  * access blocked, TLS only, encrypted, unversioned, spilled objects expired and
  * unfinished multipart uploads aborted under the prefix.
  *
+ * **Browsers.** A page's `fetch()` follows the `303` to S3 by itself; the
+ * bucket's CORS rule (`corsAllowedOrigins`, `corsAllowedHeaders`) decides
+ * whether the page may read the body (the `303` itself needs the API's CORS
+ * headers). From a page on another origin than the API, the redirect away from
+ * the API's origin taints the request's origin, and the GET reaches S3 with
+ * `Origin: null`; from the API's own origin the page's origin is kept. S3
+ * answers a rule that allows `*` with `Access-Control-Allow-Origin: *` and no
+ * `Access-Control-Allow-Credentials`, and a rule that lists the origin with that
+ * origin echoed and `Access-Control-Allow-Credentials: true`. A credentialed
+ * `fetch` (`credentials: 'include'`, or XHR `withCredentials`, as a
+ * cookie-authenticated API needs) accepts only the second: the browser wants
+ * `Access-Control-Allow-Origin` to equal the request's origin, here the string
+ * `null`, together with `Access-Control-Allow-Credentials: true`, so `*` cannot
+ * answer it. For such pages `corsAllowedOrigins` must list `'null'` and leave
+ * `'*'` out: all the origins share one rule, and a rule that lists `*` is
+ * answered with `*` (LocalStack and s3rver do so; no AWS record of a rule
+ * listing both was found, and leaving `*` out is right either way). Without
+ * credentials (`fetch`'s default, `'same-origin'`, sends none to S3), `['*']`
+ * serves every page. Listing `'null'` admits every opaque origin (sandboxed
+ * frames, `data:` URLs) as well, which costs nothing here: the presigned URL is
+ * the credential, and whoever holds it can read the object anyway.
+ *
+ * Sources: Fetch Standard, "HTTP-redirect fetch" (the tainted origin) and "CORS
+ * check"; Amazon S3 User Guide, "How does Amazon S3 evaluate the CORS
+ * configuration on a bucket?"; S3's answers as recorded against AWS in
+ * LocalStack's `tests/aws/services/s3/test_s3_cors.snapshot.json`
+ * (`test_cors_match_origins`, `test_put_cors_default_values`).
+ *
  * @example
  * ```ts
  * import { Stack } from 'aws-cdk-lib';
@@ -154,6 +182,7 @@ export class SpillBucket extends Construct {
             {
               allowedMethods: [s3.HttpMethods.GET, s3.HttpMethods.HEAD],
               allowedOrigins: props.corsAllowedOrigins,
+              allowedHeaders: [...(props.corsAllowedHeaders ?? SPILL_BUCKET_DEFAULTS.corsAllowedHeaders)],
               // Not CORS-safelisted, yet a page saving a download wants it.
               exposedHeaders: ['Content-Disposition'],
             },

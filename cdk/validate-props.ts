@@ -14,6 +14,7 @@ const NEW_BUCKET_PROPS = [
   'encryption',
   'encryptionKey',
   'corsAllowedOrigins',
+  'corsAllowedHeaders',
   'removalPolicy',
   'serverAccessLogsBucket',
   'serverAccessLogsPrefix',
@@ -49,6 +50,35 @@ export function validateSpillBucketProps(props: SpillBucketProps): void {
   }
   if (props.serverAccessLogsPrefix !== undefined && props.serverAccessLogsBucket === undefined) {
     throw new SpillBucketPropsError('SpillBucket: serverAccessLogsPrefix needs serverAccessLogsBucket');
+  }
+  if (props.corsAllowedHeaders !== undefined) checkCorsAllowedHeaders(props.corsAllowedHeaders, props.corsAllowedOrigins);
+}
+
+/**
+ * A field name (RFC 9110 `token`): what a browser can list in
+ * `Access-Control-Request-Headers`. `*` is a token character; S3 takes it as a
+ * wildcard and allows at most one per `AllowedHeader` (Amazon S3 User Guide,
+ * CORS configuration, `AllowedHeader` element).
+ */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+function checkCorsAllowedHeaders(headers: string[], origins: string[] | undefined): void {
+  if (!origins?.length) {
+    throw new SpillBucketPropsError('SpillBucket: corsAllowedHeaders needs corsAllowedOrigins (without origins there is no CORS rule)');
+  }
+  if (Token.isUnresolved(headers)) return;
+  if (headers.length === 0) {
+    throw new SpillBucketPropsError(
+      "SpillBucket: corsAllowedHeaders must not be empty (S3 would refuse every preflight that asks for a header); leave it out for ['*']",
+    );
+  }
+  for (const header of headers) {
+    if (Token.isUnresolved(header)) continue;
+    if (!HEADER_NAME.test(header) || header.split('*').length > 2) {
+      throw new SpillBucketPropsError(
+        `SpillBucket: corsAllowedHeaders: ${JSON.stringify(header)} is not a header name with at most one "*"`,
+      );
+    }
   }
 }
 

@@ -46,6 +46,7 @@ function tableAfter(markdown: string, heading: string): string[][] {
 /** The TypeScript spelling of a default, as the README and the TSDoc write it. */
 function render(value: unknown): string {
   if (value instanceof Duration) return `Duration.days(${value.toDays()})`;
+  if (Array.isArray(value)) return `[${value.map(render).join(', ')}]`;
   if (typeof value === 'string' && !isEnumValue(value)) return `'${value}'`;
   if (typeof value === 'boolean') return String(value);
   for (const key of Object.getOwnPropertyNames(s3.BlockPublicAccess) as (keyof typeof s3.BlockPublicAccess)[]) {

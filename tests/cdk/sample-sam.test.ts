@@ -81,6 +81,25 @@ describe('samples/sam/template.yaml', () => {
         },
       ]);
       expect(cdkContract.deletionPolicy).toBe('Retain');
+      // The template, like the construct without corsAllowedOrigins, has no CORS rule.
+      expect(cdkContract.cors).toBeUndefined();
+    });
+
+    test('with a CORS rule, agree only when the SAM rule carries the construct\'s AllowedHeaders default', () => {
+      const origins = ['https://app.example.com', 'null'];
+      const cdkWithCors = spillContract(
+        Template.fromStack(spillStack({ corsAllowedOrigins: origins }).stack).toJSON() as ReturnType<typeof parseCfnYaml>,
+      );
+      const samWithRule = (rule: Record<string, unknown>) => {
+        const changed = parseCfnYaml(samText);
+        changed.Resources.SpillBucket.Properties!.CorsConfiguration = {
+          CorsRules: [{ AllowedMethods: ['GET', 'HEAD'], AllowedOrigins: origins, ExposedHeaders: ['Content-Disposition'], ...rule }],
+        };
+        return spillContract(changed);
+      };
+      expect(samWithRule({ AllowedHeaders: [...SPILL_BUCKET_DEFAULTS.corsAllowedHeaders] })).toEqual(cdkWithCors);
+      expect(samWithRule({})).not.toEqual(cdkWithCors);
+      expect(samWithRule({ AllowedHeaders: ['x-api-key'] })).not.toEqual(cdkWithCors);
     });
 
     test.each<[string, (template: ReturnType<typeof parseCfnYaml>) => void]>([

@@ -14,6 +14,7 @@ describe('SpillBucket props', () => {
     ['expiration', (stack) => ({ bucket: existing(stack), expiration: Duration.days(2) })],
     ['encryption', (stack) => ({ bucket: existing(stack), encryption: s3.BucketEncryption.KMS })],
     ['corsAllowedOrigins', (stack) => ({ bucket: existing(stack), corsAllowedOrigins: ['*'] })],
+    ['corsAllowedHeaders', (stack) => ({ bucket: existing(stack), corsAllowedHeaders: ['x-api-key'] })],
     ['removalPolicy', (stack) => ({ bucket: existing(stack), removalPolicy: RemovalPolicy.DESTROY })],
     ['serverAccessLogsBucket', (stack) => ({ bucket: existing(stack), serverAccessLogsBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'logs') })],
   ])('refuse an existing bucket together with %s', (name, props) => {
@@ -53,6 +54,34 @@ describe('SpillBucket props', () => {
   test('refuse an access log prefix without a log bucket', () => {
     expect(() => build(() => ({ serverAccessLogsPrefix: 'logs/' }))).toThrow(/needs serverAccessLogsBucket/);
   });
+
+  test.each([undefined, []])('refuse corsAllowedHeaders without a CORS rule (corsAllowedOrigins %j)', (corsAllowedOrigins) => {
+    expect(() => build(() => ({ corsAllowedOrigins, corsAllowedHeaders: ['x-api-key'] }))).toThrow(
+      /corsAllowedHeaders needs corsAllowedOrigins/,
+    );
+  });
+
+  test('refuse an empty corsAllowedHeaders (every preflight asking for a header would be refused)', () => {
+    expect(() => build(() => ({ corsAllowedOrigins: ['null'], corsAllowedHeaders: [] }))).toThrow(
+      /corsAllowedHeaders must not be empty/,
+    );
+  });
+
+  test.each(['', 'x api-key', 'x-api-key:', 'x-\u00e9', 'x-*-*', 'x-api-key\r\nSet-Cookie'])(
+    'refuse the allowed header %j (a header name, with at most one "*")',
+    (header) => {
+      const props = { corsAllowedOrigins: ['null'], corsAllowedHeaders: ['x-api-key', header] };
+      expect(() => build(() => props)).toThrow(SpillBucketPropsError);
+      expect(() => build(() => props)).toThrow(`corsAllowedHeaders: ${JSON.stringify(header)} is not`);
+    },
+  );
+
+  test.each<[string[]]>([[['*']], [['x-amz-*']], [['X-Api-Key', 'content-type', 'traceparent']]])(
+    'accept the allowed headers %j',
+    (corsAllowedHeaders) => {
+      expect(() => build(() => ({ corsAllowedOrigins: ['null'], corsAllowedHeaders }))).not.toThrow();
+    },
+  );
 
   test('errors are named', () => {
     expect(() => build(() => ({ prefix: '' }))).toThrow(expect.objectContaining({ name: 'SpillBucketPropsError' }));

@@ -144,17 +144,24 @@ describe('SpillBucket with props', () => {
     });
   });
 
-  test('allows GET and HEAD from the given origins', () => {
-    template.hasResourceProperties('AWS::S3::Bucket', {
-      CorsConfiguration: {
-        CorsRules: [
-          {
-            AllowedMethods: ['GET', 'HEAD'],
-            AllowedOrigins: ['https://app.example.com', 'null'],
-            ExposedHeaders: ['Content-Disposition'],
-          },
-        ],
-      },
+  test('allows GET and HEAD from the given origins, with any request header', () => {
+    const [bucket] = Object.values(template.findResources('AWS::S3::Bucket'));
+    expect(bucket.Properties.CorsConfiguration).toEqual({
+      CorsRules: [
+        {
+          AllowedHeaders: ['*'],
+          AllowedMethods: ['GET', 'HEAD'],
+          AllowedOrigins: ['https://app.example.com', 'null'],
+          ExposedHeaders: ['Content-Disposition'],
+        },
+      ],
+    });
+  });
+
+  test('allows only the given corsAllowedHeaders when given', () => {
+    const narrowed = spillStack({ corsAllowedOrigins: ['null'], corsAllowedHeaders: ['x-api-key', 'Content-Type'] });
+    Template.fromStack(narrowed.stack).hasResourceProperties('AWS::S3::Bucket', {
+      CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedOrigins: ['null'], AllowedHeaders: ['x-api-key', 'Content-Type'] })] },
     });
   });
 

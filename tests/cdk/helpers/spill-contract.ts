@@ -1,8 +1,9 @@
 /**
  * What matters about a spill deployment, read from a template in the same way
  * whether CDK synthesized it or it is the SAM sample: expiry, prefix, public
- * access block, encryption, TLS-only policy, the function's grant and its
- * environment. Intrinsics are flattened: the spill bucket becomes `<bucket>`,
+ * access block, encryption, CORS rules (allowed origins, methods and headers,
+ * compared whole), TLS-only policy, the function's grant and its environment.
+ * Intrinsics are flattened: the spill bucket becomes `<bucket>`,
  * parameters take their defaults.
  */
 import type { Template } from './cfn-yaml.js';
