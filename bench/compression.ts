@@ -22,9 +22,11 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { startFrontDoor } from '../samples/local/front-door-server.js';
-import { COMPRESSION_LEVELS, compressBytes, type ContentCoding, decompressBytes, ZSTD_AVAILABLE } from '../src/compression.js';
+import { COMPRESSION_LEVELS, compressBytes, decompressBytes } from '../src/compression/compress-bytes.js';
+import { type ContentCoding } from '../src/compression/encodings.js';
+import { ZSTD_AVAILABLE } from '../src/compression/encodings.js';
 import { s3Spill } from '../src/middleware.js';
-import type { S3SpillOptions } from '../src/options.js';
+import type { S3SpillOptions } from '../src/options/options.js';
 import { startServerProcess } from './local-s3.js';
 import type { Section, Target } from './section.js';
 

@@ -4,7 +4,7 @@
  * table-driven path starts at 512 code units) with escapes, non-ASCII, astral
  * pairs and lone surrogates placed at chunk and block boundaries.
  */
-import { jsonStringBytes, measurePayload, payloadBytes } from '../src/payload-bytes.js';
+import { jsonStringBytes, measurePayload, payloadBytes } from '../src/sizing/payload-bytes.js';
 
 const UNITS = [0x61, 0x22, 0x5c, 0x0a, 0x01, 0x1f, 0x7f, 0xe9, 0x7ff, 0x800, 0x20ac, 0xfffd, 0xd83d, 0xde00, 0xd800, 0xdfff];
 /** Chunk (32,768 units) and block (4,096 units) boundaries, and the short-string threshold. */

@@ -7,7 +7,7 @@
 import { Writable } from 'node:stream';
 import { Console } from 'node:console';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { payloadBytes } from '../src/payload-bytes.js';
+import { payloadBytes } from '../src/sizing/payload-bytes.js';
 
 /** The limit of a synchronous Lambda response (6 MiB + 100), as in `src/limits.ts`. */
 export const LIMIT = 6_291_556;

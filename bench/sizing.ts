@@ -4,7 +4,7 @@
  * results just under the limit (where no bound decides), and the decision for a
  * result far over it (where a lower bound decides).
  */
-import { measurePayload } from '../src/payload-bytes.js';
+import { measurePayload } from '../src/sizing/payload-bytes.js';
 import { KIND_LABEL, LIMIT, bodyOf, mb, result, type BodyKind } from './fixtures.js';
 import { fmtRatio, fmtRatioSpread, fmtTimeSpread, measure, ratioOf, table, timeOf } from './harness.js';
 import type { Section, Target } from './section.js';

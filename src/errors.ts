@@ -1,15 +1,20 @@
 /**
- * Errors thrown by `s3Spill()`. Each carries an HTTP `statusCode` and `expose`
- * flag in the shape `@middy/http-error-handler` reads, so that handler answers the
- * client with that status and the message; without an error handler the
+ * Errors thrown by `s3Spill()` and `withS3Spill()`. Each carries an HTTP
+ * `statusCode`, `expose` and `headers` in the shape `@middy/http-error-handler`
+ * reads, so that handler answers the client with that status and the message
+ * (`withS3Spill` answers the same itself); without an error handler the
  * invocation fails and the error is in the function's logs.
  *
  * The message is a small JSON document, `{"message":"..."}` (the shape of API
  * Gateway's own error bodies), so `@middy/http-error-handler` serves it as
- * `application/json`. It never holds a URL, bucket, key or credential. The
- * `cause` of an S3 failure is the AWS SDK error, scrubbed (see
- * {@link redactedCause}): S3 echoes credentials in some error bodies, and the
- * SDK copies them onto its error.
+ * `application/json`. It never holds a URL, bucket, key, credential or a word
+ * of the configuration: a configuration problem or an invalid response found
+ * while answering a request tells the client only
+ * `{"message":"The server could not send this response"}`; the detail is the
+ * `cause` (an `Error` whose message says what is wrong, with the user
+ * callback's own error as its `cause`), for the logs. The `cause` of an S3
+ * failure is the AWS SDK error, scrubbed (see {@link redactedCause}): S3 echoes
+ * credentials in some error bodies, and the SDK copies them onto its error.
  *
  * @module errors
  */
@@ -49,10 +54,13 @@ export class S3SpillError extends Error {
 }
 
 /**
- * The middleware's configuration is unusable: thrown when the middleware is
- * created (no bucket given and `S3_SPILL_BUCKET` not set), or on a spill when
- * the `key` function throws, returns something other than a string, or gives
- * an invalid key (a leading `/`, a `..` or `.` segment, over 1,024 bytes). Answer: 500.
+ * The configuration is unusable: thrown when the middleware or wrapper is
+ * created (no bucket given and `S3_SPILL_BUCKET` not set; the message says
+ * what is wrong), or while answering a request when a user callback (`bucket`,
+ * `keyPrefix`, `key`, `metadata`, `tags`, `contentDisposition`, `compress`,
+ * `reuse`, `alwaysSpill`, `presign`, an `s3Client` or `signingClient`
+ * function) throws or returns a wrong value, or a key or URL is not valid.
+ * Then the message is generic and `cause` holds the detail. Answer: 500.
  *
  * @example
  * ```ts
@@ -71,7 +79,9 @@ export class SpillConfigurationError extends S3SpillError {
 
 /**
  * The handler's result cannot be sent as it is (a `Buffer` or object `body`,
- * invalid base64 under `isBase64Encoded: true`). Answer: 500.
+ * invalid base64 under `isBase64Encoded: true`, a header value that is not a
+ * string, number or boolean). The message is generic and `cause` holds the
+ * detail. Answer: 500.
  *
  * @example
  * ```ts
@@ -150,6 +160,30 @@ export class SpillTimeoutError extends S3SpillError {
     this.name = 'SpillTimeoutError';
     this.headers = { ...this.headers, 'Retry-After': '1' };
   }
+}
+
+/** What the client is told about a configuration problem or an invalid response: nothing about either. */
+export const SERVER_PROBLEM_MESSAGE = 'The server could not send this response';
+
+/**
+ * A configuration problem found while answering a request: a generic message
+ * for the client, the detail (and the user callback's error) as `cause`.
+ *
+ * @param detail - what is wrong, for the logs (no credential; a bucket name or key may appear)
+ * @param original - the error a user callback threw, scrubbed
+ */
+export function configurationProblem(detail: string, original?: unknown): SpillConfigurationError {
+  const cause = original === undefined ? new Error(detail) : new Error(detail, { cause: redactedCause(original) });
+  return new SpillConfigurationError(SERVER_PROBLEM_MESSAGE, { cause });
+}
+
+/**
+ * A result that cannot be sent: a generic message for the client, the detail as `cause`.
+ *
+ * @param detail - what is wrong with the result, for the logs (never a header's value)
+ */
+export function invalidResponse(detail: string): InvalidResponseError {
+  return new InvalidResponseError(SERVER_PROBLEM_MESSAGE, { cause: new Error(detail) });
 }
 
 /** Properties of an AWS SDK or Node.js network error that are safe to log and useful to read. */

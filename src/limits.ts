@@ -3,12 +3,14 @@
  *
  * @module limits
  */
+import type { FrontDoor } from './http/events.js';
 
 /**
  * Largest synchronous Lambda response, in bytes: the UTF-8 bytes of
  * `JSON.stringify(result === undefined ? null : result)` may be at most this
- * (6 MiB + 100). One byte more and Lambda answers `Function.ResponseSizeTooLarge`,
- * which API Gateway and Function URLs turn into a 502 for the client.
+ * (6 MiB + 100 = 6,291,556). One byte more and Lambda answers
+ * `Function.ResponseSizeTooLarge`, which API Gateway and Function URLs turn into
+ * a 502 for the client.
  *
  * Source: aws-lambda-runtime-interface-emulator `internal/lambda/interop/model.go`
  * (`MaxPayloadSize = 6*1024*1024 + 100`) and `directinvoke.go`;
@@ -18,12 +20,44 @@ export const LAMBDA_RESPONSE_MAX_BYTES = 6 * 1024 * 1024 + 100;
 
 /**
  * Largest response an Application Load Balancer accepts from a Lambda target, in
- * bytes (1 MB; the exact count is not confirmed, so the safe 1 MiB is used).
+ * bytes. The ELB docs say "1 MB" and publish no exact count, so the reading that
+ * can never 502 is used: 1,000,000 bytes (1 MB), not 1,048,576 (1 MiB).
  *
- * Source: Elastic Load Balancing docs, `lambda-functions.html` and
- * `load-balancer-troubleshooting.md`.
+ * Source: Elastic Load Balancing User Guide, "Lambda functions as targets"
+ * (`lambda-functions.html`) and "Troubleshoot your Application Load Balancers"
+ * (`load-balancer-troubleshooting.md`).
  */
-export const ALB_RESPONSE_MAX_BYTES = 1024 * 1024;
+export const ALB_RESPONSE_MAX_BYTES = 1_000_000;
+
+/**
+ * Largest streamed response, in bytes (200 MiB = 209,715,200), for a Function
+ * URL in `RESPONSE_STREAM` mode or a REST API with response streaming. A
+ * streamed body is sent as its bytes: no JSON envelope, no base64.
+ *
+ * Source: AWS Lambda Developer Guide, "Response streaming for Lambda functions"
+ * (`config-rs-invoke-furls.html`; 20 MB before 2025); API Gateway What's New
+ * 2025-11 `api-gateway-response-streaming-rest-apis`.
+ */
+export const STREAMING_RESPONSE_MAX_BYTES = 200 * 1024 * 1024;
+
+/**
+ * Integration timeout of an API Gateway REST API, in milliseconds: 29 s by
+ * default (raisable for Regional and private APIs since June 2024: set
+ * `integrationTimeoutInMillis`). The client gets a 504 after it.
+ *
+ * Source: Amazon API Gateway Developer Guide, "Amazon API Gateway quotas"
+ * (`limits.html`); What's New 2024-06 "Amazon API Gateway integration timeout limit increase beyond 29 seconds".
+ */
+export const REST_API_INTEGRATION_TIMEOUT_MS = 29_000;
+
+/**
+ * Integration timeout of an API Gateway HTTP API, in milliseconds: 30 s, not
+ * raisable. The client gets a 504 after it.
+ *
+ * Source: Amazon API Gateway Developer Guide, "Quotas for configuring and
+ * running an HTTP API" (`http-api-quotas.html`).
+ */
+export const HTTP_API_INTEGRATION_TIMEOUT_MS = 30_000;
 
 /**
  * Longest lifetime of a SigV4 presigned URL, in seconds (7 days).
@@ -36,7 +70,7 @@ export const PRESIGNED_URL_MAX_EXPIRES_IN = 604_800;
 /**
  * Above this lifetime, in seconds, a URL signed with a Lambda role's temporary
  * credentials may die before `expiresIn` (those credentials expire first; their
- * lifetime is not documented). The middleware logs a warning above it.
+ * lifetime is not documented). A warning is logged at creation above it.
  *
  * Source: AWS re:Post knowledge-center `presigned-url-s3-bucket-expiration`.
  */
@@ -48,3 +82,27 @@ export const PRESIGNED_URL_SAFE_EXPIRES_IN = 3_600;
  * Source: Amazon S3 User Guide, "Naming Amazon S3 objects".
  */
 export const S3_KEY_MAX_BYTES = 1024;
+
+/**
+ * The response limit of a front door, in bytes: 1,000,000 behind an ALB,
+ * 6,291,556 otherwise; with response streaming, 209,715,200 where the front
+ * door streams (a Function URL, a REST API; HTTP APIs and ALBs do not).
+ *
+ * @param frontDoor - the service in front of the function
+ * @param streaming - whether the function streams its response
+ */
+export function responseMaxBytes(frontDoor: FrontDoor, streaming = false): number {
+  if (frontDoor === 'alb') return ALB_RESPONSE_MAX_BYTES;
+  if (streaming && (frontDoor === 'function-url' || frontDoor === 'rest-v1')) return STREAMING_RESPONSE_MAX_BYTES;
+  return LAMBDA_RESPONSE_MAX_BYTES;
+}
+
+/**
+ * The integration timeout of a front door, in milliseconds, or `undefined` when
+ * it has none shorter than the function's own (Function URL, ALB).
+ */
+export function integrationTimeoutMs(frontDoor: FrontDoor): number | undefined {
+  if (frontDoor === 'rest-v1') return REST_API_INTEGRATION_TIMEOUT_MS;
+  if (frontDoor === 'http-v1' || frontDoor === 'http-v2') return HTTP_API_INTEGRATION_TIMEOUT_MS;
+  return undefined;
+}

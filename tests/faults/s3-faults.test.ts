@@ -12,12 +12,7 @@
  * and one deadline case a real 7 MB body.
  */
 import { DeleteObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import {
-  S3SpillError,
-  type S3SpillOptions,
-  SpillTimeoutError,
-  SpillUploadError,
-} from 'lambda-s3-spill';
+import { S3SpillError, type S3SpillOptions, SpillTimeoutError, SpillUploadError } from 'lambda-s3-spill';
 import {
   type FaultPlan,
   type FaultProxy,

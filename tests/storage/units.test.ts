@@ -1,7 +1,9 @@
-import { bucketNameProblem } from '../../src/bucket-name.js';
-import { checkObjectOptions, objectParamsFor } from '../../src/object-params.js';
-import { wantsReference } from '../../src/reference.js';
-import { requestHeader } from '../../src/request-headers.js';
+import { SpillConfigurationError } from '../../src/errors.js';
+import { detailOf } from '../support/errors.js';
+import { bucketNameProblem } from '../../src/options/bucket-name.js';
+import { checkObjectOptions, objectParamsFor } from '../../src/options/object-options.js';
+import { wantsReference } from '../../src/http/reference.js';
+import { requestHeader } from '../../src/http/events.js';
 import { context } from '../support/events.js';
 
 const request = { event: { headers: { 'x-tenant': 'acme' } }, context, response: undefined };
@@ -66,7 +68,7 @@ describe('object options', () => {
     [{ sseKmsKeyId: 'k' }, /sseKmsKeyId needs/],
     [{ serverSideEncryption: 5 }, /serverSideEncryption/],
     [{ bucketKeyEnabled: 'yes' }, /bucketKeyEnabled/],
-    [{ metadata: { a: 1 } }, /metadata\.a/],
+    [{ metadata: { a: 1 } }, /metadata must be an object of strings \('a' is not\)/],
     [{ metadata: { big: 'x'.repeat(3000) } }, /2048/],
     [{ metadata: { 'é': 'v' } }, /ASCII/],
     [{ tags: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, 'v'])) }, /at most 10/],
@@ -76,6 +78,13 @@ describe('object options', () => {
   });
 
   it('checks what a per-request function returns', () => {
-    expect(() => objectParamsFor({ tags: () => ({ n: 1 as unknown as string }) }, {}, request)).toThrow(/tags\.n/);
+    let thrown: unknown;
+    try {
+      objectParamsFor({ tags: () => ({ n: 1 as unknown as string }) }, {}, request);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SpillConfigurationError);
+    expect(detailOf(thrown)).toMatch(/tags function must return an object of strings .*'n' is not/);
   });
 });
