@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import httpContentEncoding from '@middy/http-content-encoding';
+import httpContentNegotiation from '@middy/http-content-negotiation';
 import httpCors from '@middy/http-cors';
 import httpErrorHandler from '@middy/http-error-handler';
 import httpResponseSerializer from '@middy/http-response-serializer';
@@ -19,6 +20,16 @@ export function reportHandler(spill: S3SpillOptions = {}) {
     .use(s3Spill({ logger, ...spill })) // first: its `after` and `onError` run last, on the final response
     .use(httpCors({ origins: ['https://app.example'] })) // before the error handler: error responses get CORS too
     .use(httpErrorHandler({ logger: (error) => logger.error('Request failed', error as Error) }))
+    // Sets request.preferredEncoding from Accept-Encoding: without it httpContentEncoding does nothing.
+    .use(
+      httpContentNegotiation({
+        parseCharsets: false,
+        parseLanguages: false,
+        parseMediaTypes: false,
+        availableEncodings: ['br', 'gzip'],
+        failOnMismatch: false,
+      }),
+    )
     .use(httpContentEncoding())
     .use(
       httpResponseSerializer({
