@@ -5,6 +5,19 @@ import { resolveOptions } from '../../src/options/options.js';
 import { recordingLogger } from '../support/events.js';
 
 describe('options', () => {
+  it('takes an option given as undefined as its default (Middy convention)', () => {
+    const resolved = resolveOptions({ bucket: 'b-spill', expiresIn: undefined, maxBytes: undefined, compress: undefined }, {});
+    expect(resolved).toMatchObject({ expiresIn: 300, compress: true });
+    expect(() => s3Spill({ bucket: 'b-spill', expiresIn: undefined, timeoutEarlyInMillis: undefined })).not.toThrow();
+  });
+
+  it('keeps defaults from being changed from outside', () => {
+    expect(Object.isFrozen(defaults)).toBe(true);
+    expect(() => {
+      (defaults as { expiresIn: number }).expiresIn = 86_400;
+    }).toThrow(TypeError);
+  });
+
   it('reads the bucket and key prefix from the environment', () => {
     const resolved = resolveOptions({}, { S3_SPILL_BUCKET: 'env-bucket', S3_SPILL_PREFIX: 'big/' });
     expect(resolved).toMatchObject({ bucket: 'env-bucket', keyPrefix: 'big/', expiresIn: 300 });
