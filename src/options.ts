@@ -16,6 +16,19 @@ import { checkReuseLifetime } from './content-address.js';
 import { checkFlag, type PerRequestFlag } from './spill-control.js';
 import type { MiddyLikeRequest } from './types/middy.js';
 
+/**
+ * The S3 client the options take: what the middleware calls on one (`send`, and
+ * the `config` and `middlewareStack` that `@aws-sdk/lib-storage` and
+ * `@aws-sdk/s3-request-presigner` read). Structural on purpose: an `S3Client`
+ * from any copy or version of `@aws-sdk/client-s3` v3 fits, where the class type
+ * would not (two copies of `@smithy/core` make two unrelated `S3Client` types).
+ */
+export interface S3ClientLike {
+  send(command: unknown, options?: unknown): Promise<unknown>;
+  readonly config: object;
+  readonly middlewareStack: object;
+}
+
 /** The logger methods the middleware calls; a Powertools `Logger` has them. */
 export type SpillLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 
@@ -54,7 +67,7 @@ export interface S3SpillOptions extends ObjectOptions {
    * signed with this client's credentials: they need `s3:GetObject` on the keys.
    * @default - `s3Client`
    */
-  readonly signingClient?: S3Client;
+  readonly signingClient?: S3ClientLike;
   /**
    * Builds the URL the client follows, instead of an S3 presigned GET: for
    * example a CloudFront signed URL (`@aws-sdk/cloudfront-signer`), see
@@ -82,7 +95,7 @@ export interface S3SpillOptions extends ObjectOptions {
    * S3 client used to upload and to sign.
    * @default - one `new S3Client({})` per container, created at the first spill and reused
    */
-  readonly s3Client?: S3Client;
+  readonly s3Client?: S3ClientLike;
   /**
    * Lifetime of the presigned URL, in seconds, from 1 to 604,800 (7 days). Keep it
    * short: a URL signed with the function role's temporary credentials dies when
@@ -256,7 +269,8 @@ const MIN_PART_SIZE = 5 * 1024 * 1024;
  */
 export function resolveOptions(options: S3SpillOptions, env: NodeJS.ProcessEnv = process.env): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('s3Spill options must be an object');
-  const merged = { ...defaults, ...options };
+  // A client typed S3ClientLike is an S3Client of some v3 copy: it works with this copy's lib-storage and presigner.
+  const merged = { ...defaults, ...(options as S3SpillOptions & { s3Client?: S3Client; signingClient?: S3Client }) };
   const bucket = merged.bucket ?? env.S3_SPILL_BUCKET;
   if (bucket === undefined || bucket === '') {
     throw new SpillConfigurationError(
