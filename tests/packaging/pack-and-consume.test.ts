@@ -77,7 +77,10 @@ beforeAll(async () => {
       dependencies: Object.fromEntries(linked.map((name) => [name, `file:${join(rootModules, name)}`])),
     }),
   );
-  await run('npm', ['install', '--offline', '--no-audit', '--no-fund', join(work, pack.filename)], { cwd: app });
+  // --install-links=false (npm's default, pinned against a user config): the links stay symlinks.
+  await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--install-links=false', join(work, pack.filename)], {
+    cwd: app,
+  });
   manifest = JSON.parse(installed('package.json')) as Manifest;
   writeSecondSdkCopy();
   writeConsumers();
