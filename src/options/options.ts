@@ -4,7 +4,6 @@
  *
  * @module options/options
  */
-import type { S3Client } from '@aws-sdk/client-s3';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type ContentCoding, DEFAULT_ENCODINGS, ZSTD_AVAILABLE } from '../compression/encodings.js';
 import { checkTypePatterns, COMPRESSIBLE_TYPES } from '../compression/media-types.js';
@@ -19,11 +18,24 @@ import { checkObjectOptions, type ObjectOptions } from './object-options.js';
 import { checkFlag, type PerRequest, type PerRequestFlag } from './per-request.js';
 
 /**
+ * The S3 client the options take: what the library calls on one (`send`, and
+ * the `config` and `middlewareStack` that `@aws-sdk/lib-storage` and
+ * `@aws-sdk/s3-request-presigner` read). Structural on purpose: an `S3Client`
+ * from any copy or version of `@aws-sdk/client-s3` v3 fits, where the class type
+ * would not (two copies of `@smithy/core` make two unrelated `S3Client` types).
+ */
+export interface S3ClientLike {
+  send(command: unknown, options?: unknown): Promise<unknown>;
+  readonly config: object;
+  readonly middlewareStack: object;
+}
+
+/**
  * An S3 client, or a function that picks one for the bucket of this request
  * (a bucket per region needs a client per region: the presigner signs for the
  * client's region and endpoint).
  */
-export type S3ClientOption = S3Client | ((bucket: string, request: MiddyLikeRequest) => S3Client);
+export type S3ClientOption = S3ClientLike | ((bucket: string, request: MiddyLikeRequest) => S3ClientLike);
 
 /** The logger methods the middleware calls; a Powertools `Logger` has them. */
 export type SpillLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;

@@ -63,7 +63,8 @@ export function objectKey(opts: TargetOptions, request: MiddyLikeRequest, keyPre
 /** The client of an `s3Client` / `signingClient` option for this bucket; `undefined` when the option is not set. */
 function clientOf(name: string, option: S3ClientOption | undefined, bucket: string, request: MiddyLikeRequest): S3Client | undefined {
   if (option === undefined) return undefined;
-  if (typeof option !== 'function') return option;
+  // An S3ClientLike is an S3Client of some v3 copy: it works with this copy's lib-storage and presigner.
+  if (typeof option !== 'function') return option as unknown as S3Client;
   const client: unknown = callUser(name, () => option(bucket, request));
   const problem = clientCheck(client);
   if (problem !== undefined) throw configurationProblem(`The ${name} function ${problem}`);

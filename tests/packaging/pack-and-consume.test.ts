@@ -1,0 +1,437 @@
+/**
+ * The package as a user gets it: `npm run build`, `npm pack`, then a scratch
+ * project in a temporary folder installs the tarball and uses it from CommonJS
+ * and ESM on Node 22 and 24, from TypeScript under three module resolutions,
+ * and through esbuild bundles built as CDK's `NodejsFunction` builds them.
+ *
+ * Offline and fresh-machine safe: the scratch project's package.json names each
+ * dependency and peer of the package (read from the packed package.json) as a
+ * `file:` link into this project's node_modules, so `npm install --offline
+ * <tarball>` needs no registry metadata (it passes with an empty cache) and
+ * writes nothing outside the scratch folder. The tarball itself is extracted, a
+ * real copy as from the registry. Set KEEP_PACK_SCRATCH=1 to keep the folder.
+ */
+import { execFile } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { NODE_22, NODE_24 } from '../support/node-binaries.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const rootModules = join(root, 'node_modules');
+const NODES = [
+  ['22', NODE_22],
+  ['24', NODE_24],
+] as const;
+
+interface Manifest {
+  type?: string;
+  license?: string;
+  exports: Record<string, Record<string, string> | string>;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+}
+
+let work: string;
+let app: string;
+let files: string[];
+let manifest: Manifest;
+
+const write = (path: string, text: string): void => {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+};
+const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+const installed = (path: string): string => readFileSync(join(app, 'node_modules', 'lambda-s3-spill', path), 'utf8');
+
+/** Runs a file of the scratch project with one Node binary and parses the JSON it prints. */
+async function runJson(node: string, file: string, env: NodeJS.ProcessEnv = {}): Promise<Record<string, unknown>> {
+  const { stdout } = await run(node, [file], { cwd: app, env: { ...process.env, ...env } });
+  return JSON.parse(stdout) as Record<string, unknown>;
+}
+
+beforeAll(async () => {
+  await run('npm', ['run', 'build'], { cwd: root });
+  work = mkdtempSync(join(tmpdir(), 'lambda-s3-spill-pack-'));
+  const packed = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: root });
+  const [pack] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
+  files = pack.files.map((file) => file.path);
+  manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest;
+
+  app = join(work, 'app');
+  const linked = [
+    ...Object.keys(manifest.dependencies ?? {}),
+    ...Object.keys(manifest.peerDependencies ?? {}),
+    '@types/aws-lambda',
+    '@types/node',
+  ];
+  write(
+    join(app, 'package.json'),
+    json({
+      name: 'scratch-consumer',
+      version: '1.0.0',
+      private: true,
+      dependencies: Object.fromEntries(linked.map((name) => [name, `file:${join(rootModules, name)}`])),
+    }),
+  );
+  // --install-links=false (npm's default, pinned against a user config): the links stay symlinks.
+  await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--install-links=false', join(work, pack.filename)], {
+    cwd: app,
+  });
+  manifest = JSON.parse(installed('package.json')) as Manifest;
+  writeSecondSdkCopy();
+  writeConsumers();
+}, 300_000);
+
+afterAll(() => {
+  if (work !== undefined && process.env.KEEP_PACK_SCRATCH === undefined) rmSync(work, { recursive: true, force: true });
+});
+
+describe('the tarball', () => {
+  test('ships LICENSE, README, package.json and the built entries, nothing from tests, samples or bench', () => {
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'LICENSE',
+        'README.md',
+        'package.json',
+        'dist/src/index.js',
+        'dist/src/index.d.ts',
+        'dist/cdk/index.js',
+        'dist/cdk/index.d.ts',
+      ]),
+    );
+    expect(files.filter((path) => /(^|\/)(tests|samples|bench)\//.test(path))).toEqual([]);
+    // Source maps are off (tsconfig.build.json), so no TypeScript source ships either.
+    expect(files.filter((path) => /\.[cm]?ts$/.test(path) && !/\.d\.[cm]?ts$/.test(path))).toEqual([]);
+    expect(installed('LICENSE')).toMatch(/^MIT License\n\nCopyright \(c\) 2026 lambda-s3-spill contributors\n/);
+    expect(manifest.license).toBe('MIT');
+  });
+
+  test('has no source map, or map reference, that points to a file the tarball lacks', () => {
+    const shipped = new Set(files);
+    const missing: string[] = [];
+    for (const path of files.filter((file) => file.endsWith('.map'))) {
+      const map = JSON.parse(installed(path)) as { sourceRoot?: string; sources: string[] };
+      for (const source of map.sources) {
+        const target = posix.normalize(posix.join(posix.dirname(path), map.sourceRoot ?? '', source));
+        if (!shipped.has(target)) missing.push(`${path} -> ${source}`);
+      }
+    }
+    for (const path of files.filter((file) => /\.([cm]?js|d\.[cm]?ts)$/.test(file))) {
+      const url = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(installed(path))?.[1];
+      if (url !== undefined && !url.startsWith('data:') && !shipped.has(posix.join(posix.dirname(path), url))) {
+        missing.push(`${path} -> ${url}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  test('is ESM with types first and a default condition for require(esm); Middy peer names the tested majors', () => {
+    expect(manifest.type).toBe('module');
+    for (const entry of ['.', './cdk']) {
+      expect(Object.keys(manifest.exports[entry] as Record<string, string>)).toEqual(['types', 'import', 'default']);
+    }
+    expect(manifest.peerDependencies?.['@middy/core']).toBe('5.x || 6.x || 7.x');
+  });
+});
+
+describe.each(NODES)('on Node %s', (major, node) => {
+  test("CommonJS: require('lambda-s3-spill') and require('lambda-s3-spill/cdk')", async () => {
+    expect(await runJson(node, 'checks/require.cjs')).toEqual({
+      node: expect.stringMatching(new RegExp(`^${major}\\.`)),
+      s3Spill: 'function',
+      after: 'function',
+      spillBucketIsClass: true,
+      connect: 'function',
+      version: expect.any(String),
+    });
+  });
+
+  test("ESM: import { s3Spill } from 'lambda-s3-spill' and SpillBucket from 'lambda-s3-spill/cdk'", async () => {
+    expect(await runJson(node, 'checks/import.mjs')).toEqual({
+      node: expect.stringMatching(new RegExp(`^${major}\\.`)),
+      s3Spill: 'function',
+      after: 'function',
+      spillBucketIsClass: true,
+      connect: 'function',
+    });
+  });
+});
+
+describe('TypeScript consumers', () => {
+  let results: Record<string, string[]>;
+
+  beforeAll(async () => {
+    const configs = Object.keys(TS_CONFIGS).map((name) => `tsconfig.${name}.json`);
+    const { stdout } = await run(
+      NODE_22,
+      [join(root, 'tests/packaging/typecheck-consumers.cjs'), join(rootModules, 'typescript'), ...configs],
+      { cwd: join(app, 'ts'), maxBuffer: 16 * 1024 * 1024 },
+    );
+    results = JSON.parse(stdout) as Record<string, string[]>;
+  }, 180_000);
+
+  test.each([
+    ['node16', 'module node16: an ESM file (.mts) importing both entries'],
+    ['nodenext', 'module nodenext: an ESM file (.mts) and a CommonJS file (.cts), both entries'],
+    ['bundler', 'module esnext, moduleResolution bundler: both entries'],
+    ['strict', 'nodenext with skipLibCheck off: the main entry and the declarations it pulls in'],
+  ])('%s typechecks (%s)', (name) => {
+    expect(results[`tsconfig.${name}.json`]).toEqual([]);
+  });
+
+  test('an S3Client from a second copy of the SDK is accepted as s3Client and signingClient', () => {
+    // The control proves the copy is a different type to TypeScript, as another SDK version is.
+    expect(results['tsconfig.second-sdk-control.json']).toEqual([expect.stringMatching(/^second-sdk-control\.mts\(4,14\): TS2322 /)]);
+    expect(results['tsconfig.second-sdk.json']).toEqual([]);
+  });
+});
+
+describe('esbuild bundles, as NodejsFunction builds them', () => {
+  const esbuild = join(rootModules, 'esbuild', 'bin', 'esbuild');
+  const common = ['handler.ts', '--bundle', '--platform=node', '--target=node22', '--minify', '--log-level=warning'];
+  const bundles = {
+    cjs: [...common, '--format=cjs', '--outfile=out/cjs/index.js', '--metafile=out/cjs.json'],
+    esm: [
+      ...common,
+      '--format=esm',
+      '--outfile=out/esm/index.mjs',
+      '--metafile=out/esm.json',
+      "--banner:js=import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+    ],
+    // NodejsFunction's default for Node 18+ runtimes: the runtime provides @aws-sdk/*.
+    'cjs-sdk-external': [...common, '--format=cjs', '--external:@aws-sdk/*', '--outfile=out/cjs-sdk-external/index.js', '--metafile=out/cjs-sdk-external.json'],
+  };
+  const outfile = { cjs: 'out/cjs/index.js', esm: 'out/esm/index.mjs', 'cjs-sdk-external': 'out/cjs-sdk-external/index.js' };
+  type Format = keyof typeof bundles;
+
+  beforeAll(async () => {
+    await Promise.all(Object.values(bundles).map((args) => run(esbuild, args, { cwd: app })));
+  }, 120_000);
+
+  test.each(Object.keys(bundles) as Format[])('%s: the package comes from the tarball, and one copy of the SDK', (format) => {
+    const meta = JSON.parse(readFileSync(join(app, `out/${format}.json`), 'utf8')) as { inputs: Record<string, unknown> };
+    const inputs = Object.keys(meta.inputs);
+    const packageRoots = new Set(
+      inputs.map((input) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1]).filter((dir) => dir !== undefined),
+    );
+    const copies = (name: string): string[] => [...packageRoots].filter((dir) => dir.endsWith(`node_modules/${name}`));
+    expect(copies('lambda-s3-spill')).toEqual(['node_modules/lambda-s3-spill']);
+    expect(inputs.filter((input) => input.includes('/src/') && !input.includes('node_modules/'))).toEqual([]);
+    const sdkCopies = format === 'cjs-sdk-external' ? 0 : 1;
+    expect(copies('@aws-sdk/client-s3')).toHaveLength(sdkCopies);
+    expect(copies('@smithy/core')).toHaveLength(sdkCopies);
+  });
+
+  describe.each(NODES)('on Node %s', (major, node) => {
+    test.each(Object.keys(bundles) as Format[])('%s: the bundle runs and returns a fitting result untouched', async (format) => {
+      expect(await runJson(node, 'checks/run-handler.cjs', { HANDLER_FILE: outfile[format] })).toEqual({
+        node: expect.stringMatching(new RegExp(`^${major}\\.`)),
+        result: { statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"hello":"world"}' },
+      });
+    });
+  });
+});
+
+test('an S3Client from a second copy of the SDK spills at run time (PutObject, then a signed 303)', async () => {
+  // NODE_PATH lets the copy (loaded with require) find the SDK packages it was not copied with.
+  const result = await runJson(NODE_22, 'checks/second-sdk-runtime.mjs', { NODE_PATH: rootModules });
+  expect(result).toEqual({
+    secondCopy: true,
+    statusCode: 303,
+    signed: true,
+    puts: [{ method: 'PUT', path: result.locationPath, bytes: 1000 }],
+    locationPath: expect.stringMatching(/^\/spill-bucket\/spill\//),
+  });
+});
+
+/**
+ * A second copy of `@aws-sdk/client-s3` with its own `@smithy/core`, as npm
+ * installs when two SDK versions meet in one tree, under a package `second-sdk`
+ * that re-exports it. The copies get another version: TypeScript merges packages
+ * of the same name and version, so only another version is another type. Written
+ * after `npm install`, which removes what the scratch package.json does not name.
+ */
+function writeSecondSdkCopy(): void {
+  const dir = join(app, 'node_modules', 'second-sdk');
+  for (const name of ['@aws-sdk/client-s3', '@smithy/core']) {
+    const target = join(dir, 'node_modules', name);
+    cpSync(realpathSync(join(rootModules, name)), target, { recursive: true });
+    const copied = JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')) as { version: string };
+    writeFileSync(join(target, 'package.json'), json({ ...copied, version: `${copied.version}-second-copy` }));
+  }
+  write(join(dir, 'package.json'), json({ name: 'second-sdk', version: '1.0.0', main: './index.js', types: './index.d.ts' }));
+  write(join(dir, 'index.js'), "module.exports = require('@aws-sdk/client-s3');\n");
+  write(join(dir, 'index.d.ts'), "export { S3Client } from '@aws-sdk/client-s3';\n");
+}
+
+/** What each tsconfig sets, beyond the shared options, and the files it checks (in `ts/`). */
+const TS_CONFIGS: Record<string, { options: Record<string, unknown>; files: string[] }> = {
+  node16: { options: { module: 'node16', moduleResolution: 'node16' }, files: ['consumer.mts'] },
+  nodenext: { options: { module: 'nodenext', moduleResolution: 'nodenext' }, files: ['consumer.mts', 'consumer.cts'] },
+  bundler: { options: { module: 'esnext', moduleResolution: 'bundler' }, files: ['consumer.ts'] },
+  strict: { options: { module: 'nodenext', moduleResolution: 'nodenext', skipLibCheck: false }, files: ['main-entry.mts'] },
+  'second-sdk': { options: { module: 'nodenext', moduleResolution: 'nodenext' }, files: ['second-sdk.mts'] },
+  'second-sdk-control': { options: { module: 'nodenext', moduleResolution: 'nodenext' }, files: ['second-sdk-control.mts'] },
+};
+
+const ESM_CONSUMER = `import middy from '@middy/core';
+import { S3Client } from '@aws-sdk/client-s3';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { App, Stack } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { s3Spill, S3SpillError, type S3SpillOptions } from 'lambda-s3-spill';
+import { SpillBucket, type SpillBucketProps } from 'lambda-s3-spill/cdk';
+
+const options: S3SpillOptions = {
+  bucket: 'spill-bucket',
+  s3Client: new S3Client({}),
+  logger: new Logger({ serviceName: 'consumer' }),
+  expiresIn: 300,
+};
+export const handler = middy(async () => ({ statusCode: 200, body: 'ok' })).use(s3Spill(options));
+export const isSpillError = (error: unknown): boolean => error instanceof S3SpillError;
+
+const props: SpillBucketProps = {};
+declare const fn: lambda.Function;
+new SpillBucket(new Stack(new App(), 'Consumer'), 'Spill', props).connect(fn);
+
+// @ts-expect-error the options are typed, not any: a string is no expiresIn
+s3Spill({ expiresIn: 'soon' });
+`;
+
+const CONSUMERS: Record<string, string> = {
+  'ts/consumer.mts': ESM_CONSUMER,
+  'ts/consumer.ts': ESM_CONSUMER,
+  'ts/consumer.cts': `import { S3Client } from '@aws-sdk/client-s3';
+import { s3Spill, type S3SpillOptions } from 'lambda-s3-spill';
+import { SpillBucket } from 'lambda-s3-spill/cdk';
+
+const options: S3SpillOptions = { bucket: 'spill-bucket', s3Client: new S3Client({}) };
+export const middleware = s3Spill(options);
+export const Construct = SpillBucket;
+
+// @ts-expect-error the options are typed, not any: a string is no expiresIn
+s3Spill({ expiresIn: 'soon' });
+`,
+  'ts/main-entry.mts': `import { S3Client } from '@aws-sdk/client-s3';
+import { s3Spill } from 'lambda-s3-spill';
+
+export const middleware = s3Spill({ bucket: 'spill-bucket', s3Client: new S3Client({}) });
+`,
+  'ts/second-sdk.mts': `import { S3Client as SecondS3Client } from 'second-sdk';
+import { s3Spill } from 'lambda-s3-spill';
+
+const client = new SecondS3Client({});
+export const middleware = s3Spill({ bucket: 'spill-bucket', s3Client: client, signingClient: client });
+`,
+  'ts/second-sdk-control.mts': `import type { S3Client } from '@aws-sdk/client-s3';
+import { S3Client as SecondS3Client } from 'second-sdk';
+
+export const control: S3Client = new SecondS3Client({});
+`,
+  'checks/require.cjs': `const { s3Spill } = require('lambda-s3-spill');
+const { SpillBucket } = require('lambda-s3-spill/cdk');
+const { version } = require('lambda-s3-spill/package.json');
+console.log(JSON.stringify({
+  node: process.versions.node,
+  s3Spill: typeof s3Spill,
+  after: typeof s3Spill({ bucket: 'spill-bucket' }).after,
+  spillBucketIsClass: typeof SpillBucket === 'function' && /^class\\b/.test(Function.prototype.toString.call(SpillBucket)),
+  connect: typeof SpillBucket.prototype.connect,
+  version,
+}));
+`,
+  'checks/import.mjs': `import { s3Spill } from 'lambda-s3-spill';
+import { SpillBucket } from 'lambda-s3-spill/cdk';
+console.log(JSON.stringify({
+  node: process.versions.node,
+  s3Spill: typeof s3Spill,
+  after: typeof s3Spill({ bucket: 'spill-bucket' }).after,
+  spillBucketIsClass: typeof SpillBucket === 'function' && /^class\\b/.test(Function.prototype.toString.call(SpillBucket)),
+  connect: typeof SpillBucket.prototype.connect,
+}));
+`,
+  'handler.ts': `import middy from '@middy/core';
+import { s3Spill } from 'lambda-s3-spill';
+
+export const handler = middy(async () => ({
+  statusCode: 200,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ hello: 'world' }),
+})).use(s3Spill({ bucket: 'spill-bucket' }));
+`,
+  'checks/run-handler.cjs': `const { resolve } = require('node:path');
+const { pathToFileURL } = require('node:url');
+const file = resolve(process.env.HANDLER_FILE);
+const event = {
+  version: '2.0',
+  rawPath: '/items',
+  headers: {},
+  requestContext: { domainName: 'abc.lambda-url.us-east-1.on.aws', http: { method: 'GET', path: '/items' } },
+};
+const context = { awsRequestId: 'req-1', functionName: 'consumer', getRemainingTimeInMillis: () => 30000 };
+(async () => {
+  const { handler } = file.endsWith('.mjs') ? await import(pathToFileURL(file).href) : require(file);
+  console.log(JSON.stringify({ node: process.versions.node, result: await handler(event, context) }));
+})().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
+`,
+  'checks/second-sdk-runtime.mjs': `import http from 'node:http';
+import { createRequire } from 'node:module';
+import middy from '@middy/core';
+import { S3Client } from '@aws-sdk/client-s3';
+import { s3Spill } from 'lambda-s3-spill';
+
+const { S3Client: SecondS3Client } = createRequire(import.meta.url)('second-sdk');
+const puts = [];
+const server = http.createServer((request, response) => {
+  let bytes = 0;
+  request.on('data', (chunk) => { bytes += chunk.length; });
+  request.on('end', () => {
+    puts.push({ method: request.method, path: request.url.split('?')[0], bytes });
+    response.writeHead(200, { ETag: '"etag"' });
+    response.end();
+  });
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const client = new SecondS3Client({
+  region: 'us-east-1',
+  endpoint: \`http://127.0.0.1:\${server.address().port}\`,
+  forcePathStyle: true,
+  credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+});
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+const handler = middy(async () => ({ statusCode: 200, headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(1000) }))
+  .use(s3Spill({ bucket: 'spill-bucket', s3Client: client, alwaysSpill: true, logger: quiet }));
+const event = {
+  version: '2.0',
+  rawPath: '/items',
+  headers: {},
+  requestContext: { domainName: 'abc.lambda-url.us-east-1.on.aws', http: { method: 'GET', path: '/items' } },
+};
+const result = await handler(event, { awsRequestId: 'r', functionName: 'f', getRemainingTimeInMillis: () => 30000 });
+server.close();
+const location = new URL(result.headers.location ?? result.headers.Location);
+console.log(JSON.stringify({
+  secondCopy: SecondS3Client !== S3Client,
+  statusCode: result.statusCode,
+  signed: location.searchParams.has('X-Amz-Signature'),
+  puts,
+  locationPath: location.pathname,
+}));
+`,
+};
+
+function writeConsumers(): void {
+  for (const [path, text] of Object.entries(CONSUMERS)) write(join(app, path), text);
+  const shared = { target: 'es2022', lib: ['es2023'], strict: true, noEmit: true, skipLibCheck: true, types: ['node'] };
+  for (const [name, { options, files: checked }] of Object.entries(TS_CONFIGS)) {
+    write(join(app, 'ts', `tsconfig.${name}.json`), json({ compilerOptions: { ...shared, ...options }, files: checked }));
+  }
+}
