@@ -11,7 +11,8 @@ import { isHttpResult, isStreamBody } from '../http/result.js';
 import { wantsReference } from '../http/reference.js';
 import { PRESIGNED_URL_SAFE_EXPIRES_IN, responseMaxBytes } from '../limits.js';
 import { type ResolvedOptions, resolveOptions, type S3SpillOptions, type SpillLogger } from '../options/options.js';
-import { decideFlag } from '../options/per-request.js';
+import { callUser, decideFlag } from '../options/per-request.js';
+import { configurationProblem } from '../errors.js';
 import { parseSpillControl, type SpillControl, takeSpillControl } from '../options/spill-control.js';
 import { measurePayload, payloadBytesUpperBound } from '../sizing/payload-bytes.js';
 import { reuseLifetimeProblem } from '../storage/reuse-window.js';
@@ -58,9 +59,18 @@ export function createSpiller(options: S3SpillOptions, env: NodeJS.ProcessEnv = 
   const alwaysConfigured = opts.alwaysSpill !== false;
   // Reuse asked for by a response header is honoured only when URLs cannot outlive reused objects.
   const reuseSafe = reuseLifetimeProblem(opts.expiresIn, opts.lifecycleDays) === undefined;
+  const compressibleTypes = opts.compressibleTypes;
   const settings: PlanSettings = {
     encodings: opts.encodings,
-    compressibleTypes: opts.compressibleTypes,
+    // A predicate is a user callback: what it throws or a non-boolean answer is a SpillConfigurationError, as for the others.
+    compressibleTypes:
+      typeof compressibleTypes === 'function'
+        ? (mediaType: string) => {
+            const answer: unknown = callUser('compressibleTypes', () => compressibleTypes(mediaType));
+            if (typeof answer !== 'boolean') throw configurationProblem('The compressibleTypes function must return a boolean');
+            return answer;
+          }
+        : compressibleTypes,
     reference: opts.reference,
     streaming: opts.streaming,
     compressInlineOnRestApi: opts.compressInlineOnRestApi,

@@ -78,6 +78,11 @@ describe('a bucket function returning "Bad_Bucket"', () => {
   });
 });
 
+/** An oversized JSON body, for a client that accepts gzip: the compressibleTypes predicate is asked. */
+function bigForCompression(): object {
+  return { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: 'a'.repeat(6_300_000) };
+}
+
 /** Each user callback, the options that make it run, and the result that reaches it. */
 const CALLBACKS: [string, (fn: () => never) => Record<string, unknown>, () => object][] = [
   ['bucket', (fn) => ({ bucket: fn }), big],
@@ -92,6 +97,8 @@ const CALLBACKS: [string, (fn: () => never) => Record<string, unknown>, () => ob
   ['presign', (fn) => ({ presign: fn }), big],
   ['s3Client (function)', (fn) => ({ s3Client: fn }), big],
   ['signingClient (function)', (fn) => ({ signingClient: fn }), big],
+  // Added after the first run: a compressibleTypes predicate is a user callback too (it escaped raw before).
+  ['compressibleTypes (function)', (fn) => ({ compressibleTypes: fn }), bigForCompression],
 ];
 
 describe.each(CALLBACKS)('a %s callback that throws', (_name, optionsWith, result) => {
