@@ -7,6 +7,7 @@
  * @module core/execute
  */
 import { type Compressed, compressionBudget, compressResponse } from '../compression/compress-response.js';
+import type { ContentCoding } from '../compression/encodings.js';
 import {
   invalidResponse,
   redactedCause,
@@ -98,7 +99,7 @@ async function compressBody(
   step: SpillStep,
   job: Job,
   body: SpillBody,
-  coding: NonNullable<Extract<Plan, { kind: 'spill' }>['coding']>,
+  coding: ContentCoding,
   inlineMaxBytes: number,
 ): Promise<Compressed | undefined> {
   const started = performance.now();
