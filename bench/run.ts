@@ -6,13 +6,14 @@
  * Sections: 1. pass-through, 2. sizing alone, 3. spill, 4. memory (child
  * processes), 5. client reuse (a child process), 6-8. compression levels, end to
  * end compressed vs spilled, reuse of identical bodies (`bench/compression.ts`,
- * also runnable alone). About 2.5 minutes on 2 cores.
+ * also runnable alone), 9. spill through a link model (`bench/link.ts`). About 2.5 minutes on 2 cores.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { promisify } from 'node:util';
 import { compressionSections } from './compression.js';
+import { link } from './link.js';
 import { checkExactness } from './exactness.js';
 import { table } from './harness.js';
 import { NODE, STORAGE, startServerProcess } from './local-s3.js';
@@ -57,6 +58,8 @@ try {
   sections.push(await clientReuse(s3.endpoint, s3.bucket));
   log('6-8. compression and reuse of identical bodies...');
   sections.push(...(await compressionSections(log)));
+  log('9. spill through the link model...');
+  sections.push(await link(s3.endpoint, s3.bucket));
 } finally {
   await s3.stop();
 }

@@ -1,0 +1,86 @@
+/**
+ * A link model for the benchmark: a TCP proxy on loopback in front of the local
+ * S3 that gives each connection a throughput cap and a round-trip latency, in
+ * both directions, as one connection to real S3 has. Loopback never makes one
+ * connection the bottleneck; this does, so multipart's parallel parts can show
+ * what they buy.
+ *
+ * The model: each direction of each connection is a link of `bytesPerSecond`;
+ * a chunk leaves when the link is free and arrives half a round trip later.
+ * Figures modelled (`npm run bench` prints them): 85 MB/s per connection, the
+ * Amazon S3 User Guide's "one concurrent request for each 85-90 MB/s of desired
+ * network throughput" ("Performance guidelines for Amazon S3", Horizontally
+ * scale storage connections); 5 ms round trip within a Region (assumed, not
+ * published). Not modelled: TCP slow start, loss, TLS.
+ */
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+/** The modelled link. */
+export interface Link {
+  /** Throughput of one connection, each way, in bytes per second. */
+  readonly bytesPerSecond: number;
+  /** Round-trip time, in milliseconds. */
+  readonly roundTripMs: number;
+}
+
+/** 85 MB/s per connection, 5 ms round trip (see the module comment for the sources). */
+export const S3_LINK: Link = { bytesPerSecond: 85_000_000, roundTripMs: 5 };
+
+/** A running proxy. */
+export interface LinkProxy {
+  /** `http://127.0.0.1:<port>`, to use as an S3 endpoint. */
+  readonly endpoint: string;
+  /** Connections accepted so far. */
+  connections(): number;
+  stop(): Promise<void>;
+}
+
+/** Forward `from` to `to` through a link of the given throughput and one-way delay, keeping the order. */
+function shape(from: Socket, to: Socket, link: Link): void {
+  let linkFreeAt = 0;
+  let lastArrival = 0;
+  from.on('data', (chunk: Buffer) => {
+    const now = performance.now();
+    linkFreeAt = Math.max(now, linkFreeAt) + (chunk.length / link.bytesPerSecond) * 1000;
+    lastArrival = linkFreeAt + link.roundTripMs / 2;
+    setTimeout(() => to.write(chunk), lastArrival - now);
+  });
+  from.on('end', () => setTimeout(() => to.end(), Math.max(0, lastArrival - performance.now())));
+}
+
+/**
+ * Start a proxy on 127.0.0.1 to `upstream` (a `http://127.0.0.1:<port>` endpoint).
+ *
+ * @param upstream - the local S3's endpoint
+ * @param link - the modelled link
+ */
+export async function startLinkProxy(upstream: string, link: Link = S3_LINK): Promise<LinkProxy> {
+  const target = new URL(upstream);
+  const sockets = new Set<Socket>();
+  let accepted = 0;
+  const server: Server = createServer((client) => {
+    accepted++;
+    const server = connect({ host: target.hostname, port: Number(target.port) });
+    for (const socket of [client, server]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => {
+        client.destroy();
+        server.destroy();
+      });
+    }
+    shape(client, server, link);
+    shape(server, client, link);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    connections: () => accepted,
+    async stop() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
