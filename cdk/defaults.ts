@@ -1,7 +1,7 @@
 /**
  * Every value a `SpillBucket` uses when a prop is not given, the settings it
- * never lets go, and what the middleware needs from IAM. The README's
- * "Default settings" table is checked against this module by a test.
+ * never lets go, and what the middleware needs from IAM. The
+ * "Default settings" table of docs/deploy-cdk.md is checked against this module by a test.
  *
  * @module defaults
  */
