@@ -1,7 +1,7 @@
 /**
  * Every value a `SpillBucket` uses when a prop is not given, the settings it
- * never lets go, and what the middleware needs from IAM. The README's
- * "Default settings" table is checked against this module by a test.
+ * never lets go, and what the middleware needs from IAM. The
+ * "Default settings" table of docs/deploy-cdk.md is checked against this module by a test.
  *
  * @module defaults
  */
@@ -68,14 +68,21 @@ export const SPILL_BUCKET_DEFAULTS = {
   expiration: Duration.days(1),
   /** The same default as the middleware's `S3_SPILL_PREFIX`. */
   prefix: 'spill/',
+  /** SSE-S3: no key to manage, nothing more to grant. */
   encryption: s3.BucketEncryption.S3_MANAGED,
+  /** No customer managed key: with `encryption: KMS`, a new key with rotation is made. */
   encryptionKey: undefined,
+  /** No CORS rule: a browser can open the URL (a link, a download), but a page's `fetch()` cannot read the body. */
   corsAllowedOrigins: undefined,
   /** The redirected GET repeats the API call's headers, whatever they are; the presigned URL is the credential. */
   corsAllowedHeaders: ['*'],
+  /** Kept when it leaves the stack: the lifecycle rule empties it. */
   removalPolicy: RemovalPolicy.RETAIN,
+  /** A new bucket is made. */
   bucket: undefined,
+  /** No server access logs (the AwsSolutions-S1 acknowledgement says why). */
   serverAccessLogsBucket: undefined,
+  /** No prefix for access logs. */
   serverAccessLogsPrefix: undefined,
 } as const;
 
@@ -90,9 +97,13 @@ export const SPILL_BUCKET_DEFAULTS = {
  * ```
  */
 export const SPILL_BUCKET_FIXED_SETTINGS = {
+  /** Objects are read only through presigned URLs, never publicly. */
   blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+  /** The bucket policy denies every request without TLS. */
   enforceSSL: true,
+  /** An expired object is gone: no noncurrent version stays behind. */
   versioned: false,
+  /** ACLs disabled: the bucket policy alone decides. */
   objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
   /** Parts of an upload that never completed are billed until aborted. */
   abortIncompleteMultipartUploadAfter: Duration.days(1),

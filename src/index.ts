@@ -3,7 +3,7 @@
  * answered `303 See Other` with a presigned URL (or compressed inline when that
  * fits), through a Middy middleware (`s3Spill`) or a handler wrapper (`withS3Spill`).
  *
- * @packageDocumentation
+ * @module lambda-s3-spill
  */
 export { s3Spill, s3SpillValidateOptions } from './middleware.js';
 export { withS3Spill, type LambdaHandler } from './wrapper.js';

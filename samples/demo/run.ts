@@ -38,7 +38,7 @@ export async function runDemo(): Promise<DemoRow[]> {
   try {
     for (const document of await demoDocuments()) {
       // identity: no compression, so the spill shows; then a client accepting br and gzip,
-      // which gets /cities compressed inline with no S3 round trip (README, "Compression and reuse").
+      // which gets /cities compressed inline with no S3 round trip (docs/compression-and-reuse.md).
       for (const [middleware, server, acceptEncoding] of [
         ['none', plain, 'identity'],
         ['s3Spill', spilled, 'identity'],

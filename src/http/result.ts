@@ -15,12 +15,19 @@ export type HeaderValue = string | number | boolean;
  * and ALB (`statusDescription`).
  */
 export interface HttpResult {
+  /** The HTTP status code. */
   statusCode: number;
+  /** ALB only: the status line's text, for example `303 See Other`. */
   statusDescription?: string;
+  /** Single-value headers. */
   headers?: Record<string, HeaderValue>;
+  /** Payload format 1.0 and ALB with multi-value headers: each header's values; wins over `headers` on a REST API. */
   multiValueHeaders?: Record<string, HeaderValue[]>;
+  /** Payload format 2.0 and Function URL: the `Set-Cookie` values. */
   cookies?: string[];
+  /** The body: text, or base64 when `isBase64Encoded`. */
   body?: string;
+  /** Whether `body` is base64 of the bytes to send. */
   isBase64Encoded?: boolean;
 }
 

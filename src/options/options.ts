@@ -243,8 +243,8 @@ export interface S3SpillOptions extends ObjectOptions {
    * already there uploads nothing and answers a fresh presigned URL. Checked by
    * `HeadObject` then a conditional `PutObject` (`If-None-Match: *`). A boolean
    * or a function of the request; `X-S3-Spill: no-reuse` / `reuse` overrides it.
-   * The `key` function then names only the fallback objects (see README,
-   * "Compression and reuse").
+   * The `key` function then names only the fallback objects (see
+   * docs/compression-and-reuse.md).
    * @default false
    */
   readonly reuse?: PerRequestFlag;

@@ -10,14 +10,14 @@ import {
 } from 'lambda-s3-spill/cdk';
 
 const root = process.cwd();
-// The README sections come from docs/deploy.md; the variable lets that fragment be checked before it is merged.
-const readme = readFileSync(process.env.LAMBDA_S3_SPILL_README ?? join(root, 'README.md'), 'utf8');
+const cdkPage = readFileSync(join(root, 'docs', 'deploy-cdk.md'), 'utf8');
+const samPage = readFileSync(join(root, 'docs', 'deploy-sam.md'), 'utf8');
 
 /** The text under a `## ` heading, up to the next `## ` heading. */
 function section(markdown: string, heading: string): string {
   const lines = markdown.split('\n');
   const start = lines.indexOf(heading);
-  if (start === -1) throw new Error(`README has no "${heading}" section`);
+  if (start === -1) throw new Error(`no "${heading}" section`);
   const end = lines.findIndex((line, i) => i > start && /^#{1,2} /.test(line));
   return lines.slice(start + 1, end === -1 ? undefined : end).join('\n');
 }
@@ -30,7 +30,7 @@ function sampleBlocks(markdown: string): { path: string; code: string }[] {
   }));
 }
 
-/** Rows of the first table after a `### ` heading, as trimmed cells. */
+/** Rows of the first table after a heading, as trimmed cells. */
 function tableAfter(markdown: string, heading: string): string[][] {
   const lines = markdown.split('\n');
   const start = lines.indexOf(heading);
@@ -43,7 +43,7 @@ function tableAfter(markdown: string, heading: string): string[][] {
   return rows.slice(2); // header and separator
 }
 
-/** The TypeScript spelling of a default, as the README and the TSDoc write it. */
+/** The TypeScript spelling of a default, as docs/deploy-cdk.md and the TSDoc write it. */
 function render(value: unknown): string {
   if (value instanceof Duration) return `Duration.days(${value.toDays()})`;
   if (Array.isArray(value)) return `[${value.map(render).join(', ')}]`;
@@ -77,21 +77,21 @@ function propsWithDefaults(): Map<string, string> {
   );
 }
 
-describe('README', () => {
-  const cdkSection = section(readme, '## Deploy with CDK');
-  const samSection = section(readme, '## Deploy with SAM');
-
+describe('docs/deploy-cdk.md and docs/deploy-sam.md', () => {
   test('"Deploy with CDK" shows the CDK sample files, "Deploy with SAM" the SAM template', () => {
-    expect(sampleBlocks(cdkSection).map((b) => b.path)).toEqual(['samples/cdk/stack.ts', 'samples/cdk/handler.ts']);
-    expect(sampleBlocks(samSection).map((b) => b.path)).toEqual(['samples/sam/template.yaml']);
+    expect(sampleBlocks(cdkPage).map((b) => b.path)).toEqual(['samples/cdk/stack.ts', 'samples/cdk/handler.ts']);
+    expect(sampleBlocks(samPage).map((b) => b.path)).toEqual(['samples/sam/template.yaml']);
   });
 
-  test.each(sampleBlocks(readme).map((b) => [b.path, b.code]))('the snippet of %s is that file, verbatim', (path, code) => {
-    expect(code).toBe(readFileSync(join(root, path), 'utf8').replace(/\n$/, ''));
-  });
+  test.each([...sampleBlocks(cdkPage), ...sampleBlocks(samPage)].map((b) => [b.path, b.code]))(
+    'the snippet of %s is that file, verbatim',
+    (path, code) => {
+      expect(code).toBe(readFileSync(join(root, path), 'utf8').replace(/\n$/, ''));
+    },
+  );
 
   describe('"Default settings" table', () => {
-    const rows = tableAfter(cdkSection, '### Default settings');
+    const rows = tableAfter(cdkPage, '## Default settings');
     const byName = new Map(rows.map(([name, value, note]) => [name.replace(/`/g, ''), { value, note }]));
     const props = propsWithDefaults();
 
@@ -119,7 +119,7 @@ describe('README', () => {
   });
 
   test('lists the construct\'s cdk-nag acknowledgements with their reasons, verbatim', () => {
-    const acknowledgements = section(cdkSection.replace(/^### /gm, '## '), '## cdk-nag acknowledgements');
+    const acknowledgements = section(cdkPage, '## cdk-nag acknowledgements');
     expect(acknowledgements).toContain(`AwsSolutions-S1** (no server access logs)`);
     expect(acknowledgements).toContain(ACCESS_LOGS_REASON);
     expect(acknowledgements).toContain(PREFIX_WILDCARD_REASON);

@@ -1,5 +1,5 @@
 /**
- * samples/ordering.ts, the README's "Ordering" pipeline, run for real: s3Spill
+ * samples/ordering.ts, the pipeline of docs/ordering.md, run for real: s3Spill
  * registered first measures the response after the serializer, content encoding
  * and CORS have run, and the error handler's response after it.
  */
