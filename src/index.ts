@@ -9,6 +9,7 @@ export { s3Spill, s3SpillValidateOptions } from './middleware.js';
 export { withS3Spill, type LambdaHandler } from './wrapper.js';
 export type { S3SpillOptions, SpillLogger, PresignInput, S3ClientOption, S3ClientLike } from './options/options.js';
 export type { ObjectOptions } from './options/object-options.js';
+export type { PutObjectParams } from './storage/s3-object.js';
 export type { PerRequest, PerRequestFlag } from './options/per-request.js';
 export { CONTROL_HEADER } from './options/spill-control.js';
 export { REFERENCE_MEDIA_TYPE, type SpillReference } from './http/reference.js';

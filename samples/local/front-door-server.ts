@@ -3,13 +3,15 @@
  * the event of a Function URL (payload v2), an API Gateway REST API (payload
  * v1) or an ALB target, runs the handler, and answers as that service would,
  * enforcing Lambda's response limit exactly: a serialized result over
- * 6,291,556 bytes (1,048,576 behind an ALB) is a 502, as in AWS.
+ * 6,291,556 bytes (1,000,000 behind an ALB: the ELB docs say 1 MB, so the reading
+ * that can never pass locally and 502 in AWS) is a 502, as in AWS.
  *
  * The limits are written out here on purpose rather than imported from the
  * library, so the emulator checks the library instead of sharing its numbers.
  * Sources: aws-lambda-runtime-interface-emulator `MaxPayloadSize = 6*1024*1024 + 100`;
  * Elastic Load Balancing `lambda-functions.html` (1 MB).
  */
+import { ALB_RESPONSE_MAX_BYTES, LAMBDA_RESPONSE_MAX_BYTES } from '../../src/limits.js';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -37,8 +39,8 @@ export interface FrontDoorServer {
   stop(): Promise<void>;
 }
 
-const LAMBDA_MAX = 6 * 1024 * 1024 + 100;
-const ALB_MAX = 1024 * 1024;
+const LAMBDA_MAX = LAMBDA_RESPONSE_MAX_BYTES;
+const ALB_MAX = ALB_RESPONSE_MAX_BYTES;
 
 /**
  * Serve `handler` on 127.0.0.1 behind an emulated front door.

@@ -25,8 +25,11 @@ import { checkFlag, type PerRequest, type PerRequestFlag } from './per-request.j
  * would not (two copies of `@smithy/core` make two unrelated `S3Client` types).
  */
 export interface S3ClientLike {
+  /** Sends a command (`PutObject`, `HeadObject`, the multipart commands). */
   send(command: unknown, options?: unknown): Promise<unknown>;
+  /** The client's resolved configuration (region, endpoint, credentials), read by the presigner and `lib-storage`. */
   readonly config: object;
+  /** The client's middleware stack, read by the presigner. */
   readonly middlewareStack: object;
 }
 
