@@ -97,12 +97,15 @@ async function dev(parsed: Parsed, out: (line: string) => void): Promise<number>
   out(`lambda-s3-spill dev: ${module}#${exportName} as ${door} on ${server.url} (timeout ${timeoutSeconds} s${flags.has('watch') ? ', watching' : ''})`);
   out(`lambda-s3-spill dev: embedded S3 on ${server.s3.endpoint}, bucket ${server.s3.bucket} (AWS_ENDPOINT_URL_S3, S3_SPILL_BUCKET set for the handler)`);
   return new Promise<number>((done) => {
+    let stopping = false;
     const stop = (signal: string): void => {
+      if (stopping) return; // a second signal while stopping changes nothing
+      stopping = true;
       out(`lambda-s3-spill dev: ${signal}, stopping`);
       void server.stop().then(() => done(0));
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
   });
 }
 
