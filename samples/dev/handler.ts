@@ -29,6 +29,9 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
 /** The same with the Middy middleware. */
 export const spilled = middy(handler).use(s3Spill());
 
+/** With reference mode: a client that asks for it gets a JSON reference to the object instead of a 303. */
+export const referenced = middy(handler).use(s3Spill({ reference: true }));
+
 /** The same with the wrapper. */
 export const wrapped = withS3Spill(handler);
 

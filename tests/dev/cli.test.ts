@@ -74,6 +74,23 @@ describe('a 17 MB answer (TypeScript ESM, JavaScript CommonJS, TypeScript Common
     expect(outcomes).toEqual(expect.arrayContaining(['GET /cities 303 spilled', 'GET /small 200 inline']));
   });
 
+  it('logs "inline compressed" for a client that accepts gzip, and "reference" in reference mode', async () => {
+    const compressed = await request(`${spilled.url}/cities`, { headers: { 'accept-encoding': 'gzip' } });
+    expect([compressed.status, compressed.headers.get('content-encoding')]).toEqual([200, 'gzip']);
+    expect(LINE.exec(await spilled.waitFor(/ GET \/cities 200 /))![5]).toBe('inline compressed');
+    const reference = await startDev(['samples/dev/handler.ts#referenced']);
+    try {
+      const answer = await request(`${reference.url}/cities`, { headers: { accept: 'application/vnd.lambda-s3-spill.reference+json' } });
+      expect(answer.status).toBe(200);
+      const { url } = JSON.parse(answer.body.toString());
+      expect(sha256((await request(url)).body)).toBe(sha256(cities));
+      expect(LINE.exec(await reference.waitFor(/ GET \/cities 200 /))![5]).toBe('reference');
+      expect(reference.lines.join('\n')).not.toMatch(/\?/);
+    } finally {
+      await stopDev(reference);
+    }
+  });
+
   it('answers 413 to a 7 MB request without calling the handler', async () => {
     const before = requestLines(spilled).length;
     const answer = await request(`${spilled.url}/upload`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.alloc(7 * 1024 * 1024, 1) });
