@@ -15,3 +15,13 @@ export async function handler(event) {
 
 /** Not a function: `lambda-s3-spill dev samples/dev/echo.mjs#notAFunction` must say so. */
 export const notAFunction = 42;
+
+/** The size of the event as Lambda counts it (UTF-8 bytes of its JSON), for the request-limit boundary. */
+export async function size(event) {
+  return { statusCode: 200, body: String(Buffer.byteLength(JSON.stringify(event), 'utf8')) };
+}
+
+/** A bare string result whose serialized JSON is `?bytes=N` bytes (the two quotes count), for the response-limit boundary. */
+export async function sized(event) {
+  return 'a'.repeat(Number(event.queryStringParameters.bytes) - 2);
+}

@@ -102,6 +102,36 @@ describe('a 17 MB answer (TypeScript ESM, JavaScript CommonJS, TypeScript Common
   });
 });
 
+it('the request limit is exact: an event of 6,291,455 bytes is invoked, one byte more answers 413', async () => {
+  const cli = await startDev(['samples/dev/echo.mjs#size']);
+  try {
+    const post = (bytes: number) =>
+      request(`${cli.url}/up`, { method: 'POST', headers: { 'content-type': 'text/plain', 'user-agent': 'limit-test' }, body: 'a'.repeat(bytes) });
+    const probe = await post(6_000_000);
+    const overhead = Number(probe.body.toString()) - 6_000_000;
+    expect(overhead).toBeGreaterThan(500);
+    const largest = 6_291_456 - 1 - overhead;
+    const fits = await post(largest);
+    expect([fits.status, Number(fits.body.toString())]).toEqual([200, 6_291_455]);
+    expect((await post(largest + 1)).status).toBe(413);
+  } finally {
+    await stopDev(cli);
+  }
+});
+
+it('the response limit is exact: 6,291,556 serialized bytes pass, 6,291,557 answer 502', async () => {
+  const cli = await startDev(['samples/dev/echo.mjs#sized']);
+  try {
+    const fits = await request(`${cli.url}/s?bytes=6291556`);
+    expect([fits.status, fits.body.length]).toEqual([200, 6_291_554]);
+    expect((await request(`${cli.url}/s?bytes=6291557`)).status).toBe(502);
+    await cli.waitFor(/ GET \/s 502 6,291,557 B 502 too large /);
+    await cli.waitFor(/ GET \/s 200 6,291,556 B inline /);
+  } finally {
+    await stopDev(cli);
+  }
+});
+
 describe('each front door (JavaScript ESM echo handler)', () => {
   const doors: [string, string[], string][] = [
     ['function-url', ['--front-door', 'function-url'], 'function-url'],
@@ -149,6 +179,10 @@ describe('each front door (JavaScript ESM echo handler)', () => {
         expect(answer.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
       }
       await cli.waitFor(/ POST \/items\/42 200 [\d,]+ B inline \d+ ms$/);
+      // A binary body arrives base64-encoded, flagged.
+      const binary = await request(`${cli.url}/bin`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array([0xff, 0x00, 0x10]) });
+      const echoed = JSON.parse(binary.body.toString()).event;
+      expect([echoed.isBase64Encoded, echoed.body]).toEqual([true, '/wAQ']);
     } finally {
       await stopDev(cli);
     }
