@@ -106,3 +106,33 @@ export function integrationTimeoutMs(frontDoor: FrontDoor): number | undefined {
   if (frontDoor === 'http-v1' || frontDoor === 'http-v2') return HTTP_API_INTEGRATION_TIMEOUT_MS;
   return undefined;
 }
+
+/**
+ * Largest synchronous invocation request, in bytes of the event JSON: Lambda
+ * answers `RequestEntityTooLargeException` (HTTP 413) "Request must be smaller
+ * than 6291456 bytes for the InvokeFunction operation" (6 MiB). The quotas page
+ * says only "6 MB"; the exact count is the one in that error message, so an
+ * event of 6,291,456 bytes or more is refused ("smaller than").
+ *
+ * Source: AWS Lambda Developer Guide, "Lambda quotas" (`gettingstarted-limits.html`,
+ * invocation payload 6 MB request); the Invoke API's error text as reported in
+ * JupiterOne/sdk#565 and pelmers/streetwarp-web#14.
+ */
+export const LAMBDA_REQUEST_MAX_BYTES = 6 * 1024 * 1024;
+
+/**
+ * Largest request body an Application Load Balancer sends to a Lambda target,
+ * in bytes: "1 MB", with no exact count published; 1,000,000 is the reading
+ * that can never pass locally and fail in AWS. Over it, the ALB answers 413.
+ *
+ * Source: Elastic Load Balancing User Guide, "Lambda functions as targets"
+ * (`lambda-functions.html`) and "Troubleshoot your Application Load Balancers" (HTTP 413).
+ */
+export const ALB_REQUEST_BODY_MAX_BYTES = 1_000_000;
+
+/**
+ * Default Lambda function timeout, in seconds.
+ *
+ * Source: AWS Lambda Developer Guide, "Configure Lambda function timeout" (default 3 seconds, at most 900).
+ */
+export const LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3;

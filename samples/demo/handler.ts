@@ -1,8 +1,8 @@
 /**
  * The demo's Lambda handler: serves the documents of `data.ts` from a Function
- * URL, as a Middy handler with or without `s3Spill`.
+ * URL, as a Middy handler with or without `s3Spill`, run by `npm run demo`
+ * through `lambda-s3-spill dev samples/demo/handler.ts#plain` and `#spilled`.
  */
-import type { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { s3Spill } from 'lambda-s3-spill';
@@ -25,8 +25,11 @@ export async function serveDocument(event: APIGatewayProxyEventV2): Promise<APIG
   };
 }
 
-/** The same handler with `s3Spill` (or without, to show the 502). */
-export function demoHandler(spill: { bucket: string; s3Client: S3Client } | undefined) {
-  const handler = middy(serveDocument);
-  return spill === undefined ? handler : handler.use(s3Spill({ bucket: spill.bucket, s3Client: spill.s3Client }));
-}
+/** Without `s3Spill`: the 17 MB routes fail as in AWS (502). */
+export const plain = middy(serveDocument);
+
+/**
+ * With `s3Spill()`, no options: the bucket from `S3_SPILL_BUCKET` and the default
+ * S3 client, which `lambda-s3-spill dev` points at its embedded S3 (`AWS_ENDPOINT_URL_S3`).
+ */
+export const spilled = middy(serveDocument).use(s3Spill());

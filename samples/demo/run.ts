@@ -1,18 +1,18 @@
 /**
  * `npm run demo`: the whole story on this machine, no AWS account.
  *
- * An s3rver on loopback plays S3; a local Function URL front end turns HTTP
- * requests into payload v2 events and enforces Lambda's 6,291,556-byte response
- * limit; a real HTTP client (fetch, following the 303 by hand to show the chain)
- * requests each route of the demo handler, without `s3Spill` and with it, and
- * compares what it received with the source bytes by SHA-256.
+ * The demo handler runs under `lambda-s3-spill dev`, as a user's own handler
+ * would: the command serves it as a Function URL (payload v2 events, Lambda's
+ * 6,291,556-byte response limit enforced) with its embedded S3 on loopback. A
+ * real HTTP client (fetch, following the 303 by hand to show the chain)
+ * requests each route, without `s3Spill` (`#plain`) and with it (`#spilled`),
+ * and compares what it received with the source bytes by SHA-256; the
+ * serialized size and what happened come from the command's request lines.
  */
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { startFrontDoor } from '../local/front-door-server.js';
-import { startLocalS3 } from '../local/s3-server.js';
 import { demoDocuments } from './data.js';
-import { demoHandler } from './handler.js';
+import { startDevCommand } from './dev-command.js';
 
 /** One line of the demo's table. */
 export interface DemoRow {
@@ -31,9 +31,15 @@ export interface DemoRow {
 
 /** Run every route through both handlers and return the table. */
 export async function runDemo(): Promise<DemoRow[]> {
-  const s3 = await startLocalS3('demo-spill');
-  const plain = await startFrontDoor(demoHandler(undefined));
-  const spilled = await startFrontDoor(demoHandler({ bucket: s3.bucket, s3Client: s3.client }));
+  return (await runDemoWithLog()).rows;
+}
+
+/** The table, and the request lines `lambda-s3-spill dev` printed (without and with s3Spill). */
+export async function runDemoWithLog(): Promise<{ rows: DemoRow[]; log: string[] }> {
+  const [plain, spilled] = await Promise.all([
+    startDevCommand('samples/demo/handler.ts#plain', ['--timeout', '30']),
+    startDevCommand('samples/demo/handler.ts#spilled', ['--timeout', '30']),
+  ]);
   const rows: DemoRow[] = [];
   try {
     for (const document of await demoDocuments()) {
@@ -45,6 +51,7 @@ export async function runDemo(): Promise<DemoRow[]> {
         ['s3Spill', spilled, 'br, gzip'],
       ] as const) {
         const started = performance.now();
+        const index = server.requests().length;
         const statuses: number[] = [];
         let response = await fetch(server.url + document.path, {
           redirect: 'manual',
@@ -59,14 +66,14 @@ export async function runDemo(): Promise<DemoRow[]> {
         }
         const received = Buffer.from(await response.arrayBuffer()); // fetch decodes br and gzip
         const ms = performance.now() - started;
-        const invocation = server.invocations.at(-1)!;
+        const invocation = await server.request(index);
         rows.push({
           route: document.path,
           middleware,
           acceptEncoding,
           bodyBytes: document.bytes.length,
-          serializedBytes: invocation.serializedBytes,
-          delivery: invocation.rejected
+          serializedBytes: invocation.resultBytes ?? 0,
+          delivery: invocation.outcome === '502 too large'
             ? 'rejected'
             : statuses[0] === 303
               ? 'spilled'
@@ -81,9 +88,9 @@ export async function runDemo(): Promise<DemoRow[]> {
     }
   } finally {
     await Promise.all([plain.stop(), spilled.stop()]);
-    await s3.stop();
   }
-  return rows;
+  const requestLines = (output: string[]): string[] => output.filter((l) => / (GET|POST) \//.test(l));
+  return { rows, log: [...requestLines(plain.output), ...requestLines(spilled.output)] };
 }
 
 function sha256(bytes: Buffer): string {
@@ -108,9 +115,11 @@ export function formatTable(rows: DemoRow[]): string {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const rows = await runDemo();
-  console.log(`lambda-s3-spill demo on Node ${process.versions.node}: local Function URL + s3rver on 127.0.0.1\n`);
+  const { rows, log } = await runDemoWithLog();
+  console.log(`lambda-s3-spill demo on Node ${process.versions.node}: lambda-s3-spill dev (Function URL, embedded S3 on 127.0.0.1)\n`);
   console.log(formatTable(rows));
+  console.log('\nWhat lambda-s3-spill dev printed (#plain, then #spilled):\n');
+  for (const line of log) console.log(`  ${line}`);
   const cities = rows.find((r) => r.route === '/cities' && r.middleware === 's3Spill' && r.acceptEncoding === 'identity');
   const ok = cities?.statusChain === '303 -> 200' && cities.sha256Equal;
   console.log(ok ? '\n/cities delivered byte-identical through a 303.' : '\n/cities was NOT delivered.');

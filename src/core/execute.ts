@@ -9,6 +9,7 @@
 import { type Compressed, compressionBudget, compressResponse } from '../compression/compress-response.js';
 import type { ContentCoding } from '../compression/encodings.js';
 import {
+  configurationProblem,
   invalidResponse,
   redactedCause,
   ResponseTooLargeError,
@@ -21,6 +22,7 @@ import { headResponse, referenceResponse, seeOther } from '../http/answers.js';
 import { type SpillBody, spillBodyOf } from '../http/body.js';
 import { REFERENCE_MEDIA_TYPE } from '../http/reference.js';
 import type { HttpResult } from '../http/result.js';
+import { clientEndpointProblem } from '../options/endpoint-guard.js';
 import { objectParamsFor } from '../options/object-options.js';
 import type { ResolvedOptions, SpillLogger } from '../options/options.js';
 import { payloadBytes, type PayloadMeasure } from '../sizing/payload-bytes.js';
@@ -139,6 +141,9 @@ async function spill(step: SpillStep, job: Job, stored: SpillBody): Promise<Http
   const body: SpillBody =
     object.contentDisposition === undefined ? stored : { ...stored, contentDisposition: object.contentDisposition };
   const client = uploadClientFor(opts, bucket, request);
+  // Production guard (issue 14): a client's own endpoint resolves asynchronously, so it is checked here, before any upload.
+  const endpointProblem = await clientEndpointProblem(client);
+  if (endpointProblem !== undefined) throw configurationProblem(endpointProblem);
   let key = step.reuse ? contentKey(keyPrefix, body, object.params, new Date(), opts.expiresIn) : objectKey(opts, request, keyPrefix);
   let uploaded = true;
   const deadline = deadlineSignal(job.millisLeft());

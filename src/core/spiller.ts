@@ -12,7 +12,8 @@ import { wantsReference } from '../http/reference.js';
 import { PRESIGNED_URL_SAFE_EXPIRES_IN, responseMaxBytes } from '../limits.js';
 import { type ResolvedOptions, resolveOptions, type S3SpillOptions, type SpillLogger } from '../options/options.js';
 import { callUser, decideFlag } from '../options/per-request.js';
-import { configurationProblem } from '../errors.js';
+import { configurationProblem, SpillConfigurationError } from '../errors.js';
+import { environmentEndpointProblem } from '../options/endpoint-guard.js';
 import { parseSpillControl, type SpillControl, takeSpillControl } from '../options/spill-control.js';
 import { measurePayload, payloadBytesUpperBound } from '../sizing/payload-bytes.js';
 import { reuseLifetimeProblem } from '../storage/reuse-window.js';
@@ -48,10 +49,13 @@ function defaultLogger(env: NodeJS.ProcessEnv): SpillLogger {
  * Configure a core.
  *
  * @throws TypeError naming an option of the wrong type or range
- * @throws SpillConfigurationError when there is no bucket
+ * @throws SpillConfigurationError when there is no bucket, or a deployed function has a local S3 endpoint
  */
 export function createSpiller(options: S3SpillOptions, env: NodeJS.ProcessEnv = process.env): Spiller {
   const opts = resolveOptions(options, env);
+  // Production guard (issue 14): a deployed function with a loopback or private S3 endpoint fails at creation.
+  const endpointProblem = environmentEndpointProblem(env);
+  if (endpointProblem !== undefined) throw new SpillConfigurationError(endpointProblem);
   const logger: SpillLogger = opts.logger ?? defaultLogger(env);
   if (opts.expiresIn > PRESIGNED_URL_SAFE_EXPIRES_IN) {
     logger.warn(`s3Spill expiresIn is ${opts.expiresIn} s: a URL signed with the role's temporary credentials may expire earlier`);

@@ -1,0 +1,134 @@
+/**
+ * The Lambda runtime of `lambda-s3-spill dev`: a child process that loads the
+ * user's handler (its own module graph, so a reload or a timeout starts a fresh
+ * one, as a new Lambda execution environment would), and runs one invocation at
+ * a time, sent by the dev server over IPC. Each result is serialized as the
+ * Node.js runtime does, `JSON.stringify(result === undefined ? null : result)`
+ * (aws-lambda-nodejs-runtime-interface-client `src/utils/serialize.ts`), and
+ * sent back as that string, which the server measures.
+ *
+ * Started as `node [--import tsx] runtime.js <module path> <export name>`.
+ *
+ * @module dev/runtime
+ */
+import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+
+/** From the server. */
+export interface InvokeMessage {
+  readonly type: 'invoke';
+  readonly id: number;
+  readonly event: unknown;
+  /** Epoch milliseconds at which the function times out. */
+  readonly deadline: number;
+  readonly functionName: string;
+  readonly timeoutMs: number;
+}
+
+/** To the server. */
+export type RuntimeMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'init-error'; readonly message: string }
+  | { readonly type: 'result'; readonly id: number; readonly json: string }
+  | { readonly type: 'error'; readonly id: number; readonly errorType: string; readonly errorMessage: string };
+
+type Handler = (event: unknown, context: unknown, callback?: (error: unknown, result?: unknown) => void) => unknown;
+
+function send(message: RuntimeMessage): void {
+  process.send?.(message);
+}
+
+async function load(modulePath: string, exportName: string): Promise<Handler> {
+  let namespace: Record<string, unknown>;
+  try {
+    namespace = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
+  } catch (error) {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    throw new Error(`the module ${modulePath} does not load:\n${text}`, { cause: error });
+  }
+  // A CommonJS module's exports are also the namespace's `default`.
+  const fromDefault = (namespace.default as Record<string, unknown> | undefined)?.[exportName];
+  const exported = namespace[exportName] ?? (typeof namespace.default === 'object' || typeof namespace.default === 'function' ? fromDefault : undefined);
+  if (typeof exported !== 'function') {
+    const names = Object.keys(namespace).filter((n) => n !== 'default' || typeof namespace.default !== 'object');
+    const defaultNames = typeof namespace.default === 'object' && namespace.default !== null ? Object.keys(namespace.default) : [];
+    const all = [...new Set([...names, ...defaultNames])].filter((n) => n !== '__esModule');
+    throw new Error(
+      exported === undefined
+        ? `the module ${modulePath} has no export "${exportName}" (it exports: ${all.join(', ') || 'nothing'}); name it after #, e.g. ${modulePath}#${all[0] ?? 'handler'}`
+        : `the export "${exportName}" of ${modulePath} is not a function (it is ${exported === null ? 'null' : typeof exported})`,
+    );
+  }
+  return exported as Handler;
+}
+
+function contextFor(message: InvokeMessage): Record<string, unknown> {
+  const requestId = randomUUID();
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: message.functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${process.env.AWS_REGION ?? 'us-east-1'}:123456789012:function:${message.functionName}`,
+    memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? '1024',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${message.functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, message.deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** Call the handler (async, or with a callback) and settle with its result. */
+function call(handler: Handler, message: InvokeMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const callback = (error: unknown, result?: unknown): void => (error ? reject(error) : resolve(result));
+    try {
+      const answer = handler(message.event, contextFor(message), callback);
+      if (answer !== undefined && typeof (answer as Promise<unknown>).then === 'function') {
+        (answer as Promise<unknown>).then(resolve, reject);
+      } else if (handler.length < 3) {
+        resolve(answer);
+      }
+    } catch (error) {
+      reject(error);
+    }
+  });
+}
+
+async function main(): Promise<void> {
+  const [modulePath, exportName] = process.argv.slice(2);
+  // Stop when the server goes away, whatever the handler keeps open.
+  process.on('disconnect', () => process.exit(0));
+  let handler: Handler;
+  try {
+    handler = await load(modulePath, exportName);
+  } catch (error) {
+    send({ type: 'init-error', message: (error as Error).message });
+    return;
+  }
+  process.on('message', (message: InvokeMessage) => {
+    if (message?.type !== 'invoke') return;
+    call(handler, message).then(
+      (result) => {
+        let json: string;
+        try {
+          json = JSON.stringify(result === undefined ? null : result) ?? 'null';
+        } catch (error) {
+          send({ type: 'error', id: message.id, errorType: 'Runtime.SerializationError', errorMessage: (error as Error).message });
+          return;
+        }
+        send({ type: 'result', id: message.id, json });
+      },
+      (error: unknown) => {
+        const e = error instanceof Error ? error : new Error(String(error));
+        console.error(`${new Date().toISOString()}\tERROR\tInvoke Error\t${e.stack ?? e.message}`);
+        send({ type: 'error', id: message.id, errorType: e.name, errorMessage: e.message });
+      },
+    );
+  });
+  send({ type: 'ready' });
+}
+
+void main();
