@@ -149,7 +149,7 @@ export function keyProblemForRead(key: string, keyPrefix: string): string | unde
   // The whole key: a ".." anywhere (even inside the prefix's own text) could climb out once a parser normalizes it.
   const segments = key.split('/');
   if (segments.some((s) => s === '..' || s === '.')) return 'has a "." or ".." segment';
-  if (key.startsWith('/') || rest.split('/').some((s) => s === '')) return 'has an empty segment';
+  if (segments.some((s) => s === '')) return 'has an empty segment';
   return undefined;
 }
 
