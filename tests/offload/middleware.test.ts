@@ -37,7 +37,7 @@ it('offloads a result over maxBytes to a reference and the caller resolves it de
   const value = big(7_000_000);
   const { middleware, log } = offload();
   const handler = middy(async () => value).use(middleware);
-  const answer = (await handler(invokeEvent(), context)) as OffloadReference;
+  const answer = (await handler(invokeEvent(), context)) as unknown as OffloadReference;
   expect(Object.keys(answer)).toEqual([OFFLOAD_REFERENCE_KEY]);
   const pointer = answer.lambdaS3Offload;
   expect(pointer.bucket).toBe(s3.bucket);
@@ -112,7 +112,7 @@ it('leaves HTTP events to s3Spill: the two registered together each do their own
   )
     .use(s3Spill({ bucket: s3.bucket, s3Client: client, compress: false, logger: recordingLogger().logger }))
     .use(s3Offload({ bucket: s3.bucket, s3Client: client, logger: recordingLogger().logger }));
-  const http = (await handler(eventOf('function-url') as never, context)) as { statusCode: number; headers: Record<string, string> };
+  const http = (await handler(eventOf('function-url') as never, context)) as unknown as { statusCode: number; headers: Record<string, string> };
   expect(http.statusCode).toBe(303);
   expect(http).not.toHaveProperty(OFFLOAD_REFERENCE_KEY);
   expect(sent.map((c) => c.input.Key)).toEqual([expect.stringMatching(/^spill\//)]);
@@ -169,7 +169,7 @@ describe('options', () => {
     process.env.S3_SPILL_BUCKET = s3.bucket;
     process.env.S3_OFFLOAD_PREFIX = 'handover/';
     const ref = (await middy(async () => big(300_000))
-      .use(s3Offload({ s3Client: s3.client, maxBytes: 262_144, logger: recordingLogger().logger }))({}, context)) as OffloadReference;
+      .use(s3Offload({ s3Client: s3.client, maxBytes: 262_144, logger: recordingLogger().logger }))({}, context)) as unknown as OffloadReference;
     expect(ref.lambdaS3Offload.key).toMatch(/^handover\//);
     expect(await resolveOffloaded(ref, { s3Client: s3.client })).toEqual(big(300_000));
     process.env.S3_OFFLOAD_BUCKET = 'another-bucket';
