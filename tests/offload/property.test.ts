@@ -69,10 +69,24 @@ it('at maxBytes passes, at maxBytes + 1 is offloaded, whatever the value inside'
 it('values over the limit only through escaping: quotes, backslashes, controls, lone surrogates', async () => {
   const escaping = fc.constantFrom('"', '\\', '\n', '\t', '\u0001', '\u001f', '\ud800', '\udfff', 'é', '😀', '\u2028', 'a');
   const text = fc
-    .array(escaping, { minLength: 300, maxLength: MAX - 2 })
+    .integer({ min: 300, max: MAX - 2 })
+    .chain((length) => fc.array(escaping, { minLength: length, maxLength: length }))
     .map((chars) => chars.join(''))
     .filter((s) => s.length + 2 <= MAX); // never over by length alone
-  await fc.assert(fc.asyncProperty(text, fc.boolean(), async (s, wrap) => roundTrip(wrap ? { s } : s)), { numRuns: 100 });
+  let overOnlyByEscaping = 0;
+  let fits = 0;
+  await fc.assert(
+    fc.asyncProperty(text, fc.boolean(), async (s, wrap) => {
+      const value = wrap ? { s } : s;
+      if (payloadBytes(value) > MAX) overOnlyByEscaping++;
+      else fits++;
+      await roundTrip(value);
+    }),
+    { numRuns: 100 },
+  );
+  // The property met both: values over the limit by escaping alone, and values that fit.
+  expect(overOnlyByEscaping).toBeGreaterThan(30);
+  expect(fits).toBeGreaterThan(3);
   // The smallest such cases, pinned: 1,023 quotes fit by length (1,025), not when escaped (2,048 + 0 / 2,050).
   await roundTrip('"'.repeat(1_023)); // 2,048 bytes: passes
   await roundTrip(`${'"'.repeat(1_023)}a`); // 2,049: offloaded

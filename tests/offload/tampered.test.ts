@@ -3,7 +3,8 @@
  * bucket and prefix (every command the S3 client sends is recorded), nothing
  * partial handed to the handler.
  */
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Readable } from 'node:stream';
 import middy from '@middy/core';
 import {
   OffloadIntegrityError,
@@ -143,4 +144,37 @@ it('a value that merely has the well-known key among others is data, passed as i
   await handler(data, context);
   expect(got).toEqual([data]);
   expect(rec.sent).toEqual([]);
+});
+
+describe('an S3 that answers other bytes than it should (a stand-in client)', () => {
+  const answering = (chunks: string[], contentLength?: number) =>
+    ({ send: async () => ({ Body: Readable.from(chunks.map((c) => Buffer.from(c))), ContentLength: contentLength }) }) as unknown as S3Client;
+
+  it('a body that ends early: OffloadIntegrityError, nothing parsed', async () => {
+    const text = JSON.stringify(VALUE);
+    const error = await resolveOffloaded(genuine, { bucket: 'offload-bucket', s3Client: answering([text.slice(0, 1000)]) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OffloadIntegrityError);
+  });
+
+  it('a body longer than recorded, without Content-Length: cut off at the recorded size, OffloadIntegrityError', async () => {
+    const text = JSON.stringify(VALUE);
+    const error = await resolveOffloaded(genuine, { bucket: 'offload-bucket', s3Client: answering([text, 'x'.repeat(10_000_000)]) }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(OffloadIntegrityError);
+    expect(String((error as Error).cause)).toMatch(/larger than/);
+  });
+
+  it('the right bytes in many chunks resolve', async () => {
+    const text = JSON.stringify(VALUE);
+    const chunks = Array.from({ length: Math.ceil(text.length / 4096) }, (_, i) => text.slice(i * 4096, (i + 1) * 4096));
+    expect(await resolveOffloaded(genuine, { bucket: 'offload-bucket', s3Client: answering(chunks, text.length) })).toEqual(VALUE);
+  });
+
+  it('bytes with the right hash that are not JSON: OffloadIntegrityError', async () => {
+    const { createHash } = await import('node:crypto');
+    const text = 'not json';
+    const ref = { lambdaS3Offload: { ...p(), bytes: text.length, sha256: createHash('sha256').update(text).digest('hex') } };
+    await expect(resolveOffloaded(ref, { bucket: 'offload-bucket', s3Client: answering([text]) })).rejects.toBeInstanceOf(OffloadIntegrityError);
+  });
 });
