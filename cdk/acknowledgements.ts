@@ -56,7 +56,12 @@ export function acknowledgeNoAccessLogs(bucket: IConstruct): void {
  * Used by `SpillBucket.grantSpill()`: for the prefix `spill/` it acknowledges
  * `AwsSolutions-IAM5[Resource::<Bucket.Arn>/spill/*]`.
  */
-export function acknowledgePrefixWildcard(grantee: iam.IGrantable, bucket: s3.IBucket, pattern: string): void {
+export function acknowledgePrefixWildcard(
+  grantee: iam.IGrantable,
+  bucket: s3.IBucket,
+  pattern: string,
+  reason: string = PREFIX_WILDCARD_REASON,
+): void {
   const target = Construct.isConstruct(grantee)
     ? grantee
     : Construct.isConstruct(grantee.grantPrincipal)
@@ -64,7 +69,7 @@ export function acknowledgePrefixWildcard(grantee: iam.IGrantable, bucket: s3.IB
       : undefined;
   if (target === undefined) return;
   const resource = flattenCfnReference(Stack.of(bucket).resolve(bucket.arnForObjects(pattern)));
-  Validations.of(target).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason: PREFIX_WILDCARD_REASON });
+  Validations.of(target).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason });
 }
 
 /** The flat text cdk-nag writes for a CloudFormation value in a finding id (its `flattenCfnReference`). */
@@ -88,3 +93,17 @@ function flattenCfnReference(node: unknown): string {
 function isIntrinsic<K extends string>(node: unknown, key: K): node is Record<K, unknown> {
   return typeof node === 'object' && node !== null && key in node;
 }
+
+/**
+ * Why the offload grants' resource ends in a wildcard (AwsSolutions-IAM5).
+ *
+ * @example
+ * ```ts
+ * import { OFFLOAD_PREFIX_WILDCARD_REASON } from 'lambda-s3-spill/cdk';
+ * console.log(OFFLOAD_PREFIX_WILDCARD_REASON);
+ * ```
+ */
+export const OFFLOAD_PREFIX_WILDCARD_REASON =
+  'The wildcard is the offload prefix: s3Offload writes one object per oversized result under a key made at run ' +
+  'time (<offloadPrefix><timestamp>-<uuid>.json), and consumers read whichever key a reference names, so no fixed ARN ' +
+  'can name it. Producers get s3:PutObject and s3:AbortMultipartUpload, consumers s3:GetObject, only under that prefix.';

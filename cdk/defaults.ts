@@ -108,3 +108,81 @@ export const SPILL_BUCKET_FIXED_SETTINGS = {
   /** Parts of an upload that never completed are billed until aborted. */
   abortIncompleteMultipartUploadAfter: Duration.days(1),
 } as const;
+
+/**
+ * Environment variables `s3Offload()`, `withS3Offload()` and
+ * `resolveOffloaded()` read when no option is passed (the bucket falls back
+ * to `S3_SPILL_BUCKET`).
+ *
+ * @example
+ * ```ts
+ * import { OFFLOAD_ENV } from 'lambda-s3-spill/cdk';
+ * OFFLOAD_ENV.prefix; // 'S3_OFFLOAD_PREFIX'
+ * ```
+ */
+export const OFFLOAD_ENV = {
+  /** Name of the bucket offloaded results go to and are read from. */
+  bucket: 'S3_OFFLOAD_BUCKET',
+  /** Key prefix of offloaded results. */
+  prefix: 'S3_OFFLOAD_PREFIX',
+} as const;
+
+/**
+ * S3 actions of a producer (`s3Offload`'s `after`), on `<offloadPrefix>*`:
+ * `PutObject` (multipart included) and `AbortMultipartUpload`. No read:
+ * references carry no URL, so a producer needs no `GetObject`.
+ *
+ * @example
+ * ```ts
+ * import { OFFLOAD_WRITE_S3_ACTIONS } from 'lambda-s3-spill/cdk';
+ * OFFLOAD_WRITE_S3_ACTIONS; // ['s3:PutObject', 's3:AbortMultipartUpload']
+ * ```
+ */
+export const OFFLOAD_WRITE_S3_ACTIONS: readonly string[] = ['s3:PutObject', 's3:AbortMultipartUpload'];
+
+/**
+ * S3 actions of a consumer (`s3Offload`'s `before`, `resolveOffloaded`, a
+ * Step Functions `aws-sdk:s3:getObject` task), on `<offloadPrefix>*`: `GetObject` only.
+ *
+ * @example
+ * ```ts
+ * import { OFFLOAD_READ_S3_ACTIONS } from 'lambda-s3-spill/cdk';
+ * OFFLOAD_READ_S3_ACTIONS; // ['s3:GetObject']
+ * ```
+ */
+export const OFFLOAD_READ_S3_ACTIONS: readonly string[] = ['s3:GetObject'];
+
+/**
+ * KMS actions with SSE-KMS: a producer `GenerateDataKey` (and `Decrypt`, which
+ * completing a multipart upload needs), a consumer `Decrypt`. Source: Amazon
+ * S3 User Guide, "Using server-side encryption with AWS KMS keys", permissions.
+ *
+ * @example
+ * ```ts
+ * import { OFFLOAD_KMS_ACTIONS } from 'lambda-s3-spill/cdk';
+ * OFFLOAD_KMS_ACTIONS.read; // ['kms:Decrypt']
+ * ```
+ */
+export const OFFLOAD_KMS_ACTIONS = {
+  /** What a producer needs on the bucket's key to store an offloaded value. */
+  write: ['kms:GenerateDataKey', 'kms:Decrypt'] as readonly string[],
+  /** What a consumer needs on the bucket's key to read an offloaded value. */
+  read: ['kms:Decrypt'] as readonly string[],
+} as const;
+
+/**
+ * Defaults of the offload props of `SpillBucket` (kept apart from
+ * `SPILL_BUCKET_DEFAULTS`, which the README's table lists).
+ *
+ * @example
+ * ```ts
+ * import { OFFLOAD_DEFAULTS } from 'lambda-s3-spill/cdk';
+ * OFFLOAD_DEFAULTS.offloadPrefix; // 'offload/', s3Offload's default too
+ * ```
+ */
+export const OFFLOAD_DEFAULTS = {
+  /** The same default as `s3Offload`'s `S3_OFFLOAD_PREFIX`. */
+  offloadPrefix: 'offload/',
+  /** Offloaded values are deleted a day after they were stored (the lifecycle rule of the offload prefix). */
+  offloadExpiration: Duration.days(1),
+} as const;

@@ -16,6 +16,7 @@
  */
 export { SpillBucket } from './spill-bucket.js';
 export type { SpillBucketProps } from './spill-bucket-props.js';
+export type { SpillBucketOffloadProps } from './offload-props.js';
 export { SpillBucketPropsError } from './errors.js';
 export {
   SPILL_BUCKET_DEFAULTS,
@@ -25,3 +26,7 @@ export {
   SPILL_S3_ACTIONS,
 } from './defaults.js';
 export { ACCESS_LOGS_REASON, PREFIX_WILDCARD_REASON } from './acknowledgements.js';
+
+// Offloading non-HTTP results (issue 12): the offload prefix, its lifecycle rule and grants.
+export { OFFLOAD_DEFAULTS, OFFLOAD_ENV, OFFLOAD_KMS_ACTIONS, OFFLOAD_READ_S3_ACTIONS, OFFLOAD_WRITE_S3_ACTIONS } from './defaults.js';
+export { OFFLOAD_PREFIX_WILDCARD_REASON } from './acknowledgements.js';

@@ -10,8 +10,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledgeNoAccessLogs, acknowledgePrefixWildcard } from './acknowledgements.js';
+import { acknowledgeNoAccessLogs, acknowledgePrefixWildcard, OFFLOAD_PREFIX_WILDCARD_REASON } from './acknowledgements.js';
 import {
+  OFFLOAD_DEFAULTS,
+  OFFLOAD_ENV,
+  OFFLOAD_KMS_ACTIONS,
+  OFFLOAD_READ_S3_ACTIONS,
+  OFFLOAD_WRITE_S3_ACTIONS,
   SPILL_BUCKET_DEFAULTS,
   SPILL_BUCKET_FIXED_SETTINGS,
   SPILL_ENV,
@@ -75,10 +80,21 @@ export class SpillBucket extends Construct {
   /** The KMS key of the bucket, when it uses SSE-KMS with a customer managed key. */
   public readonly encryptionKey?: kms.IKey;
 
+  /** Key prefix of offloaded results (`s3Offload`); their grants and lifecycle rule are scoped to it. */
+  public readonly offloadPrefix: string;
+
+  /** The offload lifecycle rule's expiration. */
+  private readonly offloadExpiration: NonNullable<SpillBucketProps['offloadExpiration']>;
+
+  /** Whether offloading was wired (its lifecycle rule added, or warned about for an existing bucket). */
+  private offloadWired = false;
+
   public constructor(scope: Construct, id: string, props: SpillBucketProps = {}) {
     super(scope, id);
     validateSpillBucketProps(props);
     this.prefix = props.prefix ?? SPILL_BUCKET_DEFAULTS.prefix;
+    this.offloadPrefix = props.offloadPrefix ?? OFFLOAD_DEFAULTS.offloadPrefix;
+    this.offloadExpiration = props.offloadExpiration ?? OFFLOAD_DEFAULTS.offloadExpiration;
     if (props.bucket === undefined) {
       this.bucket = this.createBucket(props);
     } else {
@@ -145,6 +161,110 @@ export class SpillBucket extends Construct {
     fn.addEnvironment(SPILL_ENV.bucket, this.bucket.bucketName);
     fn.addEnvironment(SPILL_ENV.prefix, this.prefix);
     return this.grantSpill(fn);
+  }
+
+  /**
+   * Grant a producer what `s3Offload()` needs to store results, on
+   * `<offloadPrefix>*` only: `s3:PutObject` (multipart included) and
+   * `s3:AbortMultipartUpload`, and with a KMS key `kms:GenerateDataKey` and
+   * `kms:Decrypt` (completing a multipart upload). No read. Adds the offload
+   * lifecycle rule on first use.
+   *
+   * @param grantee - the principal, usually the function that returns large results
+   * @returns the combined grant
+   * @example
+   * ```ts
+   * import type * as lambda from 'aws-cdk-lib/aws-lambda';
+   * import type { SpillBucket } from 'lambda-s3-spill/cdk';
+   * declare const spill: SpillBucket;
+   * declare const producer: lambda.Function;
+   * spill.grantOffloadWrite(producer);
+   * ```
+   */
+  public grantOffloadWrite(grantee: iam.IGrantable): iam.Grant {
+    return this.grantOffload(grantee, OFFLOAD_WRITE_S3_ACTIONS, OFFLOAD_KMS_ACTIONS.write);
+  }
+
+  /**
+   * Grant a consumer what resolving references needs (`s3Offload`'s `before`,
+   * `resolveOffloaded`, a Step Functions `aws-sdk:s3:getObject` task), on
+   * `<offloadPrefix>*` only: `s3:GetObject`, and with a KMS key `kms:Decrypt`.
+   * Adds the offload lifecycle rule on first use.
+   *
+   * @param grantee - the principal: a function that only resolves, a state machine, a caller's role
+   * @returns the combined grant
+   * @example
+   * ```ts
+   * import type * as iam from 'aws-cdk-lib/aws-iam';
+   * import type { SpillBucket } from 'lambda-s3-spill/cdk';
+   * declare const spill: SpillBucket;
+   * declare const callerRole: iam.Role;
+   * spill.grantOffloadRead(callerRole);
+   * ```
+   */
+  public grantOffloadRead(grantee: iam.IGrantable): iam.Grant {
+    return this.grantOffload(grantee, OFFLOAD_READ_S3_ACTIONS, OFFLOAD_KMS_ACTIONS.read);
+  }
+
+  /**
+   * Wire a function that uses `s3Offload()` / `withS3Offload()`: the
+   * environment (`S3_OFFLOAD_BUCKET`, `S3_OFFLOAD_PREFIX`) and, by default,
+   * both grants (a function in a chain both receives and returns references).
+   *
+   * @param fn - the function
+   * @param access - `write` (store results) and `read` (resolve references), both `true` by default
+   * @returns the combined grant
+   * @example
+   * ```ts
+   * import type * as lambda from 'aws-cdk-lib/aws-lambda';
+   * import type { SpillBucket } from 'lambda-s3-spill/cdk';
+   * declare const spill: SpillBucket;
+   * declare const first: lambda.Function;
+   * declare const second: lambda.Function;
+   * spill.connectOffload(first, { read: false }); // returns large results only
+   * spill.connectOffload(second); // receives them (and may return large ones)
+   * ```
+   */
+  public connectOffload(fn: lambda.Function, access: { readonly write?: boolean; readonly read?: boolean } = {}): iam.Grant {
+    const { write = true, read = true } = access;
+    if (!write && !read) throw new TypeError('SpillBucket.connectOffload: write and read cannot both be false');
+    fn.addEnvironment(OFFLOAD_ENV.bucket, this.bucket.bucketName);
+    fn.addEnvironment(OFFLOAD_ENV.prefix, this.offloadPrefix);
+    const grants = [...(write ? [this.grantOffloadWrite(fn)] : []), ...(read ? [this.grantOffloadRead(fn)] : [])];
+    return grants.reduce((all, grant) => all.combine(grant));
+  }
+
+  private grantOffload(grantee: iam.IGrantable, actions: readonly string[], kmsActions: readonly string[]): iam.Grant {
+    this.wireOffload();
+    const pattern = `${this.offloadPrefix}*`;
+    let grant = iam.Grant.addToPrincipalOrResource({
+      grantee,
+      actions: [...actions],
+      resourceArns: [this.bucket.arnForObjects(pattern)],
+      resource: this.bucket,
+    });
+    if (this.encryptionKey !== undefined) grant = grant.combine(this.encryptionKey.grant(grantee, ...kmsActions));
+    acknowledgePrefixWildcard(grantee, this.bucket, pattern, OFFLOAD_PREFIX_WILDCARD_REASON);
+    return grant;
+  }
+
+  /** The offload prefix's lifecycle rule, once: objects expire, unfinished multipart uploads are aborted. */
+  private wireOffload(): void {
+    if (this.offloadWired) return;
+    this.offloadWired = true;
+    if (this.bucket instanceof s3.Bucket && this.bucket.node.scope === this) {
+      this.bucket.addLifecycleRule({
+        id: 'ExpireOffloadedObjects',
+        prefix: this.offloadPrefix,
+        expiration: this.offloadExpiration,
+        abortIncompleteMultipartUploadAfter: SPILL_BUCKET_FIXED_SETTINGS.abortIncompleteMultipartUploadAfter,
+      });
+    } else {
+      Annotations.of(this).addWarningV2(
+        'lambda-s3-spill:existing-bucket-offload',
+        `SpillBucket uses an existing bucket: make sure it expires objects under "${this.offloadPrefix}"`,
+      );
+    }
   }
 
   private createBucket(props: SpillBucketProps): s3.Bucket {

@@ -3,7 +3,7 @@
  *
  * @module validate-props
  */
-import { Token } from 'aws-cdk-lib';
+import { type Duration, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { SpillBucketPropsError } from './errors.js';
 import type { SpillBucketProps } from './spill-bucket-props.js';
@@ -18,6 +18,7 @@ const NEW_BUCKET_PROPS = [
   'removalPolicy',
   'serverAccessLogsBucket',
   'serverAccessLogsPrefix',
+  'offloadExpiration',
 ] as const satisfies readonly (keyof SpillBucketProps)[];
 
 /**
@@ -39,12 +40,10 @@ export function validateSpillBucketProps(props: SpillBucketProps): void {
     }
   }
   if (props.prefix !== undefined) checkPrefix(props.prefix);
-  if (props.expiration !== undefined && !props.expiration.isUnresolved()) {
-    const days = props.expiration.toDays({ integral: false });
-    if (!Number.isInteger(days) || days < 1) {
-      throw new SpillBucketPropsError(`SpillBucket: expiration must be whole days, at least one (got ${days} days)`);
-    }
-  }
+  if (props.offloadPrefix !== undefined) checkPrefix(props.offloadPrefix, 'offloadPrefix');
+  checkPrefixesApart(props.prefix ?? 'spill/', props.offloadPrefix ?? 'offload/');
+  checkWholeDays('expiration', props.expiration);
+  checkWholeDays('offloadExpiration', props.offloadExpiration);
   if (props.encryption === s3.BucketEncryption.UNENCRYPTED) {
     throw new SpillBucketPropsError('SpillBucket: encryption must not be UNENCRYPTED');
   }
@@ -82,17 +81,33 @@ function checkCorsAllowedHeaders(headers: string[], origins: string[] | undefine
   }
 }
 
-function checkPrefix(prefix: string): void {
+function checkPrefix(prefix: string, name = 'prefix'): void {
   if (Token.isUnresolved(prefix)) return;
   if (prefix.length === 0) {
-    throw new SpillBucketPropsError('SpillBucket: prefix must not be empty (the grant would cover the whole bucket)');
+    throw new SpillBucketPropsError(`SpillBucket: ${name} must not be empty (the grant would cover the whole bucket)`);
   }
-  if (prefix.startsWith('/')) throw new SpillBucketPropsError('SpillBucket: prefix must not start with "/"');
+  if (prefix.startsWith('/')) throw new SpillBucketPropsError(`SpillBucket: ${name} must not start with "/"`);
   if (prefix.split('/').includes('..')) {
-    throw new SpillBucketPropsError('SpillBucket: prefix must not contain a ".." segment');
+    throw new SpillBucketPropsError(`SpillBucket: ${name} must not contain a ".." segment`);
   }
   // In an IAM resource ARN `*` and `?` are wildcards and `${...}` a policy variable.
   if (/[*?]|\$\{/.test(prefix)) {
-    throw new SpillBucketPropsError('SpillBucket: prefix must not contain "*", "?" or "${"');
+    throw new SpillBucketPropsError(`SpillBucket: ${name} must not contain "*", "?" or "\${"`);
+  }
+}
+
+/** The spill and offload prefixes name disjoint keys: one lifecycle rule, one set of grants per object. */
+function checkPrefixesApart(spill: string, offload: string): void {
+  if (Token.isUnresolved(spill) || Token.isUnresolved(offload)) return;
+  if (spill.startsWith(offload) || offload.startsWith(spill)) {
+    throw new SpillBucketPropsError(`SpillBucket: prefix ("${spill}") and offloadPrefix ("${offload}") must not overlap`);
+  }
+}
+
+function checkWholeDays(name: string, duration: Duration | undefined): void {
+  if (duration === undefined || duration.isUnresolved()) return;
+  const days = duration.toDays({ integral: false });
+  if (!Number.isInteger(days) || days < 1) {
+    throw new SpillBucketPropsError(`SpillBucket: ${name} must be whole days, at least one (got ${days} days)`);
   }
 }

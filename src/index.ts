@@ -28,3 +28,25 @@ export {
 } from './errors.js';
 export { LAMBDA_RESPONSE_MAX_BYTES, ALB_RESPONSE_MAX_BYTES, STREAMING_RESPONSE_MAX_BYTES } from './limits.js';
 export type { MiddyLikeRequest, MiddlewareLikeObj, MiddlewareLikeFn } from './types/middy.js';
+
+// Offloading non-HTTP results (issue 12): s3Offload / withS3Offload / resolveOffloaded, a claim check for SDK invokes and Step Functions.
+export { s3Offload, s3OffloadValidateOptions } from './offload/middleware.js';
+export { withS3Offload } from './offload/wrapper.js';
+export { resolveOffloaded, type ResolveOffloadedCallOptions } from './offload/resolve.js';
+export type { S3OffloadOptions, ResolveOffloadedOptions } from './offload/options.js';
+export {
+  OFFLOAD_REFERENCE_KEY,
+  OFFLOAD_REFERENCE_VERSION,
+  OFFLOAD_RESOLVE_MAX_DEPTH,
+  type OffloadReference,
+  type OffloadPointer,
+} from './offload/reference.js';
+export {
+  S3OffloadError,
+  OffloadReferenceError,
+  OffloadIntegrityError,
+  OffloadLoadError,
+  OffloadStoreError,
+  OffloadTimeoutError,
+} from './offload/errors.js';
+export { STEP_FUNCTIONS_STATE_MAX_BYTES, ASYNC_INVOKE_MAX_BYTES } from './limits.js';

@@ -136,3 +136,29 @@ export const ALB_REQUEST_BODY_MAX_BYTES = 1_000_000;
  * Source: AWS Lambda Developer Guide, "Configure Lambda function timeout" (default 3 seconds, at most 900).
  */
 export const LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3;
+
+/**
+ * Largest state input or output of a Step Functions execution, in bytes: the
+ * UTF-8 bytes of its JSON, 256 KiB = 262,144. A task whose result is larger
+ * fails the execution with `States.DataLimitExceeded`. No increase was found.
+ * `withS3Offload(handler, { maxBytes: STEP_FUNCTIONS_STATE_MAX_BYTES })` keeps
+ * a task's result under it.
+ *
+ * Source: AWS Step Functions Developer Guide, "Step Functions service quotas"
+ * (`service-quotas.html`, "Maximum input or output size for a task, state, or
+ * execution"); Step Functions API Reference, `StartExecution` `input`
+ * ("Length Constraints: Maximum length of 262144").
+ */
+export const STEP_FUNCTIONS_STATE_MAX_BYTES = 262_144;
+
+/**
+ * Largest event of an asynchronous Lambda invocation (`InvocationType: 'Event'`,
+ * S3 / SNS / EventBridge triggers), in bytes: "1 MB" since 2025 (256 KB before).
+ * AWS publishes no exact byte count, so the reading that can never fail is used:
+ * 1,000,000 bytes (1 MB), not 1,048,576 (1 MiB).
+ *
+ * Source: AWS Lambda API Reference, `API_Invoke` ("Payload ... up to 1 MB for
+ * asynchronous invocation"); Lambda quotas page (`gettingstarted-limits.html`);
+ * AWS Compute Blog 2026-01-29 "More room to build".
+ */
+export const ASYNC_INVOKE_MAX_BYTES = 1_000_000;

@@ -120,3 +120,66 @@ function flattener(template: Template, bucketId: string): (value: unknown) => un
   };
   return flat;
 }
+
+/** What matters about an offload deployment (issue 12): the bucket's rules and, per function, its offload environment and grants. */
+export interface OffloadContract {
+  lifecycleRules: SpillContract['lifecycleRules'];
+  publicAccessBlock: unknown;
+  encryption: unknown;
+  objectOwnership: unknown;
+  tlsOnly: unknown[];
+  /** One entry per function, sorted: `S3_OFFLOAD_*` variables and `<action> on <resource>` for each bucket grant. */
+  functions: { environment: Record<string, unknown>; grants: string[] }[];
+}
+
+const OFFLOAD_ENV_NAMES = ['S3_OFFLOAD_BUCKET', 'S3_OFFLOAD_PREFIX'];
+
+/** Read the offload contract of a template with one bucket and any number of functions. */
+export function offloadContract(template: Template): OffloadContract {
+  const resources = Object.entries(template.Resources);
+  const buckets = resources.filter(([, r]) => r.Type === 'AWS::S3::Bucket');
+  if (buckets.length !== 1) throw new Error(`expected one bucket, found ${buckets.length}`);
+  const [bucketId] = buckets[0];
+  const flat = flattener(template, bucketId);
+  // Reuse the spill contract's reading of the bucket (it wants one function: give it a template with one).
+  const firstFn = resources.find(([, r]) => r.Type === 'AWS::Lambda::Function' || r.Type === 'AWS::Serverless::Function');
+  const bucketOnly: Template = {
+    ...template,
+    Resources: Object.fromEntries(resources.filter(([, r]) => !r.Type.endsWith('::Function') || r === firstFn?.[1])),
+  };
+  const spill = spillContract(bucketOnly);
+
+  /** `<action> on <resource>` of Allow statements naming the bucket. */
+  const pairs = (documents: unknown[]): string[] =>
+    documents
+      .flatMap((d) => asList((flat(d) as { Statement?: unknown }).Statement) as Record<string, unknown>[])
+      .filter((s) => s.Effect === 'Allow' && JSON.stringify(s.Resource).includes('<bucket>'))
+      .flatMap((s) => (asList(s.Action) as string[]).flatMap((a) => (asList(s.Resource) as string[]).map((r) => `${a} on ${r}`)));
+
+  const policies = resources.filter(([, r]) => r.Type === 'AWS::IAM::Policy');
+  const functions = resources
+    .filter(([, r]) => r.Type === 'AWS::Lambda::Function' || r.Type === 'AWS::Serverless::Function')
+    .map(([, fn]) => {
+      const p = fn.Properties ?? {};
+      const variables = (flat(p.Environment?.Variables ?? {}) ?? {}) as Record<string, unknown>;
+      const environment = Object.fromEntries(OFFLOAD_ENV_NAMES.map((name) => [name, variables[name]]));
+      let documents: unknown[];
+      if (fn.Type === 'AWS::Serverless::Function') {
+        documents = asList(p.Policies).filter((policy) => typeof policy === 'object' && policy !== null);
+      } else {
+        const role = String(flat(p.Role)).replace(/\.Arn>$/, '>');
+        documents = policies.filter(([, policy]) => (flat(policy.Properties?.Roles) as unknown[]).includes(role)).map(([, policy]) => policy.Properties?.PolicyDocument);
+      }
+      return { environment, grants: [...new Set(pairs(documents))].sort() };
+    })
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+  return {
+    lifecycleRules: spill.lifecycleRules,
+    publicAccessBlock: spill.publicAccessBlock,
+    encryption: spill.encryption,
+    objectOwnership: spill.objectOwnership,
+    tlsOnly: spill.tlsOnly,
+    functions,
+  };
+}

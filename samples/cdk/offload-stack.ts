@@ -1,0 +1,65 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import { SpillBucket } from 'lambda-s3-spill/cdk';
+
+/**
+ * A state machine of two functions: the first returns about 1 MB, the second
+ * receives it whole. Between them travels a reference of about 300 bytes.
+ */
+export class OffloadSampleStack extends Stack {
+  public readonly stateMachine: sfn.StateMachine;
+
+  public constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    const entry = fileURLToPath(new URL('offload-handlers.ts', import.meta.url));
+    const settings = { entry, runtime: lambda.Runtime.NODEJS_24_X, memorySize: 1024, timeout: Duration.seconds(30) };
+    const first = new nodejs.NodejsFunction(this, 'Produce', { ...settings, handler: 'produce' });
+    const second = new nodejs.NodejsFunction(this, 'Consume', { ...settings, handler: 'consume' });
+
+    // One bucket, its offload lifecycle rule and the grants: the first writes, the second reads (and may write).
+    const spill = new SpillBucket(this, 'Spill');
+    spill.connectOffload(first, { read: false });
+    spill.connectOffload(second);
+
+    // A failed store is typed: retry it like a throttle.
+    const retry = { errors: ['OffloadStoreError', 'OffloadTimeoutError'], maxAttempts: 2, interval: Duration.seconds(1) };
+    const definition = new tasks.LambdaInvoke(this, 'Make the report', { lambdaFunction: first, payloadResponseOnly: true })
+      .addRetry(retry)
+      .next(new tasks.LambdaInvoke(this, 'Summarize it', { lambdaFunction: second, payloadResponseOnly: true }).addRetry(retry));
+
+    this.stateMachine = new sfn.StateMachine(this, 'Pipeline', {
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      tracingEnabled: true,
+      logs: {
+        destination: new logs.LogGroup(this, 'PipelineLogs', { retention: logs.RetentionDays.ONE_WEEK, removalPolicy: RemovalPolicy.DESTROY }),
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: false,
+      },
+    });
+
+    for (const fn of [first, second]) {
+      Validations.of(fn).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: "AWSLambdaBasicExecutionRole allows only writing the function's own CloudWatch Logs; a copy as a customer managed policy would be the same statements.",
+      });
+    }
+    for (const fn of [first, second]) {
+      Validations.of(this.stateMachine).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
+        reason: 'LambdaInvoke grants lambda:InvokeFunction on the function and its versions and aliases (<arn>:*); the function is named exactly.',
+      });
+    }
+    Validations.of(this.stateMachine).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Step Functions log delivery (logs:CreateLogDelivery, PutResourcePolicy, DescribeLogGroups, ...) and X-Ray (PutTraceSegments) take no resource-level permissions; AWS documents Resource "*" for them.',
+    });
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Reading referenced values back: `GetObject`, the size and SHA-256 checked
+ * against the reference while reading (a larger object is cut off at the
+ * recorded size), then the JSON parsed. Loaded on the first reference, so a
+ * function that receives none never loads the S3 client.
+ *
+ * @module offload/load
+ */
+import { createHash } from 'node:crypto';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { beforeDeadline } from '../core/deadline.js';
+import { redactedCause } from '../errors.js';
+import { OffloadIntegrityError, OffloadLoadError, OffloadTimeoutError, type S3OffloadError } from './errors.js';
+import type { ResolvePlan } from './plan.js';
+import { type OffloadPointer, replaceAt } from './reference.js';
+
+/** References read at once. */
+const LOAD_CONCURRENCY = 8;
+
+/** What a resolution read. */
+export interface Resolved {
+  /** The value with its references replaced. */
+  readonly value: unknown;
+  /** Objects read (one per distinct reference). */
+  readonly objects: number;
+  /** Bytes read. */
+  readonly bytes: number;
+}
+
+/**
+ * Read every allowed reference of a plan (each distinct object once, a few at
+ * a time) and return the value with each replaced by its own parse of the
+ * stored JSON. All or nothing: any failure rejects, and no value is returned.
+ *
+ * @param value - the value the plan was made from
+ * @param plan - from `planResolve`, with nothing refused
+ * @param client - the S3 client
+ * @param signal - fires at the deadline
+ */
+export async function resolveReferences(
+  value: unknown,
+  plan: ResolvePlan,
+  client: S3Client,
+  signal: AbortSignal | undefined,
+): Promise<Resolved> {
+  const distinct = new Map<string, OffloadPointer>();
+  for (const { pointer } of plan.allowed) distinct.set(identity(pointer), pointer);
+  const texts = new Map<string, string>();
+  const queue = [...distinct.entries()];
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    for (let next = queue.shift(); next !== undefined && !failed; next = queue.shift()) {
+      try {
+        texts.set(next[0], await loadText(client, next[1], signal));
+      } catch (error) {
+        failed = true; // the others start nothing new: the whole resolution fails anyway
+        throw error;
+      }
+    }
+  };
+  await beforeDeadline(Promise.all(Array.from({ length: Math.min(LOAD_CONCURRENCY, queue.length) }, worker)), signal).catch(
+    (error: unknown) => {
+      if (error instanceof OffloadIntegrityError || error instanceof OffloadLoadError || error instanceof OffloadTimeoutError) {
+        throw error;
+      }
+      throw loadFailure(error, signal);
+    },
+  );
+  let bytes = 0;
+  for (const pointer of distinct.values()) bytes += pointer.bytes;
+  const replacements = plan.allowed.map(({ path, pointer }) => ({ path, value: parse(texts.get(identity(pointer))!) }));
+  return { value: replaceAt(value, replacements), objects: distinct.size, bytes };
+}
+
+function identity(pointer: OffloadPointer): string {
+  return JSON.stringify([pointer.bucket, pointer.key, pointer.bytes, pointer.sha256]);
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The stored JSON text of one reference, checked: no more and no fewer bytes
+ * than recorded, the recorded SHA-256, valid UTF-8.
+ */
+async function loadText(client: S3Client, pointer: OffloadPointer, signal: AbortSignal | undefined): Promise<string> {
+  let answer;
+  try {
+    answer = await client.send(new GetObjectCommand({ Bucket: pointer.bucket, Key: pointer.key }), { abortSignal: signal });
+  } catch (error) {
+    throw loadFailure(error, signal);
+  }
+  const body = answer.Body as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
+  if (body === undefined) throw mismatch('S3 answered without a body');
+  if (answer.ContentLength !== undefined && answer.ContentLength !== pointer.bytes) {
+    body.destroy?.();
+    throw mismatch(`the object is ${answer.ContentLength} bytes, the reference says ${pointer.bytes}`);
+  }
+  const bytes = Buffer.allocUnsafe(pointer.bytes);
+  let length = 0;
+  try {
+    for await (const chunk of body) {
+      if (length + chunk.length > pointer.bytes) {
+        body.destroy?.();
+        throw mismatch(`the object is larger than the ${pointer.bytes} bytes the reference says`);
+      }
+      bytes.set(chunk, length);
+      length += chunk.length;
+    }
+  } catch (error) {
+    if (error instanceof OffloadIntegrityError) throw error;
+    throw loadFailure(error, signal);
+  }
+  if (length !== pointer.bytes) throw mismatch(`the object is ${length} bytes, the reference says ${pointer.bytes}`);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (sha256 !== pointer.sha256) throw mismatch('the object does not have the SHA-256 the reference says');
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw mismatch('the object is not UTF-8');
+  }
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw mismatch('the object is not JSON');
+  }
+}
+
+function mismatch(detail: string): OffloadIntegrityError {
+  return new OffloadIntegrityError('An offloaded value does not match its reference', { cause: new Error(detail) });
+}
+
+function loadFailure(error: unknown, signal: AbortSignal | undefined): S3OffloadError {
+  const cause = redactedCause(error);
+  if (signal?.aborted === true) {
+    return new OffloadTimeoutError('An offloaded value could not be read before the deadline', { cause, phase: 'load' });
+  }
+  const e = error as { name?: unknown; $metadata?: { httpStatusCode?: unknown } } | undefined;
+  const notFound = e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
+  return new OffloadLoadError(notFound ? 'An offloaded value is not there (expired or deleted)' : 'An offloaded value could not be read', {
+    cause,
+    notFound,
+  });
+}

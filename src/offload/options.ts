@@ -1,0 +1,192 @@
+/**
+ * The options of `s3Offload()`, `withS3Offload()` and `resolveOffloaded()`,
+ * their defaults, and their validation at creation.
+ *
+ * Environment: the bucket is `S3_OFFLOAD_BUCKET`, else `S3_SPILL_BUCKET` (one
+ * `SpillBucket` usually serves both; `SpillBucket.connectOffload` sets the
+ * first), the key prefix `S3_OFFLOAD_PREFIX`, else `'offload/'`.
+ *
+ * @module offload/options
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import { SpillConfigurationError } from '../errors.js';
+import { LAMBDA_RESPONSE_MAX_BYTES } from '../limits.js';
+import { bucketNameProblem } from '../options/bucket-name.js';
+import type { SpillLogger } from '../options/options.js';
+import { checkFlag, type PerRequestFlag } from '../options/per-request.js';
+import { payloadBytes } from '../sizing/payload-bytes.js';
+import { keyPrefixProblem } from '../storage/object-key.js';
+import type { PutObjectParams } from '../storage/s3-object.js';
+import { makeReference, type ReferencePolicy } from './reference.js';
+
+/** Options of {@link resolveOffloaded}, and the reading side of {@link s3Offload}. Every one is optional. */
+export interface ResolveOffloadedOptions {
+  /**
+   * The bucket references may name (and, for `s3Offload`, the bucket results
+   * are stored in).
+   * @default process.env.S3_OFFLOAD_BUCKET ?? process.env.S3_SPILL_BUCKET (none: `SpillConfigurationError` at creation)
+   */
+  readonly bucket?: string;
+  /**
+   * More buckets whose references are resolved (a producer in another account
+   * or region writing to its own bucket). References to any other bucket are
+   * refused before anything is read.
+   * @default []
+   */
+  readonly allowedBuckets?: readonly string[];
+  /**
+   * Key prefix of offloaded objects: results are stored under it, and only
+   * references under it are resolved. No leading `/`, no `.` or `..` segment.
+   * The IAM grants and the lifecycle rule are scoped to it.
+   * @default process.env.S3_OFFLOAD_PREFIX ?? 'offload/'
+   */
+  readonly keyPrefix?: string;
+  /**
+   * S3 client to store and read with.
+   * @default - one `new S3Client({})` per container, shared with `s3Spill`, created on first use
+   */
+  readonly s3Client?: S3Client;
+  /**
+   * Largest value, in bytes of JSON text, a reference may point at; a larger
+   * one is refused before it is read (the value is held in memory, twice: its
+   * bytes and the parsed value).
+   * @default 104_857_600 (100 MiB)
+   */
+  readonly maxResolveBytes?: number;
+}
+
+/** Options of {@link s3Offload} and {@link withS3Offload}. Every one is optional. */
+export interface S3OffloadOptions extends ResolveOffloadedOptions {
+  /**
+   * Largest result, in bytes of `JSON.stringify(result)`, returned as it is;
+   * one byte more is offloaded. The default is Lambda's synchronous invoke
+   * limit; use `STEP_FUNCTIONS_STATE_MAX_BYTES` (262,144) for a Step Functions
+   * task, `ASYNC_INVOKE_MAX_BYTES` (1,000,000) for a result that becomes an
+   * asynchronous invocation's event. From 1,024 to 6,291,556, and at least the
+   * size of a reference for the configured bucket and prefix.
+   * @default 6_291_556 (LAMBDA_RESPONSE_MAX_BYTES)
+   */
+  readonly maxBytes?: number;
+  /**
+   * Offload every result, whatever its size (the Extended Clients'
+   * `alwaysThroughS3`): a boolean, or a function of the Middy request.
+   * @default false
+   */
+  readonly alwaysOffload?: PerRequestFlag;
+  /**
+   * Powertools logger for the offload record (bucket, key, bytes, duration).
+   * @default - a Powertools `Logger` with the function's `POWERTOOLS_SERVICE_NAME`, or `lambda-s3-spill`
+   */
+  readonly logger?: SpillLogger;
+  /**
+   * Time kept free before the function's deadline
+   * (`context.getRemainingTimeInMillis()`), in milliseconds: storing or reading
+   * still running then is abandoned with `OffloadTimeoutError`.
+   * @default 1000
+   */
+  readonly timeoutEarlyInMillis?: number;
+  /**
+   * Extra `PutObject` parameters: `ServerSideEncryption`, `SSEKMSKeyId`,
+   * `StorageClass`, `Metadata`, `Tagging`, ...
+   * @default {}
+   */
+  readonly putObjectParams?: PutObjectParams;
+}
+
+/** Every option, the undefined ones included (Middy's `defaults` convention); frozen. */
+export const offloadDefaults = Object.freeze({
+  bucket: undefined as string | undefined,
+  allowedBuckets: [] as readonly string[],
+  keyPrefix: undefined as string | undefined,
+  s3Client: undefined as S3Client | undefined,
+  maxResolveBytes: 100 * 1024 * 1024,
+  maxBytes: LAMBDA_RESPONSE_MAX_BYTES,
+  alwaysOffload: false as PerRequestFlag,
+  logger: undefined as SpillLogger | undefined,
+  timeoutEarlyInMillis: 1000,
+  putObjectParams: {} as PutObjectParams,
+});
+
+/** The options after defaults and environment are applied. */
+export interface ResolvedOffloadOptions extends Omit<typeof offloadDefaults, 'bucket' | 'keyPrefix'> {
+  readonly bucket: string;
+  readonly keyPrefix: string;
+  /** What references are accepted. */
+  readonly policy: ReferencePolicy;
+}
+
+/** The smallest `maxBytes`: room for a reference. */
+const MIN_MAX_BYTES = 1024;
+
+/** Longest key suffix `s3Offload` writes: `20261201T120000000Z-<uuid>.json`. */
+const KEY_SUFFIX_SAMPLE = `20261201T120000000Z-${'0'.repeat(36)}.json`;
+
+/**
+ * Merge options over the defaults and the environment, and validate them.
+ *
+ * @param options - the options
+ * @param env - the environment
+ * @param name - the door, for messages
+ * @throws TypeError naming the option, for a wrong type or range
+ * @throws SpillConfigurationError when no bucket is given or set in the environment
+ */
+export function resolveOffloadOptions(
+  options: S3OffloadOptions,
+  env: NodeJS.ProcessEnv = process.env,
+  name = 's3Offload',
+): ResolvedOffloadOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${name} options must be an object`);
+  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  const merged = { ...offloadDefaults, ...given } as typeof offloadDefaults;
+  const bucket = merged.bucket ?? nonEmpty(env.S3_OFFLOAD_BUCKET) ?? nonEmpty(env.S3_SPILL_BUCKET);
+  if (bucket === undefined || bucket === '') {
+    throw new SpillConfigurationError(
+      `${name} needs a bucket: pass { bucket } or set S3_OFFLOAD_BUCKET (or S3_SPILL_BUCKET)`,
+    );
+  }
+  const bucketProblem = bucketNameProblem(bucket);
+  if (bucketProblem !== undefined) throw new TypeError(`bucket ${bucketProblem}`);
+  if (!Array.isArray(merged.allowedBuckets)) throw new TypeError('allowedBuckets must be an array of bucket names');
+  for (const other of merged.allowedBuckets) {
+    const problem = bucketNameProblem(other);
+    if (problem !== undefined) throw new TypeError(`allowedBuckets: ${String(other)} ${problem}`);
+  }
+  const keyPrefix = merged.keyPrefix ?? nonEmpty(env.S3_OFFLOAD_PREFIX) ?? 'offload/';
+  if (typeof keyPrefix !== 'string') throw new TypeError('keyPrefix must be a string');
+  const prefixProblem = keyPrefixProblem(keyPrefix) ?? (keyPrefix.includes('\\') ? 'must not contain "\\"' : undefined);
+  if (prefixProblem !== undefined) throw new TypeError(`keyPrefix ${prefixProblem}`);
+  if (keyPrefix.includes('//')) throw new TypeError('keyPrefix must not contain an empty segment ("//")');
+  integerIn('maxResolveBytes', merged.maxResolveBytes, 1, Number.MAX_SAFE_INTEGER);
+  integerIn('maxBytes', merged.maxBytes, MIN_MAX_BYTES, LAMBDA_RESPONSE_MAX_BYTES);
+  const referenceBytes = payloadBytes(makeReference(bucket, keyPrefix + KEY_SUFFIX_SAMPLE, 999_999_999_999, '0'.repeat(64)));
+  if (referenceBytes > merged.maxBytes) {
+    throw new TypeError(`maxBytes (${merged.maxBytes}) is smaller than a reference to this bucket and prefix (${referenceBytes} bytes)`);
+  }
+  checkFlag('alwaysOffload', merged.alwaysOffload);
+  if (merged.s3Client !== undefined && typeof (merged.s3Client as { send?: unknown }).send !== 'function') {
+    throw new TypeError('s3Client must be an S3Client');
+  }
+  if (merged.logger !== undefined && typeof (merged.logger as { info?: unknown }).info !== 'function') {
+    throw new TypeError('logger must be a Powertools Logger');
+  }
+  integerIn('timeoutEarlyInMillis', merged.timeoutEarlyInMillis, 0, 900_000);
+  if (typeof merged.putObjectParams !== 'object' || merged.putObjectParams === null) {
+    throw new TypeError('putObjectParams must be an object');
+  }
+  const policy: ReferencePolicy = {
+    buckets: [...new Set([bucket, ...merged.allowedBuckets])],
+    keyPrefix,
+    maxResolveBytes: merged.maxResolveBytes,
+  };
+  return { ...merged, bucket, keyPrefix, policy };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === '' ? undefined : value;
+}
+
+function integerIn(option: string, value: unknown, min: number, max: number): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new TypeError(`${option} must be an integer from ${min} to ${max}, got ${String(value)}`);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Storing a result's JSON text in S3 and making its reference. Loaded on the
+ * first offload, so a function whose results fit never loads the S3 client.
+ *
+ * @module offload/store
+ */
+import { createHash } from 'node:crypto';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { beforeDeadline } from '../core/deadline.js';
+import { redactedCause } from '../errors.js';
+import { storeObject, type PutObjectParams } from '../storage/s3-object.js';
+import { OffloadStoreError, OffloadTimeoutError, type S3OffloadError } from './errors.js';
+import { makeReference, OFFLOAD_CONTENT_TYPE, type OffloadReference } from './reference.js';
+
+/** Objects of at least this many bytes go up as a multipart upload (the spill default, see `multipartThreshold`). */
+const MULTIPART_THRESHOLD = 100 * 1024 * 1024;
+const PART_SIZE = 8 * 1024 * 1024;
+const QUEUE_SIZE = 4;
+
+/** How to store one value. */
+export interface StoreValueInput {
+  readonly client: S3Client;
+  readonly bucket: string;
+  readonly key: string;
+  /** The value's JSON text. */
+  readonly text: string;
+  readonly params: PutObjectParams;
+  /** Fires at the deadline. */
+  readonly abortSignal: AbortSignal | undefined;
+}
+
+/**
+ * Store `text` under `key` and return its reference (size and SHA-256 of its
+ * UTF-8 bytes).
+ *
+ * @throws OffloadTimeoutError when the signal fired first
+ * @throws OffloadStoreError when S3 failed (`cause`: the SDK error, scrubbed)
+ */
+export async function storeValue(input: StoreValueInput): Promise<OffloadReference> {
+  const bytes = Buffer.from(input.text, 'utf8');
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  try {
+    await beforeDeadline(
+      storeObject({
+        client: input.client,
+        bucket: input.bucket,
+        key: input.key,
+        body: { bytes, contentType: OFFLOAD_CONTENT_TYPE },
+        params: input.params,
+        multipartThreshold: MULTIPART_THRESHOLD,
+        partSize: PART_SIZE,
+        queueSize: QUEUE_SIZE,
+        abortSignal: input.abortSignal,
+      }),
+      input.abortSignal,
+    );
+  } catch (error) {
+    throw storeFailure(error, input.abortSignal);
+  }
+  return makeReference(input.bucket, input.key, bytes.length, sha256);
+}
+
+function storeFailure(error: unknown, signal: AbortSignal | undefined): S3OffloadError {
+  const cause = redactedCause(error);
+  if (signal?.aborted === true) {
+    return new OffloadTimeoutError('The result could not be stored before the deadline', { cause, phase: 'store' });
+  }
+  return new OffloadStoreError('The result was too large to return and could not be stored', { cause });
+}

@@ -1,0 +1,59 @@
+/**
+ * samples/sam/offload-template.yaml: cfn-lint clean, and equal to the CDK offload
+ * sample (samples/cdk/offload-stack.ts) on what matters: the bucket's two
+ * lifecycle rules, its security settings, and per function the offload
+ * environment and the grants under the offload prefix.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { OFFLOAD_DEFAULTS, OFFLOAD_READ_S3_ACTIONS, OFFLOAD_WRITE_S3_ACTIONS } from 'lambda-s3-spill/cdk';
+import { OffloadSampleStack } from '../../samples/cdk/offload-stack.js';
+import { parseCfnYaml } from './helpers/cfn-yaml.js';
+import { offloadContract } from './helpers/spill-contract.js';
+
+const run = promisify(execFile);
+const templatePath = join(process.cwd(), 'samples', 'sam', 'offload-template.yaml');
+const samText = readFileSync(templatePath, 'utf8');
+
+test('passes cfn-lint (with the SAM transform)', async () => {
+  const { stdout, stderr } = await run('cfn-lint', [templatePath]);
+  expect(stdout + stderr).toBe('');
+});
+
+describe('agrees with the CDK offload sample', () => {
+  const cdk = Template.fromStack(new OffloadSampleStack(new App(), 'OffloadSample')).toJSON() as ReturnType<typeof parseCfnYaml>;
+  const cdkContract = offloadContract(cdk);
+  const sam = parseCfnYaml(samText);
+
+  test('lifecycle rules, security settings, environment and grants per function', () => {
+    expect(offloadContract(sam)).toEqual(cdkContract);
+  });
+
+  test('and the compared values are the construct defaults, not blanks', () => {
+    const prefix = OFFLOAD_DEFAULTS.offloadPrefix;
+    expect(cdkContract.lifecycleRules).toContainEqual({
+      prefix,
+      expirationDays: OFFLOAD_DEFAULTS.offloadExpiration.toDays(),
+      abortIncompleteMultipartUploadDays: 1,
+      status: 'Enabled',
+    });
+    const on = (actions: readonly string[]) => actions.map((a) => `${a} on <bucket>.Arn/${prefix}*`);
+    expect(cdkContract.functions).toHaveLength(2);
+    expect(cdkContract.functions).toEqual(expect.arrayContaining([
+      { environment: { S3_OFFLOAD_BUCKET: '<bucket>', S3_OFFLOAD_PREFIX: prefix }, grants: on(OFFLOAD_WRITE_S3_ACTIONS).sort() },
+      {
+        environment: { S3_OFFLOAD_BUCKET: '<bucket>', S3_OFFLOAD_PREFIX: prefix },
+        grants: [...on(OFFLOAD_WRITE_S3_ACTIONS), ...on(OFFLOAD_READ_S3_ACTIONS)].sort(),
+      },
+    ]));
+  });
+
+  test('a template that differs is caught (a read grant on the producer)', () => {
+    const changed = parseCfnYaml(samText.replace('- s3:PutObject\n                - s3:AbortMultipartUpload\n              Resource', '- s3:PutObject\n                - s3:GetObject\n              Resource'));
+    expect(offloadContract(changed)).not.toEqual(cdkContract);
+  });
+});
