@@ -27,3 +27,10 @@ export {
 } from './errors.js';
 export { LAMBDA_RESPONSE_MAX_BYTES, ALB_RESPONSE_MAX_BYTES, STREAMING_RESPONSE_MAX_BYTES } from './limits.js';
 export type { MiddyLikeRequest, MiddlewareLikeObj, MiddlewareLikeFn } from './types/middy.js';
+// The request side (issue 13): upload forms, references and the middleware that resolves them.
+export { createUpload, type UploadForm } from './uploads/create-upload.js';
+export { s3Uploads, s3UploadsValidateOptions } from './uploads/middleware.js';
+export { resolveUploads, UPLOAD_HEADER } from './uploads/resolve.js';
+export { S3Upload } from './uploads/upload-object.js';
+export { InvalidUploadError, UploadStorageError } from './uploads/errors.js';
+export type { CreateUploadOptions, ResolveUploadsOptions, S3UploadsOptions } from './uploads/options.js';
