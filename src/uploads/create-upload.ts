@@ -66,7 +66,8 @@ export async function createUpload(options: CreateUploadOptions): Promise<Upload
   const key = newUploadKey(resolved.keyPrefix);
   const token = newUploadToken();
   const expiresAtMs = Date.now() + resolved.expiresIn * 1000;
-  const expiresAtSeconds = Math.ceil(expiresAtMs / 1000);
+  // Whole seconds, rounded down as the SDK writes the policy's expiration.
+  const expiresAtSeconds = Math.floor(expiresAtMs / 1000);
   const { fields, conditions } = uploadPolicyParts({
     maxBytes: resolved.maxBytes,
     token,

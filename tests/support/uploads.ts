@@ -10,7 +10,7 @@ export async function postForm(
   const body = new FormData();
   for (const [name, value] of Object.entries(form.fields)) body.append(name, value);
   if (contentType !== undefined && form.fields['Content-Type'] === undefined) body.append('Content-Type', contentType);
-  body.append('file', new Blob([bytes], { type: contentType ?? 'application/octet-stream' }), 'upload.bin');
+  body.append('file', new Blob([new Uint8Array(bytes)], { type: contentType ?? 'application/octet-stream' }), 'upload.bin');
   const response = await fetch(form.url, { method: 'POST', body });
   await response.arrayBuffer();
   return response;
