@@ -7,6 +7,7 @@ export default {
   moduleNameMapper: {
     '^lambda-s3-spill$': '<rootDir>/src/index.ts',
     '^lambda-s3-spill/cdk$': '<rootDir>/cdk/index.ts',
+    '^lambda-s3-spill/browser$': '<rootDir>/src/browser/upload.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {
