@@ -56,7 +56,12 @@ export function acknowledgeNoAccessLogs(bucket: IConstruct): void {
  * Used by `SpillBucket.grantSpill()`: for the prefix `spill/` it acknowledges
  * `AwsSolutions-IAM5[Resource::<Bucket.Arn>/spill/*]`.
  */
-export function acknowledgePrefixWildcard(grantee: iam.IGrantable, bucket: s3.IBucket, pattern: string): void {
+export function acknowledgePrefixWildcard(
+  grantee: iam.IGrantable,
+  bucket: s3.IBucket,
+  pattern: string,
+  reason: string = PREFIX_WILDCARD_REASON,
+): void {
   const target = Construct.isConstruct(grantee)
     ? grantee
     : Construct.isConstruct(grantee.grantPrincipal)
@@ -64,7 +69,7 @@ export function acknowledgePrefixWildcard(grantee: iam.IGrantable, bucket: s3.IB
       : undefined;
   if (target === undefined) return;
   const resource = flattenCfnReference(Stack.of(bucket).resolve(bucket.arnForObjects(pattern)));
-  Validations.of(target).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason: PREFIX_WILDCARD_REASON });
+  Validations.of(target).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason });
 }
 
 /** The flat text cdk-nag writes for a CloudFormation value in a finding id (its `flattenCfnReference`). */

@@ -25,3 +25,12 @@ export {
   SPILL_S3_ACTIONS,
 } from './defaults.js';
 export { ACCESS_LOGS_REASON, PREFIX_WILDCARD_REASON } from './acknowledgements.js';
+// The request side (issue 13): the uploads prefix of SpillBucket.
+export {
+  SPILL_UPLOADS_DEFAULTS,
+  UPLOAD_FORM_S3_ACTIONS,
+  UPLOAD_READ_S3_ACTIONS,
+  UPLOADS_WILDCARD_REASON,
+  type SpillUploadsProps,
+  type SpillBucketUploadsProps,
+} from './uploads.js';

@@ -6,6 +6,7 @@
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { SpillBucketUploadsProps } from './uploads.js';
 
 /**
  * Props of {@link SpillBucket}. Every one is optional.
@@ -23,7 +24,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
  * new SpillBucket(stack, 'Spill', props);
  * ```
  */
-export interface SpillBucketProps {
+export interface SpillBucketProps extends SpillBucketUploadsProps {
   /**
    * How long spilled objects are kept. Whole days, at least one: S3 rounds
    * lifecycle expiration to the next midnight UTC and deletes asynchronously, so
