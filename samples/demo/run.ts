@@ -115,4 +115,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const ok = cities?.statusChain === '303 -> 200' && cities.sha256Equal;
   console.log(ok ? '\n/cities delivered byte-identical through a 303.' : '\n/cities was NOT delivered.');
   process.exitCode = ok ? 0 : 1;
+  if (!(await (await import('./uploads.js')).printUploadsDemo())) process.exitCode = 1;
 }

@@ -3,7 +3,13 @@
  * the event of a Function URL (payload v2), an API Gateway REST API (payload
  * v1) or an ALB target, runs the handler, and answers as that service would,
  * enforcing Lambda's response limit exactly: a serialized result over
- * 6,291,556 bytes (1,048,576 behind an ALB) is a 502, as in AWS.
+ * 6,291,556 bytes (1,048,576 behind an ALB) is a 502, as in AWS. The request
+ * limit too: an event whose JSON is over 6,291,456 bytes (6 MiB, Lambda's
+ * synchronous invocation payload quota; 1,048,576 behind an ALB) never reaches
+ * the handler and the client gets 413, as Lambda answers
+ * `RequestEntityTooLargeException` ("Request must be smaller than 6291456
+ * bytes for the InvokeFunction operation"). The ALB's answer to an oversized
+ * request body is not confirmed; 413 is assumed.
  *
  * The limits are written out here on purpose rather than imported from the
  * library, so the emulator checks the library instead of sharing its numbers.
@@ -34,11 +40,15 @@ export interface FrontDoorServer {
   readonly url: string;
   /** Every invocation so far, oldest first. */
   readonly invocations: Invocation[];
+  /** Requests refused with 413 before any invocation: the bytes of their event JSON. */
+  readonly refusedRequests: number[];
   stop(): Promise<void>;
 }
 
 const LAMBDA_MAX = 6 * 1024 * 1024 + 100;
 const ALB_MAX = 1024 * 1024;
+const LAMBDA_REQUEST_MAX = 6 * 1024 * 1024;
+const ALB_REQUEST_MAX = 1024 * 1024;
 
 /**
  * Serve `handler` on 127.0.0.1 behind an emulated front door.
@@ -53,6 +63,7 @@ export async function startFrontDoor(
   timeoutMs = 30_000,
 ): Promise<FrontDoorServer> {
   const invocations: Invocation[] = [];
+  const refusedRequests: number[] = [];
   const server: Server = createServer((req, res) => {
     void serve(req, res).catch((error: unknown) => {
       res.statusCode = 500;
@@ -63,6 +74,13 @@ export async function startFrontDoor(
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const event = toEvent(req, Buffer.concat(chunks), frontDoor);
+    const eventBytes = Buffer.byteLength(JSON.stringify(event), 'utf8');
+    const requestMax = frontDoor.startsWith('alb') ? ALB_REQUEST_MAX : LAMBDA_REQUEST_MAX;
+    if (eventBytes > requestMax) {
+      refusedRequests.push(eventBytes);
+      const message = `Request must be smaller than ${requestMax} bytes for the InvokeFunction operation`;
+      return send(res, 413, { 'content-type': 'application/json' }, Buffer.from(JSON.stringify({ Message: message })));
+    }
     const deadline = Date.now() + timeoutMs;
     const context = lambdaContext(() => deadline - Date.now());
     let result: unknown;
@@ -88,6 +106,7 @@ export async function startFrontDoor(
   return {
     url: `http://127.0.0.1:${port}`,
     invocations,
+    refusedRequests,
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
