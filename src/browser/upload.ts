@@ -58,7 +58,8 @@ export async function requestUploadForm(options: UploadFileOptions): Promise<Bro
 
 /**
  * POST a file to S3 with a form: every field in order, the `Content-Type` field
- * from the file when the form does not fix it (a `type/*` policy needs it), the
+ * from the file when the form does not fix it (`application/octet-stream` for a
+ * file without a type; the policy names the field, so it is always sent), the
  * file last.
  *
  * @throws UploadRequestError (`step: 'storage'`) when S3 refuses it (403 for a policy violation: too large, expired, wrong type)
@@ -69,7 +70,7 @@ export async function postFile(form: BrowserUploadForm, file: Blob, fetchImpl: t
   }
   const body = new FormData();
   for (const [name, value] of Object.entries(form.fields)) body.append(name, value);
-  if (form.fields['Content-Type'] === undefined && file.type !== '') body.append('Content-Type', file.type);
+  if (form.fields['Content-Type'] === undefined) body.append('Content-Type', file.type || 'application/octet-stream');
   body.append('file', file);
   const response = await fetchImpl(form.url, { method: 'POST', body });
   if (!response.ok) throw new UploadRequestError('storage', response.status, `the storage answered ${response.status}`);

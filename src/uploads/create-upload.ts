@@ -37,7 +37,8 @@ export interface UploadForm {
 /**
  * Make an upload form. Its POST policy fixes the exact key (under `keyPrefix`,
  * with 122 random bits), the size (`content-length-range` 1 to `maxBytes`), the
- * content type when given (exact, or `type/*` as a `starts-with` condition), a
+ * content type (exact, `type/*` as a `starts-with` condition, or any when not
+ * given: the client sends a `Content-Type` field but for an exact type), a
  * random 256-bit token as the object's `x-amz-meta-upload-token` (exact), the
  * form's expiry as `x-amz-meta-upload-expires` (exact), and the expiration
  * (`expiresIn`). The token is the reference's secret: `s3Uploads` reads an

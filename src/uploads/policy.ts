@@ -8,9 +8,11 @@
  * - the token, exact: `{ "x-amz-meta-upload-token": token }` (the reference's secret);
  * - the form's expiry, exact: `{ "x-amz-meta-upload-expires": "<epoch seconds>" }`,
  *   so `s3Uploads` can refuse an object written after it where the store did not;
- * - the content type when given: exact (`{ "Content-Type": type }`, and the
- *   field is in the form), or `type/*` as `["starts-with", "$Content-Type", "type/"]`
- *   (the client sets the field from the file).
+ * - the content type: exact when given (`{ "Content-Type": type }`, and the
+ *   field is in the form), `type/*` as `["starts-with", "$Content-Type", "type/"]`,
+ *   and any (`["starts-with", "$Content-Type", ""]`) when not given; the client
+ *   sets the field from the file in the last two cases. S3 refuses a form
+ *   field that no condition names, so even "any" must be a condition.
  *
  * @module uploads/policy
  */
@@ -66,9 +68,8 @@ export function uploadPolicyParts(input: UploadPolicyInput): UploadPolicyParts {
     [EXPIRES_FIELD]: String(input.expiresAtSeconds),
   };
   const conditions: UploadPolicyParts['conditions'] = [['content-length-range', 1, input.maxBytes]];
-  if (input.contentType !== undefined) {
-    if (input.contentType.endsWith('/*')) conditions.push(['starts-with', '$Content-Type', input.contentType.slice(0, -1)]);
-    else fields['Content-Type'] = input.contentType;
-  }
+  if (input.contentType === undefined) conditions.push(['starts-with', '$Content-Type', '']);
+  else if (input.contentType.endsWith('/*')) conditions.push(['starts-with', '$Content-Type', input.contentType.slice(0, -1)]);
+  else fields['Content-Type'] = input.contentType;
   return { fields, conditions };
 }

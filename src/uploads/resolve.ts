@@ -228,14 +228,20 @@ async function resolveFields<E>(
     throw new InvalidUploadError(`A request may carry at most ${MAX_REFERENCES_PER_REQUEST} uploads`);
   }
   const uploads = await Promise.all(jobs.map((job) => checkReference(job.text, job.field, options, client, signal)));
-  const out: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+  const original = body as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...original };
+  // defineProperty, not assignment: a field named "__proto__" must stay a field.
+  const set = (field: string, value: unknown): void => {
+    Object.defineProperty(out, field, { value, enumerable: true, writable: true, configurable: true });
+  };
+  const copied = new Set<string>();
   jobs.forEach((job, i) => {
-    if (job.index === undefined) out[job.field] = uploads[i];
-    else {
-      const list = out[job.field] === (body as Record<string, unknown>)[job.field] ? [...(out[job.field] as unknown[])] : (out[job.field] as unknown[]);
-      list[job.index] = uploads[i];
-      out[job.field] = list;
+    if (job.index === undefined) return set(job.field, uploads[i]);
+    if (!copied.has(job.field)) {
+      set(job.field, [...(original[job.field] as unknown[])]);
+      copied.add(job.field);
     }
+    (out[job.field] as unknown[])[job.index] = uploads[i];
   });
   const resolved: AnyEvent = { ...e, body: out };
   if (parsedHere) resolved.isBase64Encoded = false;

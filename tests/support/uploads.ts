@@ -1,7 +1,7 @@
 /** Sending a file through an upload form, as a browser does (fields first, the file last). */
 import type { UploadForm } from '../../src/uploads/create-upload.js';
 
-/** POST `bytes` with the form; `contentType` is sent as the `Content-Type` field when the form has none. */
+/** POST `bytes` with the form, as the browser helper does: a `Content-Type` field when the form has none. */
 export async function postForm(
   form: Pick<UploadForm, 'url' | 'fields'>,
   bytes: Uint8Array,
@@ -9,7 +9,7 @@ export async function postForm(
 ): Promise<Response> {
   const body = new FormData();
   for (const [name, value] of Object.entries(form.fields)) body.append(name, value);
-  if (contentType !== undefined && form.fields['Content-Type'] === undefined) body.append('Content-Type', contentType);
+  if (form.fields['Content-Type'] === undefined) body.append('Content-Type', contentType ?? 'application/octet-stream');
   body.append('file', new Blob([new Uint8Array(bytes)], { type: contentType ?? 'application/octet-stream' }), 'upload.bin');
   const response = await fetch(form.url, { method: 'POST', body });
   await response.arrayBuffer();

@@ -107,6 +107,10 @@ describe('policy parts', () => {
       fields: { 'x-amz-meta-upload-token': token, 'x-amz-meta-upload-expires': '7', 'Content-Type': 'application/pdf' },
       conditions: [['content-length-range', 1, 5]],
     });
+    expect(uploadPolicyParts({ maxBytes: 5, token, expiresAtSeconds: 7 }).conditions).toEqual([
+      ['content-length-range', 1, 5],
+      ['starts-with', '$Content-Type', ''],
+    ]);
     expect(uploadPolicyParts({ maxBytes: 5, token, expiresAtSeconds: 7, contentType: 'image/*' }).conditions).toEqual([
       ['content-length-range', 1, 5],
       ['starts-with', '$Content-Type', 'image/'],

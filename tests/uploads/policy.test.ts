@@ -41,6 +41,7 @@ it.each([
   expect(policy.conditions).toEqual([
     ['content-length-range', 1, 12_345],
     ...(contentType === 'image/*' ? [['starts-with', '$Content-Type', 'image/']] : []),
+    ...(contentType === undefined ? [['starts-with', '$Content-Type', '']] : []),
     { 'x-amz-meta-upload-token': token },
     { 'x-amz-meta-upload-expires': expires },
     ...(contentType === 'application/pdf' ? [{ 'Content-Type': 'application/pdf' }] : []),

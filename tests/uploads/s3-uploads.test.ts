@@ -104,6 +104,14 @@ describe('file fields', () => {
     expect(body.nested.deep).toBe(a.reference); // deeper than the top level: documented, left as it is
   });
 
+  it('a field named __proto__ stays a field (no prototype change)', async () => {
+    const form = await uploaded(Buffer.from('proto'), 'text/plain');
+    const event = await resolveUploads(uploadEvent(JSON.parse(`{"__proto__": "${form.reference}"}`)), options());
+    const body = event.body as unknown as Record<string, unknown>;
+    expect(Object.getPrototypeOf(body)).toBe(Object.prototype);
+    expect(await (Object.getOwnPropertyDescriptor(body, '__proto__')!.value as S3Upload).text()).toBe('proto');
+  });
+
   it('leaves an event without references, and a non-HTTP event, untouched', async () => {
     const event = uploadEvent({ a: 1 });
     expect(await resolveUploads(event, options())).toBe(event);
