@@ -3,7 +3,8 @@
  * the prop checks, cdk-nag, and agreement with samples/sam/uploads.yaml.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
@@ -13,7 +14,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { SpillBucket, SpillBucketPropsError, type SpillBucketProps, UPLOADS_WILDCARD_REASON } from 'lambda-s3-spill/cdk';
 import { parseCfnYaml, type Template as CfnTemplate } from './helpers/cfn-yaml.js';
 import { allowStatements, flattener } from './helpers/spill-contract.js';
-import { synthWithNag } from './helpers/stacks.js';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { UploadsSampleStack } from '../../samples/uploads/stack.js';
+import { synthWithNag, validationFindings } from './helpers/stacks.js';
 
 const ORIGIN = 'https://app.example.com';
 const BASIC_EXECUTION_ROLE =
@@ -155,5 +158,33 @@ describe('samples/sam/uploads.yaml', () => {
     expect(sam).toEqual(cdk);
     expect(cdk.grants).toHaveLength(3);
     expect(cdk.lifecycleRules.map((r: { prefix: string }) => r.prefix)).toEqual(['spill/', 'uploads/']);
+  });
+});
+
+describe('samples/uploads/stack.ts', () => {
+  test('synthesizes (handlers bundled by esbuild) with the uploads rules and grants; cdk-nag finds only the functions\' managed execution role', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'uploads-sample-'));
+    try {
+      const app = new App({ outdir });
+      Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+      new UploadsSampleStack(app, 'UploadsSample');
+      try {
+        app.synth();
+      } catch {
+        // findings fail the synthesis; the report says which
+      }
+      const template = Template.fromJSON(JSON.parse(readFileSync(join(outdir, 'UploadsSample.template.json'), 'utf8')));
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        LifecycleConfiguration: { Rules: [Match.anyValue(), Match.objectLike({ Id: 'ExpireUploads', Prefix: 'uploads/' })] },
+        CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedMethods: ['POST'], AllowedOrigins: ['https://app.example.com'] })] },
+      });
+      template.resourceCountIs('AWS::Lambda::Function', 2);
+      expect(validationFindings(outdir).sort()).toEqual([
+        `${BASIC_EXECUTION_ROLE} at UploadsSample/Forms/ServiceRole/Resource`,
+        `${BASIC_EXECUTION_ROLE} at UploadsSample/Photos/ServiceRole/Resource`,
+      ]);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });
