@@ -106,3 +106,12 @@ export function integrationTimeoutMs(frontDoor: FrontDoor): number | undefined {
   if (frontDoor === 'http-v1' || frontDoor === 'http-v2') return HTTP_API_INTEGRATION_TIMEOUT_MS;
   return undefined;
 }
+
+/**
+ * Largest object one browser POST (or PUT) can create, in bytes: 5 GiB; the
+ * `maxBytes` of `createUpload` and `s3Uploads` is at most this.
+ *
+ * Source: Amazon S3 User Guide, "Uploading objects" (one PUT or POST uploads at
+ * most 5 GB; larger objects need a multipart upload) and "Browser-based uploads using POST".
+ */
+export const POST_OBJECT_MAX_BYTES = 5 * 1024 * 1024 * 1024;

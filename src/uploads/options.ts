@@ -7,17 +7,11 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SpillConfigurationError } from '../errors.js';
-import { PRESIGNED_URL_MAX_EXPIRES_IN } from '../limits.js';
+import { POST_OBJECT_MAX_BYTES, PRESIGNED_URL_MAX_EXPIRES_IN } from '../limits.js';
 import { bucketNameProblem } from '../options/bucket-name.js';
 import type { SpillLogger } from '../options/options.js';
 import { keyPrefixProblem } from '../storage/object-key.js';
 import { contentTypePatternProblem } from './policy.js';
-
-/**
- * Largest object a browser POST can create: 5 GiB (Amazon S3 User Guide,
- * "Uploading objects": one PUT or POST stores at most 5 GB).
- */
-export const POST_OBJECT_MAX_BYTES = 5 * 1024 * 1024 * 1024;
 
 /** Options shared by both sides: where uploads live. */
 export interface UploadLocationOptions {
