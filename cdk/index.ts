@@ -30,3 +30,13 @@ export { ACCESS_LOGS_REASON, PREFIX_WILDCARD_REASON } from './acknowledgements.j
 // Offloading non-HTTP results (issue 12): the offload prefix, its lifecycle rule and grants.
 export { OFFLOAD_DEFAULTS, OFFLOAD_ENV, OFFLOAD_KMS_ACTIONS, OFFLOAD_READ_S3_ACTIONS, OFFLOAD_WRITE_S3_ACTIONS } from './defaults.js';
 export { OFFLOAD_PREFIX_WILDCARD_REASON } from './acknowledgements.js';
+
+// The request side (issue 13): the uploads prefix of SpillBucket.
+export {
+  SPILL_UPLOADS_DEFAULTS,
+  UPLOAD_FORM_S3_ACTIONS,
+  UPLOAD_READ_S3_ACTIONS,
+  UPLOADS_WILDCARD_REASON,
+  type SpillUploadsProps,
+  type SpillBucketUploadsProps,
+} from './uploads.js';

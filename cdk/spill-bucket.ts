@@ -10,6 +10,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { SpillBucketPropsError } from './errors.js';
 import { acknowledgeNoAccessLogs, acknowledgePrefixWildcard, OFFLOAD_PREFIX_WILDCARD_REASON } from './acknowledgements.js';
 import {
   OFFLOAD_DEFAULTS,
@@ -24,6 +25,15 @@ import {
   SPILL_S3_ACTIONS,
 } from './defaults.js';
 import type { SpillBucketProps } from './spill-bucket-props.js';
+import {
+  grantOnUploads,
+  SPILL_UPLOADS_DEFAULTS,
+  UPLOAD_FORM_S3_ACTIONS,
+  UPLOAD_READ_S3_ACTIONS,
+  uploadsCorsRules,
+  uploadsLifecycleRule,
+  validateUploadsProps,
+} from './uploads.js';
 import { validateSpillBucketProps } from './validate-props.js';
 
 /**
@@ -89,10 +99,17 @@ export class SpillBucket extends Construct {
   /** Whether offloading was wired (its lifecycle rule added, or warned about for an existing bucket). */
   private offloadWired = false;
 
+  /** Key prefix of the uploads (the `uploads` prop), or `undefined` without uploads. */
+  public readonly uploadsPrefix?: string;
+
   public constructor(scope: Construct, id: string, props: SpillBucketProps = {}) {
     super(scope, id);
     validateSpillBucketProps(props);
     this.prefix = props.prefix ?? SPILL_BUCKET_DEFAULTS.prefix;
+    if (props.uploads !== undefined) {
+      validateUploadsProps(props.uploads, this.prefix, props.bucket !== undefined);
+      this.uploadsPrefix = props.uploads.prefix ?? SPILL_UPLOADS_DEFAULTS.prefix;
+    }
     this.offloadPrefix = props.offloadPrefix ?? OFFLOAD_DEFAULTS.offloadPrefix;
     this.offloadExpiration = props.offloadExpiration ?? OFFLOAD_DEFAULTS.offloadExpiration;
     if (props.bucket === undefined) {
@@ -267,6 +284,59 @@ export class SpillBucket extends Construct {
     }
   }
 
+  /**
+   * Grant what signing upload forms (`createUpload()`) needs: `s3:PutObject` on
+   * `<uploads prefix>*` only (the form carries the signer's permission), and
+   * `kms:GenerateDataKey` on the bucket's KMS key when it has one.
+   *
+   * @param grantee - the function that hands out forms
+   * @returns the grant
+   * @throws SpillBucketPropsError when the bucket has no `uploads`
+   * @example
+   * ```ts
+   * import type * as lambda from 'aws-cdk-lib/aws-lambda';
+   * import type { SpillBucket } from 'lambda-s3-spill/cdk';
+   * declare const spill: SpillBucket;
+   * declare const formsFn: lambda.Function;
+   * spill.grantUploadForms(formsFn);
+   * ```
+   */
+  public grantUploadForms(grantee: iam.IGrantable): iam.Grant {
+    return grantOnUploads(this.uploadsTarget(), grantee, UPLOAD_FORM_S3_ACTIONS, ['kms:GenerateDataKey']);
+  }
+
+  /**
+   * Grant what reading uploads (`s3Uploads()`, `resolveUploads()`) needs:
+   * `s3:GetObject` on `<uploads prefix>*` only (it covers `HeadObject`), and
+   * `s3:DeleteObject` with `{ deleteAfter: true }`; `kms:Decrypt` on the
+   * bucket's KMS key when it has one. No `s3:ListBucket`: a missing upload then
+   * answers 403, which `s3Uploads` reports as not found.
+   *
+   * @param grantee - the function that receives references
+   * @param options - `deleteAfter`: also `s3:DeleteObject` (for `s3Uploads({ deleteAfter: true })`)
+   * @returns the grant
+   * @throws SpillBucketPropsError when the bucket has no `uploads`
+   * @example
+   * ```ts
+   * import type * as lambda from 'aws-cdk-lib/aws-lambda';
+   * import type { SpillBucket } from 'lambda-s3-spill/cdk';
+   * declare const spill: SpillBucket;
+   * declare const apiFn: lambda.Function;
+   * spill.grantUploadRead(apiFn, { deleteAfter: true });
+   * ```
+   */
+  public grantUploadRead(grantee: iam.IGrantable, options: { readonly deleteAfter?: boolean } = {}): iam.Grant {
+    const actions = options.deleteAfter ? [...UPLOAD_READ_S3_ACTIONS, 's3:DeleteObject'] : UPLOAD_READ_S3_ACTIONS;
+    return grantOnUploads(this.uploadsTarget(), grantee, actions, ['kms:Decrypt']);
+  }
+
+  private uploadsTarget(): { bucket: s3.IBucket; prefix: string } {
+    if (this.uploadsPrefix === undefined) {
+      throw new SpillBucketPropsError('SpillBucket: grantUploadForms and grantUploadRead need the uploads prop');
+    }
+    return { bucket: this.bucket, prefix: this.uploadsPrefix };
+  }
+
   private createBucket(props: SpillBucketProps): s3.Bucket {
     const encryption = props.encryption ?? (props.encryptionKey ? s3.BucketEncryption.KMS : SPILL_BUCKET_DEFAULTS.encryption);
     const removalPolicy = props.removalPolicy ?? SPILL_BUCKET_DEFAULTS.removalPolicy;
@@ -296,8 +366,10 @@ export class SpillBucket extends Construct {
           expiration: props.expiration ?? SPILL_BUCKET_DEFAULTS.expiration,
           abortIncompleteMultipartUploadAfter,
         },
+        ...(props.uploads ? [uploadsLifecycleRule(props.uploads)] : []),
       ],
-      cors: props.corsAllowedOrigins?.length
+      cors: spillAndUploadsCors(
+        props.corsAllowedOrigins?.length
         ? [
             {
               allowedMethods: [s3.HttpMethods.GET, s3.HttpMethods.HEAD],
@@ -308,10 +380,18 @@ export class SpillBucket extends Construct {
             },
           ]
         : undefined,
+        props.uploads ? uploadsCorsRules(props.uploads) : [],
+      ),
       serverAccessLogsBucket: props.serverAccessLogsBucket,
       serverAccessLogsPrefix: props.serverAccessLogsPrefix,
     });
     if (props.serverAccessLogsBucket === undefined) acknowledgeNoAccessLogs(bucket);
     return bucket;
   }
+}
+
+/** The spill CORS rule and the uploads one, in one list (S3 has one CORS configuration per bucket). */
+function spillAndUploadsCors(spill: s3.CorsRule[] | undefined, uploads: s3.CorsRule[]): s3.CorsRule[] | undefined {
+  const rules = [...(spill ?? []), ...uploads];
+  return rules.length > 0 ? rules : undefined;
 }

@@ -50,3 +50,11 @@ export {
   OffloadTimeoutError,
 } from './offload/errors.js';
 export { STEP_FUNCTIONS_STATE_MAX_BYTES, ASYNC_INVOKE_MAX_BYTES } from './limits.js';
+
+// The request side (issue 13): upload forms, references and the middleware that resolves them.
+export { createUpload, type UploadForm } from './uploads/create-upload.js';
+export { s3Uploads, s3UploadsValidateOptions } from './uploads/middleware.js';
+export { resolveUploads, UPLOAD_HEADER } from './uploads/resolve.js';
+export { S3Upload } from './uploads/upload-object.js';
+export { InvalidUploadError, UploadStorageError } from './uploads/errors.js';
+export type { CreateUploadOptions, ResolveUploadsOptions, S3UploadsOptions } from './uploads/options.js';

@@ -162,3 +162,12 @@ export const STEP_FUNCTIONS_STATE_MAX_BYTES = 262_144;
  * AWS Compute Blog 2026-01-29 "More room to build".
  */
 export const ASYNC_INVOKE_MAX_BYTES = 1_000_000;
+
+/**
+ * Largest object one browser POST (or PUT) can create, in bytes: 5 GiB; the
+ * `maxBytes` of `createUpload` and `s3Uploads` is at most this.
+ *
+ * Source: Amazon S3 User Guide, "Uploading objects" (one PUT or POST uploads at
+ * most 5 GB; larger objects need a multipart upload) and "Browser-based uploads using POST".
+ */
+export const POST_OBJECT_MAX_BYTES = 5 * 1024 * 1024 * 1024;

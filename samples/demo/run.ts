@@ -125,4 +125,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   console.log(ok ? '\n/cities delivered byte-identical through a 303.' : '\n/cities was NOT delivered.');
   process.exitCode = ok ? 0 : 1;
   await (await import('./offload.js')).printOffloadDemo();
+  if (!(await (await import('./uploads.js')).printUploadsDemo())) process.exitCode = 1;
 }

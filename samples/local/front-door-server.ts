@@ -4,14 +4,20 @@
  * v1) or an ALB target, runs the handler, and answers as that service would,
  * enforcing Lambda's response limit exactly: a serialized result over
  * 6,291,556 bytes (1,000,000 behind an ALB: the ELB docs say 1 MB, so the reading
- * that can never pass locally and 502 in AWS) is a 502, as in AWS.
+ * that can never pass locally and 502 in AWS) is a 502, as in AWS. The request
+ * limit too: an event whose JSON is 6,291,456 bytes or more (Lambda's synchronous
+ * invocation payload quota; a body over 1,000,000 bytes behind an ALB) never reaches
+ * the handler and the client gets 413, as Lambda answers
+ * `RequestEntityTooLargeException` ("Request must be smaller than 6291456
+ * bytes for the InvokeFunction operation"). The ALB's answer to an oversized
+ * request body is not confirmed; 413 is assumed.
  *
  * The limits are written out here on purpose rather than imported from the
  * library, so the emulator checks the library instead of sharing its numbers.
  * Sources: aws-lambda-runtime-interface-emulator `MaxPayloadSize = 6*1024*1024 + 100`;
  * Elastic Load Balancing `lambda-functions.html` (1 MB).
  */
-import { ALB_RESPONSE_MAX_BYTES, LAMBDA_RESPONSE_MAX_BYTES } from '../../src/limits.js';
+import { ALB_REQUEST_BODY_MAX_BYTES, ALB_RESPONSE_MAX_BYTES, LAMBDA_REQUEST_MAX_BYTES, LAMBDA_RESPONSE_MAX_BYTES } from '../../src/limits.js';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,11 +42,15 @@ export interface FrontDoorServer {
   readonly url: string;
   /** Every invocation so far, oldest first. */
   readonly invocations: Invocation[];
+  /** Requests refused with 413 before any invocation: the bytes of their event JSON. */
+  readonly refusedRequests: number[];
   stop(): Promise<void>;
 }
 
 const LAMBDA_MAX = LAMBDA_RESPONSE_MAX_BYTES;
 const ALB_MAX = ALB_RESPONSE_MAX_BYTES;
+const LAMBDA_REQUEST_MAX = LAMBDA_REQUEST_MAX_BYTES;
+const ALB_REQUEST_MAX = ALB_REQUEST_BODY_MAX_BYTES;
 
 /**
  * Serve `handler` on 127.0.0.1 behind an emulated front door.
@@ -55,6 +65,7 @@ export async function startFrontDoor(
   timeoutMs = 30_000,
 ): Promise<FrontDoorServer> {
   const invocations: Invocation[] = [];
+  const refusedRequests: number[] = [];
   const server: Server = createServer((req, res) => {
     void serve(req, res).catch((error: unknown) => {
       res.statusCode = 500;
@@ -65,6 +76,13 @@ export async function startFrontDoor(
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const event = toEvent(req, Buffer.concat(chunks), frontDoor);
+    const eventBytes = Buffer.byteLength(JSON.stringify(event), 'utf8');
+    const requestMax = frontDoor.startsWith('alb') ? ALB_REQUEST_MAX : LAMBDA_REQUEST_MAX;
+    if (eventBytes > requestMax) {
+      refusedRequests.push(eventBytes);
+      const message = `Request must be smaller than ${requestMax} bytes for the InvokeFunction operation`;
+      return send(res, 413, { 'content-type': 'application/json' }, Buffer.from(JSON.stringify({ Message: message })));
+    }
     const deadline = Date.now() + timeoutMs;
     const context = lambdaContext(() => deadline - Date.now());
     let result: unknown;
@@ -90,6 +108,7 @@ export async function startFrontDoor(
   return {
     url: `http://127.0.0.1:${port}`,
     invocations,
+    refusedRequests,
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

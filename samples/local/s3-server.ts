@@ -48,6 +48,8 @@ export interface LocalS3Options {
   readonly verifySignatures?: boolean;
   /** More buckets to create (a bucket per tenant, say). */
   readonly extraBuckets?: readonly string[];
+  /** The buckets' CORS configuration (XML), instead of GET/HEAD from any origin (browser uploads need POST). */
+  readonly corsXml?: string;
 }
 
 type Server = { run(): Promise<AddressInfo>; close(): Promise<void> };
@@ -66,7 +68,7 @@ export async function startLocalS3(bucket = 'spill-bucket', options: LocalS3Opti
     silent: true,
     directory,
     resetOnClose: true,
-    configureBuckets: [bucket, ...(options.extraBuckets ?? [])].map((name) => ({ name, configs: [CORS] })),
+    configureBuckets: [bucket, ...(options.extraBuckets ?? [])].map((name) => ({ name, configs: [options.corsXml ?? CORS] })),
   };
   const server: Server = options.verifySignatures
     ? new (createRequire(import.meta.url)('@20minutes/s3rver') as new (settings: object) => Server)(settings)

@@ -67,7 +67,7 @@ export function spillContract(template: Template): SpillContract {
 }
 
 /** Allow statements of every identity policy in the template: CDK's and SAM's places for them. */
-function allowStatements(template: Template, flat: (v: unknown) => unknown): Record<string, unknown>[] {
+export function allowStatements(template: Template, flat: (v: unknown) => unknown): Record<string, unknown>[] {
   const documents: unknown[] = [];
   for (const r of Object.values(template.Resources)) {
     const p = r.Properties ?? {};
@@ -88,7 +88,7 @@ function asList(value: unknown): unknown[] {
 }
 
 /** Resolve intrinsics far enough to compare two templates. */
-function flattener(template: Template, bucketId: string): (value: unknown) => unknown {
+export function flattener(template: Template, bucketId: string): (value: unknown) => unknown {
   const parameters = template.Parameters ?? {};
   const name = (id: string, attribute?: string): unknown => {
     if (id === bucketId) return attribute === undefined ? '<bucket>' : `<bucket>.${attribute}`;

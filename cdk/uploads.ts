@@ -1,0 +1,178 @@
+/**
+ * The uploads part of `SpillBucket` (the request side, `createUpload` /
+ * `s3Uploads`): its props, their checks, the lifecycle and CORS rules, and the
+ * grants. Kept apart from the spill part so each can change alone.
+ *
+ * @module uploads
+ */
+import { Duration, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { acknowledgePrefixWildcard } from './acknowledgements.js';
+import { SpillBucketPropsError } from './errors.js';
+
+/**
+ * The uploads prefix of a `SpillBucket`: where browsers POST files with the
+ * forms of `createUpload()`.
+ *
+ * @example
+ * ```ts
+ * import { Duration, Stack } from 'aws-cdk-lib';
+ * import { SpillBucket, type SpillUploadsProps } from 'lambda-s3-spill/cdk';
+ * declare const stack: Stack;
+ * const uploads: SpillUploadsProps = { corsAllowedOrigins: ['https://app.example.com'], expiration: Duration.days(1) };
+ * new SpillBucket(stack, 'Spill', { uploads });
+ * ```
+ */
+export interface SpillUploadsProps {
+  /**
+   * Key prefix of the uploads (`S3_SPILL_UPLOAD_PREFIX`, the `keyPrefix` of
+   * `createUpload` and `s3Uploads`): its own lifecycle rule and grants. Not
+   * empty, no leading `/`, no `..`, no `*`, `?` or `${`; it must not overlap the
+   * spill prefix (neither may start with the other).
+   * @default 'uploads/'
+   */
+  readonly prefix?: string;
+  /**
+   * How long uploads are kept (whole days, at least one): what `s3Uploads`
+   * does not delete (`deleteAfter: false`, or never used) the rule removes.
+   * Not allowed with an existing `bucket`.
+   * @default Duration.days(1)
+   */
+  readonly expiration?: Duration;
+  /**
+   * Origins of the pages that POST files: a CORS rule allowing POST from them
+   * (the form's POST is a CORS request from the page's origin; it sends no
+   * credentials). Not allowed with an existing `bucket`.
+   * @default - no CORS rule: only non-browser clients can POST
+   */
+  readonly corsAllowedOrigins?: string[];
+}
+
+/** The props `SpillBucket` takes for uploads (part of `SpillBucketProps`). */
+export interface SpillBucketUploadsProps {
+  /**
+   * An uploads prefix for the request side (`createUpload` / `s3Uploads`): its
+   * own lifecycle rule, a CORS rule allowing POST from the given origins, and
+   * the grants `grantUploadForms` / `grantUploadRead`. With an existing
+   * `bucket`, only its `prefix` (for the grants).
+   * @default - no uploads
+   */
+  readonly uploads?: SpillUploadsProps;
+}
+
+/** Defaults of {@link SpillUploadsProps}. */
+export const SPILL_UPLOADS_DEFAULTS = {
+  /** Key prefix of the uploads (the default of `createUpload`'s `keyPrefix`). */
+  prefix: 'uploads/',
+  /** Uploads are deleted a day after they were stored (the uploads prefix's lifecycle rule). */
+  expiration: Duration.days(1),
+  /** No POST CORS rule: forms are posted from the API's own origin, or list the pages' origins. */
+  corsAllowedOrigins: undefined,
+} as const;
+
+/**
+ * S3 actions of the function that signs forms: `PutObject` on the uploads
+ * prefix (a POST form carries the signer's permission; Amazon S3 User Guide,
+ * "Browser-based uploads using POST").
+ */
+export const UPLOAD_FORM_S3_ACTIONS: readonly string[] = ['s3:PutObject'];
+
+/**
+ * S3 actions of the function that reads uploads: `GetObject` (it also
+ * authorizes `HeadObject`), and `DeleteObject` with `deleteAfter`.
+ */
+export const UPLOAD_READ_S3_ACTIONS: readonly string[] = ['s3:GetObject'];
+
+/** Why the uploads grants end in a wildcard (AwsSolutions-IAM5). */
+export const UPLOADS_WILDCARD_REASON =
+  'The wildcard is the uploads prefix: createUpload() makes one key per form at run time (<prefix><timestamp>-<uuid>), ' +
+  'so no fixed ARN can name it. The statement allows only the upload actions (s3:PutObject to sign forms; ' +
+  's3:GetObject, and s3:DeleteObject with deleteAfter, to read them), and only under that prefix.';
+
+/**
+ * Check the uploads props at construction.
+ *
+ * @throws SpillBucketPropsError naming the prop
+ */
+export function validateUploadsProps(uploads: SpillUploadsProps, spillPrefix: string, existingBucket: boolean): void {
+  const prefix = uploads.prefix ?? SPILL_UPLOADS_DEFAULTS.prefix;
+  if (!Token.isUnresolved(prefix)) {
+    if (prefix.length === 0) throw new SpillBucketPropsError('SpillBucket: uploads.prefix must not be empty');
+    if (prefix.startsWith('/')) throw new SpillBucketPropsError('SpillBucket: uploads.prefix must not start with "/"');
+    if (prefix.split('/').some((s) => s === '..' || s === '.')) {
+      throw new SpillBucketPropsError('SpillBucket: uploads.prefix must not contain a "." or ".." segment');
+    }
+    if (/[*?\\]|\$\{/.test(prefix)) throw new SpillBucketPropsError('SpillBucket: uploads.prefix must not contain "*", "?", "\\" or "${"');
+    if (!Token.isUnresolved(spillPrefix) && (prefix.startsWith(spillPrefix) || spillPrefix.startsWith(prefix))) {
+      throw new SpillBucketPropsError(
+        `SpillBucket: uploads.prefix "${prefix}" overlaps the spill prefix "${spillPrefix}" (grants and lifecycle rules would cover both)`,
+      );
+    }
+  }
+  if (existingBucket && (uploads.expiration !== undefined || uploads.corsAllowedOrigins !== undefined)) {
+    throw new SpillBucketPropsError('SpillBucket: with an existing bucket, uploads takes only a prefix');
+  }
+  if (uploads.expiration !== undefined && !uploads.expiration.isUnresolved()) {
+    const days = uploads.expiration.toDays({ integral: false });
+    if (!Number.isInteger(days) || days < 1) {
+      throw new SpillBucketPropsError(`SpillBucket: uploads.expiration must be whole days, at least one (got ${days} days)`);
+    }
+  }
+  if (uploads.corsAllowedOrigins !== undefined && !Token.isUnresolved(uploads.corsAllowedOrigins) && uploads.corsAllowedOrigins.length === 0) {
+    throw new SpillBucketPropsError('SpillBucket: uploads.corsAllowedOrigins must not be empty; leave it out for no CORS rule');
+  }
+}
+
+/** The lifecycle rule of the uploads prefix. */
+export function uploadsLifecycleRule(uploads: SpillUploadsProps): s3.LifecycleRule {
+  return {
+    id: 'ExpireUploads',
+    prefix: uploads.prefix ?? SPILL_UPLOADS_DEFAULTS.prefix,
+    expiration: uploads.expiration ?? SPILL_UPLOADS_DEFAULTS.expiration,
+    abortIncompleteMultipartUploadAfter: Duration.days(1),
+  };
+}
+
+/** The CORS rule that lets pages POST forms, or none. */
+export function uploadsCorsRules(uploads: SpillUploadsProps): s3.CorsRule[] {
+  if (!uploads.corsAllowedOrigins?.length) return [];
+  return [
+    {
+      id: 'UploadForms',
+      allowedMethods: [s3.HttpMethods.POST],
+      allowedOrigins: uploads.corsAllowedOrigins,
+      // A multipart/form-data POST with no custom header sends no preflight; a page that adds headers still works.
+      allowedHeaders: ['*'],
+      exposedHeaders: ['ETag'],
+    },
+  ];
+}
+
+/** What a grant of the uploads needs to know about the bucket. */
+export interface UploadsGrantTarget {
+  readonly bucket: s3.IBucket;
+  readonly prefix: string;
+}
+
+/**
+ * Grant `actions` on `<prefix>*`, with `kmsActions` on the bucket's key when it
+ * has one, and acknowledge the prefix wildcard (AwsSolutions-IAM5, this resource only).
+ */
+export function grantOnUploads(
+  target: UploadsGrantTarget,
+  grantee: iam.IGrantable,
+  actions: readonly string[],
+  kmsActions: readonly string[],
+): iam.Grant {
+  const pattern = `${target.prefix}*`;
+  let grant = iam.Grant.addToPrincipalOrResource({
+    grantee,
+    actions: [...actions],
+    resourceArns: [target.bucket.arnForObjects(pattern)],
+    resource: target.bucket,
+  });
+  if (target.bucket.encryptionKey !== undefined) grant = grant.combine(target.bucket.encryptionKey.grant(grantee, ...kmsActions));
+  acknowledgePrefixWildcard(grantee, target.bucket, pattern, UPLOADS_WILDCARD_REASON);
+  return grant;
+}

@@ -1,0 +1,190 @@
+/**
+ * SpillBucket's uploads prefix: its lifecycle and CORS rules, the two grants,
+ * the prop checks, cdk-nag, and agreement with samples/sam/uploads.yaml.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { SpillBucket, SpillBucketPropsError, type SpillBucketProps, UPLOADS_WILDCARD_REASON } from 'lambda-s3-spill/cdk';
+import { parseCfnYaml, type Template as CfnTemplate } from './helpers/cfn-yaml.js';
+import { allowStatements, flattener } from './helpers/spill-contract.js';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { UploadsSampleStack } from '../../samples/uploads/stack.js';
+import { synthWithNag, validationFindings } from './helpers/stacks.js';
+
+const ORIGIN = 'https://app.example.com';
+const BASIC_EXECUTION_ROLE =
+  'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
+
+/** A forms function and an API function on one SpillBucket with uploads, as samples/sam/uploads.yaml. */
+function uploadsStack(app = new App(), props: SpillBucketProps = { uploads: { corsAllowedOrigins: [ORIGIN] } }) {
+  const stack = new Stack(app, 'Uploads');
+  const fn = (id: string) =>
+    new lambda.Function(stack, id, {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200 });'),
+    });
+  const forms = fn('Forms');
+  const api = fn('Api');
+  const spill = new SpillBucket(stack, 'Spill', props);
+  spill.grantUploadForms(forms);
+  spill.connect(api);
+  spill.grantUploadRead(api, { deleteAfter: true });
+  for (const f of [forms, api]) f.addEnvironment('S3_SPILL_UPLOAD_PREFIX', spill.uploadsPrefix!);
+  forms.addEnvironment('S3_SPILL_BUCKET', spill.bucket.bucketName);
+  for (const f of [forms, api]) {
+    Validations.of(f).acknowledge({ id: BASIC_EXECUTION_ROLE, reason: 'Test function: the managed policy only writes its own logs.' });
+  }
+  return { app, stack, spill, forms, api };
+}
+
+/** What must agree between the CDK and SAM templates. */
+function uploadsContract(template: CfnTemplate) {
+  const resources = Object.entries(template.Resources);
+  const [bucketId, bucket] = resources.find(([, r]) => r.Type === 'AWS::S3::Bucket')!;
+  const flat = flattener(template, bucketId);
+  const props = flat(bucket.Properties) as Record<string, any>;
+  const functions = resources.filter(([, r]) => r.Type === 'AWS::Lambda::Function' || r.Type === 'AWS::Serverless::Function');
+  return {
+    lifecycleRules: props.LifecycleConfiguration.Rules.map((r: any) => ({
+      id: r.Id,
+      prefix: r.Prefix ?? r.Filter?.Prefix,
+      days: r.ExpirationInDays,
+      abort: r.AbortIncompleteMultipartUpload?.DaysAfterInitiation,
+      status: r.Status,
+    })),
+    cors: props.CorsConfiguration,
+    publicAccessBlock: props.PublicAccessBlockConfiguration,
+    encryption: props.BucketEncryption,
+    grants: allowStatements(template, flat)
+      .filter((s) => JSON.stringify(s.Resource).includes('<bucket>'))
+      .map((s) => JSON.stringify({ actions: [s.Action].flat().sort(), resources: [s.Resource].flat().sort() }))
+      .sort(),
+    environments: functions
+      .map(([, f]) => JSON.stringify(Object.entries(flat(f.Properties?.Environment?.Variables ?? {}) as object).sort()))
+      .sort(),
+  };
+}
+
+describe('SpillBucket uploads', () => {
+  const template = Template.fromStack(uploadsStack().stack);
+
+  test('a lifecycle rule of its own and a POST CORS rule from the given origins', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: [
+          Match.objectLike({ Id: 'ExpireSpilledObjects', Prefix: 'spill/' }),
+          { Id: 'ExpireUploads', Prefix: 'uploads/', ExpirationInDays: 1, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' },
+        ],
+      },
+      CorsConfiguration: {
+        CorsRules: [{ Id: 'UploadForms', AllowedMethods: ['POST'], AllowedOrigins: [ORIGIN], AllowedHeaders: ['*'], ExposedHeaders: ['ETag'] }],
+      },
+    });
+  });
+
+  test('the spill CORS rule and the uploads one side by side', () => {
+    const t = Template.fromStack(uploadsStack(new App(), { corsAllowedOrigins: ['*'], uploads: { corsAllowedOrigins: [ORIGIN], prefix: 'in/', expiration: Duration.days(3) } }).stack);
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedMethods: ['GET', 'HEAD'] }), Match.objectLike({ AllowedMethods: ['POST'] })] },
+      LifecycleConfiguration: { Rules: [Match.anyValue(), Match.objectLike({ Prefix: 'in/', ExpirationInDays: 3 })] },
+    });
+  });
+
+  test('grantUploadForms: s3:PutObject on the uploads prefix only; grantUploadRead: s3:GetObject (and DeleteObject)', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const onUploads = statements.filter((s: any) => JSON.stringify(s.Resource).includes('/uploads/*'));
+    expect(onUploads.map((s: any) => [s.Action].flat().sort()).sort()).toEqual([['s3:DeleteObject', 's3:GetObject'], ['s3:PutObject']]);
+  });
+
+  test('with a KMS key, the form signer gets kms:GenerateDataKey and the reader kms:Decrypt', () => {
+    const built = uploadsStack(new App(), { encryption: s3.BucketEncryption.KMS, uploads: {} });
+    const statements = Object.values(Template.fromStack(built.stack).findResources('AWS::IAM::Policy')).flatMap(
+      (p: any) => p.Properties.PolicyDocument.Statement,
+    );
+    const kms = statements.filter((s: any) => JSON.stringify(s.Action).includes('kms:')).map((s: any) => [s.Action].flat().sort());
+    expect(kms).toEqual(expect.arrayContaining([['kms:GenerateDataKey'], ['kms:Decrypt']]));
+  });
+
+  test.each<[string, SpillBucketProps, RegExp]>([
+    ['a prefix that overlaps the spill prefix', { uploads: { prefix: 'spill/up/' } }, /overlaps the spill prefix/],
+    ['a spill prefix inside the uploads prefix', { prefix: 'up/spill/', uploads: { prefix: 'up/' } }, /overlaps/],
+    ['a wildcard', { uploads: { prefix: 'up*/' } }, /must not contain/],
+    ['a .. segment', { uploads: { prefix: 'a/../' } }, /segment/],
+    ['an empty prefix', { uploads: { prefix: '' } }, /empty/],
+    ['half a day', { uploads: { expiration: Duration.hours(12) } }, /whole days/],
+    ['no origins', { uploads: { corsAllowedOrigins: [] } }, /must not be empty/],
+  ])('refuses %s', (_, props, message) => {
+    expect(() => new SpillBucket(new Stack(new App(), 'S'), 'Spill', props)).toThrow(SpillBucketPropsError);
+    expect(() => new SpillBucket(new Stack(new App(), 'S'), 'Spill', props)).toThrow(message);
+  });
+
+  test('an existing bucket takes only the uploads prefix; grants need uploads', () => {
+    const stack = new Stack(new App(), 'S');
+    const bucket = s3.Bucket.fromBucketName(stack, 'B', 'existing-bucket');
+    expect(() => new SpillBucket(stack, 'X', { bucket, uploads: { expiration: Duration.days(2) } })).toThrow(/only a prefix/);
+    expect(new SpillBucket(stack, 'Y', { bucket, uploads: { prefix: 'in/' } }).uploadsPrefix).toBe('in/');
+    const plain = new SpillBucket(stack, 'Z');
+    expect(() => plain.grantUploadRead(new lambda.Function(stack, 'F', {
+      runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = 1'),
+    }))).toThrow(/need the uploads prop/);
+  });
+
+  test('cdk-nag finds nothing unacknowledged; the uploads wildcard is acknowledged with its reason', () => {
+    expect(synthWithNag((app) => void uploadsStack(app))).toEqual([]);
+    expect(synthWithNag((app) => void uploadsStack(app, { encryption: s3.BucketEncryption.KMS, uploads: { corsAllowedOrigins: [ORIGIN] } }))).toEqual([]);
+    expect(UPLOADS_WILDCARD_REASON).toMatch(/uploads prefix/);
+  });
+});
+
+describe('samples/sam/uploads.yaml', () => {
+  const samText = readFileSync(join(process.cwd(), 'samples', 'sam', 'uploads.yaml'), 'utf8');
+
+  test('passes cfn-lint', async () => {
+    const { stdout, stderr } = await promisify(execFile)('cfn-lint', [join('samples', 'sam', 'uploads.yaml')]);
+    expect(stdout + stderr).toBe('');
+  });
+
+  test('agrees with the CDK construct: lifecycle rules, CORS, public access, encryption, grants, environment', () => {
+    const cdk = uploadsContract(Template.fromStack(uploadsStack().stack).toJSON() as CfnTemplate);
+    const sam = uploadsContract(parseCfnYaml(samText));
+    expect(sam).toEqual(cdk);
+    expect(cdk.grants).toHaveLength(3);
+    expect(cdk.lifecycleRules.map((r: { prefix: string }) => r.prefix)).toEqual(['spill/', 'uploads/']);
+  });
+});
+
+describe('samples/uploads/stack.ts', () => {
+  test('synthesizes (handlers bundled by esbuild) with the uploads rules and grants; cdk-nag finds only the functions\' managed execution role', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'uploads-sample-'));
+    try {
+      const app = new App({ outdir });
+      Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+      new UploadsSampleStack(app, 'UploadsSample');
+      try {
+        app.synth();
+      } catch {
+        // findings fail the synthesis; the report says which
+      }
+      const template = Template.fromJSON(JSON.parse(readFileSync(join(outdir, 'UploadsSample.template.json'), 'utf8')));
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        LifecycleConfiguration: { Rules: [Match.anyValue(), Match.objectLike({ Id: 'ExpireUploads', Prefix: 'uploads/' })] },
+        CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedMethods: ['POST'], AllowedOrigins: ['https://app.example.com'] })] },
+      });
+      template.resourceCountIs('AWS::Lambda::Function', 2);
+      expect(validationFindings(outdir).sort()).toEqual([
+        `${BASIC_EXECUTION_ROLE} at UploadsSample/Forms/ServiceRole/Resource`,
+        `${BASIC_EXECUTION_ROLE} at UploadsSample/Photos/ServiceRole/Resource`,
+      ]);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,29 @@
+/** Sending a file through an upload form, as a browser does (fields first, the file last). */
+import type { UploadForm } from '../../src/uploads/create-upload.js';
+
+/** POST `bytes` with the form, as the browser helper does: a `Content-Type` field when the form has none. */
+export async function postForm(
+  form: Pick<UploadForm, 'url' | 'fields'>,
+  bytes: Uint8Array,
+  contentType?: string,
+): Promise<Response> {
+  const body = new FormData();
+  for (const [name, value] of Object.entries(form.fields)) body.append(name, value);
+  if (form.fields['Content-Type'] === undefined) body.append('Content-Type', contentType ?? 'application/octet-stream');
+  body.append('file', new Blob([new Uint8Array(bytes)], { type: contentType ?? 'application/octet-stream' }), 'upload.bin');
+  const response = await fetch(form.url, { method: 'POST', body });
+  await response.arrayBuffer();
+  return response;
+}
+
+/** A v2 (Function URL) event carrying `body` as a parsed object or text, and `headers`. */
+export function uploadEvent(body: unknown, headers: Record<string, string> = {}): Record<string, unknown> {
+  return {
+    version: '2.0',
+    rawPath: '/items',
+    headers: { ...headers },
+    requestContext: { domainName: 'abc.lambda-url.us-east-1.on.aws', http: { method: 'POST', path: '/items' } },
+    body,
+    isBase64Encoded: false,
+  };
+}
