@@ -9,7 +9,7 @@
  * `utf16` reads two (any string, copied with `ucs2Write`).
  *
  * The module is written here as its binary encoding by a small emitter, so no
- * toolchain is needed: about 700 bytes, compiled synchronously on first use.
+ * toolchain is needed: 1.7 KB, emitted and compiled synchronously on first use.
  * WebAssembly fixed-width SIMD (`v128`) is in every Node.js this package
  * supports (V8 9.1, Node 16.4+). Encoding: WebAssembly core specification 2.0,
  * chapter 5 "Binary format" (SIMD instructions: prefix 0xFD, section 5.4.8).
@@ -42,10 +42,39 @@ export interface EscapeKernel {
 
 let kernel: EscapeKernel | undefined;
 
+/**
+ * The module's bytes, as {@link kernelModule} emits them (base64), kept here so
+ * that the first use only decodes and compiles them (the emitter, run cold,
+ * takes about 2 ms). `tests/sizing/escape-kernel.test.ts` checks that they are
+ * the emitter's output, and prints the new value when the emitter changes.
+ */
+export const KERNEL_WASM =
+  'AGFzbQEAAAABBwFgAn9/AX8DAwIAAAUDAQAFBxsDBm1lbW9yeQIABmxhdGluMQAABXV0ZjE2AAEKzAsC6wQCAn8FewJAA0AgAiAA' +
+  'Tw0BIAJBgAZqIgMgACADIABJGyED/QwAAAAAAAAAAAAAAAAAAAAAIQT9DAAAAAAAAAAAAAAAAAAAAAAhBgNAIAL9AAQAIQggBP0M' +
+  'BQUAAAAAAAABAQEBAQEBASAIQQT9bf0O/QwAAAAAAAAAAAQEBAAEBAAAIAj9Dv1xIAj9DCIiIiIiIiIiIiIiIiIiIiL9I/1xIAj9' +
+  'DFxcXFxcXFxcXFxcXFxcXFz9I/1x/W4hBCAC/QAEECEIIAT9DAUFAAAAAAAAAQEBAQEBAQEgCEEE/W39Dv0MAAAAAAAAAAAEBAQA' +
+  'BAQAACAI/Q79cSAI/QwiIiIiIiIiIiIiIiIiIiIi/SP9cSAI/QxcXFxcXFxcXFxcXFxcXFxc/SP9cf1uIQQgAv0ABCAhCCAE/QwF' +
+  'BQAAAAAAAAEBAQEBAQEBIAhBBP1t/Q79DAAAAAAAAAAABAQEAAQEAAAgCP0O/XEgCP0MIiIiIiIiIiIiIiIiIiIiIv0j/XEgCP0M' +
+  'XFxcXFxcXFxcXFxcXFxcXP0j/XH9biEEIAL9AAQwIQggBP0MBQUAAAAAAAABAQEBAQEBASAIQQT9bf0O/QwAAAAAAAAAAAQEBAAE' +
+  'BAAAIAj9Dv1xIAj9DCIiIiIiIiIiIiIiIiIiIiL9I/1xIAj9DFxcXFxcXFxcXFxcXFxcXFz9I/1x/W4hBCACQcAAaiICIANJDQAL' +
+  'IAUgBP19/X/9rgEhBSAHIAb9ff1//a4BIQcMAAsLIAX9GwAgBf0bAWogBf0bAmogBf0bA2ogB/0bACAH/RsBaiAH/RsCaiAH/RsD' +
+  'akEDdGsL3AYCAn8Ke/0MAAAAAAAAAAAAAAAAAAAA//0MAAAAAAAAAAAAAAAAAAAAACABGyENAkADQCACIABPDQEgAkGADGoiAyAA' +
+  'IAMgAEkbIQP9DAAAAAAAAAAAAAAAAAAAAAAhBP0MAAAAAAAAAAAAAAAAAAAAACEGA0AgAv0ABAAhCCAC/QAEECEJIAj9DP8A/wD/' +
+  'AP8A/wD/AP8A/wD9lwEgCf0M/wD/AP8A/wD/AP8A/wD/AP2XAf1mIQogCEEK/Y0BIAlBCv2NAf1mIQsgBP0MBQUAAAAAAAABAQEB' +
+  'AQEBASAKQQT9bf0O/QwAAAAAAAAAAAQEBAAEBAAAIAr9Dv1xIAr9DCIiIiIiIiIiIiIiIiIiIiL9I/1xIAr9DFxcXFxcXFxcXFxc' +
+  'XFxcXFz9I/1xIAv9DAICAgICAgICAgICAgICAgL9d0EB/W39biAL/Qw2NjY2NjY2NjY2NjY2NjY2/SMiDCAL/Qw3Nzc3Nzc3Nzc3' +
+  'Nzc3Nzc3/SMiC/1Q/QwDAwMDAwMDAwMDAwMDAwMD/U79bv1uIQQgBiALIA0gDP0NDxAREhMUFRYXGBkaGxwdHv1O/XEhBiAMIQ0g' +
+  'Av0ABCAhCCAC/QAEMCEJIAj9DP8A/wD/AP8A/wD/AP8A/wD9lwEgCf0M/wD/AP8A/wD/AP8A/wD/AP2XAf1mIQogCEEK/Y0BIAlB' +
+  'Cv2NAf1mIQsgBP0MBQUAAAAAAAABAQEBAQEBASAKQQT9bf0O/QwAAAAAAAAAAAQEBAAEBAAAIAr9Dv1xIAr9DCIiIiIiIiIiIiIi' +
+  'IiIiIiL9I/1xIAr9DFxcXFxcXFxcXFxcXFxcXFz9I/1xIAv9DAICAgICAgICAgICAgICAgL9d0EB/W39biAL/Qw2NjY2NjY2NjY2' +
+  'NjY2NjY2/SMiDCAL/Qw3Nzc3Nzc3Nzc3Nzc3Nzc3/SMiC/1Q/QwDAwMDAwMDAwMDAwMDAwMD/U79bv1uIQQgBiALIA0gDP0NDxAR' +
+  'EhMUFRYXGBkaGxwdHv1O/XEhBiAMIQ0gAkHAAGoiAiADSQ0ACyAFIAT9ff1//a4BIQUgByAG/X39f/2uASEHDAALCyAF/RsAIAX9' +
+  'GwFqIAX9GwJqIAX9GwNqIAf9GwAgB/0bAWogB/0bAmogB/0bA2pBA3RrCw==';
+
 /** The kernel, compiled on first use. */
 export function escapeKernel(): EscapeKernel {
   if (kernel === undefined) {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(kernelModule()), {});
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(KERNEL_WASM, 'base64')), {});
     const exports = instance.exports as {
       memory: WebAssembly.Memory;
       latin1: (paddedBytes: number) => number;
@@ -159,6 +188,8 @@ const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) =
 /** 16-lane groups summed in 8-bit lanes before they are widened: at most 5 per lane per group, 48 x 5 = 240 < 256. */
 const GROUPS_PER_BLOCK = 48;
 
+/** By a byte's high nibble (the swizzle's index): 5 for a control character (`\u00XX`), 1 for 0x80-0xFF (2 UTF-8 bytes). */
+const BY_HIGH_NIBBLE = [5, 5, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1];
 /** For bytes 0x00-0x0F (the swizzle's index; it gives 0 for an index >= 16): 4 where the escape is 2 bytes, not 6. */
 const SHORT_ESCAPES = [0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 0, 4, 4, 0, 0];
 
@@ -168,20 +199,18 @@ const SHORT_ESCAPES = [0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 0, 4, 4, 0, 0];
  * 1 for a byte 0x80-0xFF. Leaves one v128 on the stack.
  */
 const latin1Weights = (local: number): number[] => [
-  // control characters: min(b, 0x1f) == b, then 5 ...
+  // by the high nibble: 5 for 0x00-0x1F, 1 for 0x80-0xFF, 0 otherwise ...
+  ...bytes16(BY_HIGH_NIBBLE),
   ...get(local),
-  ...get(local),
-  ...splat8(0x1f),
-  ...v(simd.i8x16MinU),
-  ...v(simd.i8x16Eq),
-  ...splat8(5),
-  ...v(simd.and),
+  ...i32(4),
+  ...v(simd.i8x16ShrU),
+  ...v(simd.swizzle),
   // ... less 4 for \b \t \n \f \r
   ...bytes16(SHORT_ESCAPES),
   ...get(local),
   ...v(simd.swizzle),
   ...v(simd.i8x16Sub),
-  // `"` and `\`: a comparison is -1 in each matching lane
+  // ... and 1 for `"` and `\`: a comparison is -1 in each matching lane
   ...get(local),
   ...splat8(0x22),
   ...v(simd.i8x16Eq),
@@ -190,11 +219,6 @@ const latin1Weights = (local: number): number[] => [
   ...splat8(0x5c),
   ...v(simd.i8x16Eq),
   ...v(simd.i8x16Sub),
-  // 0x80-0xFF: 2 UTF-8 bytes
-  ...get(local),
-  ...i32(7),
-  ...v(simd.i8x16ShrU),
-  ...v(simd.i8x16Add),
 ];
 
 interface Kernel {
@@ -381,8 +405,8 @@ const UTF16: Kernel = (() => {
   };
 })();
 
-/** The module: one memory (exported), `latin1` and `utf16`, both `(i32, i32) -> i32`. */
-function kernelModule(): Uint8Array<ArrayBuffer> {
+/** The module: one memory (exported), `latin1` and `utf16`, both `(i32, i32) -> i32`. The source of {@link KERNEL_WASM}. */
+export function kernelModule(): Uint8Array<ArrayBuffer> {
   const pages = (KERNEL_BYTES + KERNEL_STEP + 0xffff) >>> 16;
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
