@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { KERNEL_BYTES, KERNEL_WASM, escapeKernel, kernelModule } from '../../src/sizing/escape-kernel.js';
+import { KERNEL_BYTES, KERNEL_WASM, escapeKernel } from '../../src/sizing/escape-kernel.js';
+import { kernelModule } from '../../src/sizing/escape-kernel-source.js';
 
 /** What JSON adds to one byte per code unit, for one code unit alone (surrogates apart). */
 function extraOf(unit: number): number {
