@@ -1,14 +1,16 @@
 /**
  * Before any timing: the fast size paths must give exactly what
- * `Buffer.byteLength(JSON.stringify(x))` gives, on long strings (the
- * table-driven path starts at 512 code units) with escapes, non-ASCII, astral
- * pairs and lone surrogates placed at chunk and block boundaries.
+ * `Buffer.byteLength(JSON.stringify(x))` gives, on long strings (the SIMD
+ * kernel starts at 64 code units) with escapes, non-ASCII, astral pairs and lone
+ * surrogates placed at the kernel's step, block and chunk edges, in Latin-1-only
+ * strings and in others.
  */
 import { jsonStringBytes, measurePayload, payloadBytes } from '../src/sizing/payload-bytes.js';
 
 const UNITS = [0x61, 0x22, 0x5c, 0x0a, 0x01, 0x1f, 0x7f, 0xe9, 0x7ff, 0x800, 0x20ac, 0xfffd, 0xd83d, 0xde00, 0xd800, 0xdfff];
-/** Chunk (32,768 units) and block (4,096 units) boundaries, and the short-string threshold. */
-const EDGES = [511, 512, 4_096, 8_192, 32_768, 65_536];
+/** The short-string threshold, a kernel step (64 Latin-1 / 32 UTF-16 units), a block (768 units), the UTF-16 and Latin-1 chunks. */
+const EDGES = [63, 64, 96, 768, 1_536, 131_072, 262_144];
+const LATIN1_UNITS = UNITS.filter((u) => u <= 0xff);
 
 /** Checks `cases` random strings; throws on the first mismatch. Returns the number of checks. */
 export function checkExactness(cases = 400): number {
@@ -22,11 +24,12 @@ export function checkExactness(cases = 400): number {
     const length = EDGES[random(EDGES.length)] + random(9) - 4 + (c % 3 === 0 ? random(70_000) : 0);
     const codes = new Uint16Array(length).fill(0x61);
     const density = random(4); // 0: plain, 1: sparse, 2: dense, 3: only at the edges
+    const units = c % 2 === 0 ? UNITS : LATIN1_UNITS; // every other string stays Latin-1 (one byte per unit in the kernel)
     for (let i = 0; i < length; i++) {
-      if ((density === 1 && random(50) === 0) || (density === 2 && random(3) === 0)) codes[i] = UNITS[random(UNITS.length)];
+      if ((density === 1 && random(50) === 0) || (density === 2 && random(3) === 0)) codes[i] = units[random(units.length)];
     }
     for (const edge of EDGES) {
-      for (let k = edge - 2; k <= edge + 2; k++) if (k >= 0 && k < length && density > 0) codes[k] = UNITS[random(UNITS.length)];
+      for (let k = edge - 2; k <= edge + 2; k++) if (k >= 0 && k < length && density > 0) codes[k] = units[random(units.length)];
     }
     const s = Buffer.from(codes.buffer).toString('utf16le');
     const expected = Buffer.byteLength(JSON.stringify(s));

@@ -19,7 +19,7 @@ export const EVENT = { version: '2.0', requestContext: { http: { method: 'GET' }
 export const CONTEXT = {} as never;
 
 /** The kinds of string bodies measured. */
-export type BodyKind = 'json' | 'ascii' | 'latin1' | 'cjk' | 'base64';
+export type BodyKind = 'json' | 'ascii' | 'latin1' | 'cjk' | 'base64' | 'emoji' | 'json-emoji' | 'control' | 'lone';
 
 /** A short description of each kind, for the tables. */
 export const KIND_LABEL: Record<BodyKind, string> = {
@@ -28,6 +28,10 @@ export const KIND_LABEL: Record<BodyKind, string> = {
   latin1: 'non-ASCII, Latin-1 (é, ü: 2 bytes)',
   cjk: 'non-ASCII, CJK + emoji (3-4 bytes)',
   base64: 'base64 (`isBase64Encoded`)',
+  emoji: 'ASCII words and emoji (surrogate pairs)',
+  'json-emoji': 'JSON text with one emoji at its end (a two-byte string)',
+  control: 'text with control characters (`\\t \\n \\r`, ESC as `\\u001b`)',
+  lone: 'text with lone surrogates (`\\udXXX`, 6 bytes)',
 };
 
 /** A response of `kind` whose `payloadBytes` is at most `target` and within 128 bytes (or 0.1 %) of it. */
@@ -38,6 +42,11 @@ export function result(kind: BodyKind, target: number): { statusCode: number; he
   const bytes = payloadBytes(r);
   if (bytes > target || bytes < target - Math.max(128, target * 0.001)) throw new Error(`fixture ${kind} ${target}: ${bytes} bytes`);
   return r;
+}
+
+/** A response of `kind` whose body's JSON string (quotes excluded) takes at most `bodyBytes` bytes, within 0.1 %. */
+export function resultWithBody(kind: BodyKind, bodyBytes: number): ReturnType<typeof wrap> {
+  return wrap(kind, bodyOf(kind, bodyBytes + 2));
 }
 
 function wrap(kind: BodyKind, body: string): { statusCode: number; headers: Record<string, string>; body: string; isBase64Encoded?: boolean } {
@@ -56,6 +65,10 @@ export function bodyOf(kind: BodyKind, bytes: number): string {
     for (let i = 0; i < raw.length; i++) raw[i] = random() & 0xff;
     return raw.toString('base64');
   }
+  if (kind === 'json-emoji') {
+    // `]` becomes `,"😀"]`: 9 more bytes in the JSON string (the quotes escaped, the emoji 4 bytes)
+    return `${bodyOf('json', bytes - 9).slice(0, -1)},"😀"]`;
+  }
   if (kind === 'json') {
     const items: unknown[] = [];
     let size = 2; // [ ]
@@ -68,17 +81,19 @@ export function bodyOf(kind: BodyKind, bytes: number): string {
     }
     return JSON.stringify(items);
   }
-  const words =
-    kind === 'ascii'
-      ? ['lorem', 'ipsum', 'dolor', 'sit', 'amet', 'consectetur', 'adipiscing', 'elit']
-      : kind === 'latin1'
-        ? ['Grüße', 'aus', 'Köln', 'café', 'crème', 'brûlée', 'naïve', 'façade']
-        : ['東京', '大阪', 'こんにちは', '世界', '😀', '🚀', 'ok', '数据'];
+  const words = {
+    ascii: ['lorem', 'ipsum', 'dolor', 'sit', 'amet', 'consectetur', 'adipiscing', 'elit'],
+    latin1: ['Grüße', 'aus', 'Köln', 'café', 'crème', 'brûlée', 'naïve', 'façade'],
+    cjk: ['東京', '大阪', 'こんにちは', '世界', '😀', '🚀', 'ok', '数据'],
+    emoji: ['ok', '😀', 'thanks', '🚀', 'see', 'you', '👍', 'soon'],
+    control: ['id\t42', 'line\n', '\u001b[31mred\u001b[0m', 'a\r\n', 'plain', 'text', 'bell\u0007', 'ok'],
+    lone: ['abc', '\ud83d', 'def', '\ude00x', 'ghi', 'jkl', 'mno', 'pqr'],
+  }[kind];
   const parts: string[] = [];
   let size = 2;
   for (;;) {
     const word = `${words[random() % words.length]} `;
-    const cost = Buffer.byteLength(word);
+    const cost = Buffer.byteLength(JSON.stringify(word)) - 2; // JSON escapes counted (a lone surrogate is 6 bytes)
     if (size + cost > bytes - 2) break;
     parts.push(word);
     size += cost;
@@ -106,6 +121,16 @@ export function quietLogger(): Logger {
   const sink = new Writable({ write: (_chunk, _encoding, callback) => callback() });
   (logger as unknown as { console: Console }).console = new Console({ stdout: sink, stderr: sink });
   return logger;
+}
+
+/**
+ * A size in bytes, then in MB (10^6) or MiB (2^20), whichever is round:
+ * `1,048,576 bytes (1 MiB)`, `6,200,000 bytes (6.2 MB)`.
+ */
+export function sizeName(bytes: number): string {
+  const n = bytes.toLocaleString('en-US');
+  if (bytes % 1024 === 0 && bytes >= 1024 * 1024) return `${n} bytes (${bytes / (1024 * 1024)} MiB)`;
+  return `${n} bytes (${bytes < 1e6 ? `${bytes / 1e3} KB` : `${bytes / 1e6} MB`})`;
 }
 
 /** Bytes as KB or MB (10^3, 10^6), for labels. */

@@ -129,3 +129,129 @@ describe('long strings (the chunked exact count)', () => {
     }
   });
 });
+
+/*
+ * The SIMD kernel's paths (src/sizing/escape-kernel.ts): strings from 64 code
+ * units; chunks of 262,144 Latin-1 units or 131,072 UTF-16 units; the kernel
+ * reads 64 bytes a step (64 Latin-1, 32 UTF-16 units) and widens its 8-bit
+ * sums every 768 units; a long string is asked whether V8 stores it two-byte.
+ */
+describe('the SIMD kernel paths', () => {
+  const LATIN1_CHUNK = 262_144;
+  const UTF16_CHUNK = 131_072;
+  /** Units that each path weighs differently: escapes, the edges of each UTF-8 length, both surrogate halves. */
+  const special = fc.constantFrom(
+    '"',
+    '\\',
+    '\u0000',
+    '\b',
+    '\t',
+    '\n',
+    '\u000b',
+    '\f',
+    '\r',
+    '\u001f',
+    ' ',
+    '\u007f',
+    '\u0080',
+    '\u00ff',
+    '\u0100',
+    '\u0122',
+    '\u015c',
+    '\u07ff',
+    '\u0800',
+    '\u2028',
+    '\ud7ff',
+    '\ud800',
+    '\udbff',
+    '\udc00',
+    '\udfff',
+    '\ue000',
+    '\uffff',
+    '😀',
+  );
+  const latin1Unit = fc.integer({ min: 0, max: 0xff });
+  const anyUnit = fc.oneof(fc.integer({ min: 0, max: 0xffff }), fc.constantFrom(0xd83d, 0xde00, 0xd800, 0xdfff, 0x22, 0x5c, 0x0a, 0x1f));
+
+  it('equals JSON.stringify for strings around the short-string threshold (64) and the old one (512), Latin-1 or not', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.array(latin1Unit, { minLength: 40, maxLength: 1_100 }),
+          fc.array(anyUnit, { minLength: 40, maxLength: 1_100 }),
+          fc.array(anyUnit, { minLength: 500, maxLength: 530 }),
+          fc.array(latin1Unit, { minLength: 60, maxLength: 70 }),
+        ),
+        (codes) => {
+          const s = String.fromCharCode(...codes);
+          expect(jsonStringBytes(s)).toBe(reference(s));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('equals JSON.stringify with special units placed at chunk, step and block edges', () => {
+    const edges = [63, 64, 768, 769, UTF16_CHUNK, LATIN1_CHUNK];
+    fc.assert(
+      fc.property(
+        fc.constantFrom('a', 'é', '€', '"'),
+        fc.constantFrom(...edges),
+        fc.integer({ min: -3, max: 3 }),
+        fc.array(fc.tuple(fc.integer({ min: -4, max: 4 }), special), { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 0, max: 40 }),
+        (filler, edge, shift, pieces, tail) => {
+          const units = filler.repeat(edge + shift + tail).split('');
+          for (const [at, piece] of pieces) units.splice(Math.max(0, edge + at), 0, piece);
+          const s = units.join('');
+          expect(jsonStringBytes(s)).toBe(reference(s));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('counts a string that turns two-byte after its first Latin-1 chunk, and Latin-1 text stored two-byte', () => {
+    const latinThenWide = `${'a"é'.repeat(LATIN1_CHUNK / 3 + 7)}€\ud800${'b'.repeat(1000)}`;
+    const storedTwoByte = `€${'x\u0001é'.repeat(150_000)}`.slice(1); // a slice of a two-byte string: Latin-1 content
+    const pairAcrossChunks = `${'€'.repeat(UTF16_CHUNK - 1)}😀${'\u0000'.repeat(10)}`;
+    const loneAtChunkEnd = `${'€'.repeat(UTF16_CHUNK - 1)}\ud83d"${'a'.repeat(10)}`;
+    const lowAfterChunk = `${'€'.repeat(UTF16_CHUNK)}\ude00`;
+    for (const s of [latinThenWide, storedTwoByte, pairAcrossChunks, loneAtChunkEnd, lowAfterChunk]) {
+      expect(jsonStringBytes(s)).toBe(reference(s));
+    }
+  });
+
+  it('stops early only with a lower bound: around a surrogate pair split across two UTF-16 chunks', () => {
+    // The first chunk ends with the high half: counted lone (6 bytes) until the next chunk pairs it.
+    const body = `${'€'.repeat(UTF16_CHUNK - 1)}😀`;
+    const result = { statusCode: 200, body };
+    const exact = reference(result);
+    for (let limit = exact - 8; limit <= exact + 8; limit++) {
+      const m = measurePayload(result, limit);
+      expect(m.fits).toBe(exact <= limit);
+      if (m.exact) expect(m.bytes).toBe(exact);
+      else expect(m.bytes).toBeLessThanOrEqual(exact);
+      if (!m.fits) expect(m.bytes).toBeGreaterThan(limit);
+    }
+  });
+
+  it('decides at every limit with a lower bound never above the exact size, for long strings of any units', () => {
+    const piece = fc.oneof(special, fc.constantFrom('a'.repeat(5_000), 'é'.repeat(3_000), '€'.repeat(2_000), '"'.repeat(700)));
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 20, maxLength: 200 }), fc.integer({ min: 1, max: 12 }), fc.double({ min: 0, max: 1.01, noNaN: true }), (parts, times, at) => {
+        const body = parts.join('').repeat(times);
+        const result = { statusCode: 200, headers: { 'content-type': 'text/plain' }, body };
+        const exact = reference(result);
+        const limit = Math.floor(body.length + (exact - body.length) * at);
+        const m = measurePayload(result, limit);
+        expect(m.fits).toBe(exact <= limit);
+        if (m.exact) expect(m.bytes).toBe(exact);
+        else if (m.fits) expect(m.bytes).toBeGreaterThanOrEqual(exact);
+        else expect(m.bytes).toBeGreaterThan(limit);
+        if (!m.exact && !m.fits) expect(m.bytes).toBeLessThanOrEqual(exact);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
