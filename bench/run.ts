@@ -14,6 +14,7 @@ import os from 'node:os';
 import { promisify } from 'node:util';
 import { compressionSections } from './compression.js';
 import { link } from './link.js';
+import { writePerformancePage } from './performance-page.js';
 import { checkExactness } from './exactness.js';
 import { table } from './harness.js';
 import { NODE, STORAGE, startServerProcess } from './local-s3.js';
@@ -90,6 +91,7 @@ const markdown = [
 
 process.stdout.write(`${markdown}\n`);
 writeFileSync(new URL('./RESULTS.md', import.meta.url), `${markdown}\n`);
+writePerformancePage();
 log(`written to bench/RESULTS.md (${seconds.toFixed(0)} s)`);
 
 /** 5. Client reuse: a child process, so its "container" is fresh. */
