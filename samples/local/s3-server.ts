@@ -6,6 +6,7 @@
  * its aws-chunked framing unless the client sends checksums only when required
  * (see shared FACTS.md): the client made here sets that. Real S3 needs neither.
  */
+import { LOCAL_BUCKET_CORS } from '../../src/dev/local-s3.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,16 +29,6 @@ export interface LocalS3 {
   stop(): Promise<void>;
 }
 
-/** CORS for browser clients: any origin may GET/HEAD (what `SpillBucket`'s `corsAllowedOrigins` sets up). */
-const CORS = `<CORSConfiguration>
-  <CORSRule>
-    <AllowedOrigin>*</AllowedOrigin>
-    <AllowedMethod>GET</AllowedMethod>
-    <AllowedMethod>HEAD</AllowedMethod>
-    <AllowedHeader>*</AllowedHeader>
-    <MaxAgeSeconds>300</MaxAgeSeconds>
-  </CORSRule>
-</CORSConfiguration>`;
 
 /** What `startLocalS3` can be asked for. */
 export interface LocalS3Options {
@@ -68,7 +59,7 @@ export async function startLocalS3(bucket = 'spill-bucket', options: LocalS3Opti
     silent: true,
     directory,
     resetOnClose: true,
-    configureBuckets: [bucket, ...(options.extraBuckets ?? [])].map((name) => ({ name, configs: [options.corsXml ?? CORS] })),
+    configureBuckets: [bucket, ...(options.extraBuckets ?? [])].map((name) => ({ name, configs: [options.corsXml ?? LOCAL_BUCKET_CORS] })),
   };
   const server: Server = options.verifySignatures
     ? new (createRequire(import.meta.url)('@20minutes/s3rver') as new (settings: object) => Server)(settings)

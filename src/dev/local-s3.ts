@@ -25,7 +25,8 @@ export interface EmbeddedS3 {
   stop(): Promise<void>;
 }
 
-const CORS = `<CORSConfiguration>
+/** Any origin may GET and HEAD, any request header: what `SpillBucket`'s CORS rule allows with `corsAllowedOrigins: ['*']`. */
+export const LOCAL_BUCKET_CORS = `<CORSConfiguration>
   <CORSRule>
     <AllowedOrigin>*</AllowedOrigin>
     <AllowedMethod>GET</AllowedMethod>
@@ -71,7 +72,7 @@ export async function startEmbeddedS3(bucket: string, dataDir: string | undefine
     silent: true,
     directory,
     resetOnClose: dataDir === undefined,
-    configureBuckets: [{ name: bucket, configs: [CORS] }],
+    configureBuckets: [{ name: bucket, configs: [LOCAL_BUCKET_CORS] }],
   });
   let address: AddressInfo;
   try {
