@@ -28,7 +28,7 @@ const CACHE = `${ROOT}node_modules/.cache/cold-start`;
 const PEERS = `${CACHE}/peers`;
 /** Fresh processes per import figure, and per first-spill figure. */
 const IMPORTS = 11;
-const SPILLS = 5;
+const SPILLS = 9;
 const BANNER = "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
 
 const HANDLERS = [
@@ -219,7 +219,8 @@ export async function coldStart(endpoint: string, bucket: string, log: (line: st
     ),
     notes: [
       `middy-store + middy-store-s3: ${peers}${peers === 'installed' ? ' (1.x, from npm, in node_modules/.cache/cold-start/peers); it answers a stored payload with a reference object, not a 303 with a presigned URL, so its spill is a `PutObject` without signing' : ''}.`,
-      'What `s3Spill` loads at import: its own modules (sizing, planning, headers), negotiator and `node:zlib`; the Powertools Logger module is loaded at import, the `Logger` object is made on the first line logged. The S3 client, lib-storage, the presigner and the compression streams load on the first response that must change (a dynamic `import()`; in a bundle, esbuild keeps them in the file, parsed lazily, evaluated on first use).',
+      'What `s3Spill` loads at import: its own modules (sizing, planning, headers, options), negotiator, and the builtins `node:zlib` (for `ZSTD_AVAILABLE`, `src/compression/encodings.ts`), `node:net` (`isIP`, `src/options/endpoint-guard.ts`), `node:crypto` and `node:util/types`. ' +
+        'The Powertools Logger loads on first use (with the spilling code, or when a line is logged). The S3 client, lib-storage, the presigner and the compression streams load on the first response that must change (a dynamic `import()`; in a bundle esbuild keeps them in the file, where V8 still pre-parses them at load: the parse-floor row).',
       'The first spill pays the deferred module evaluation then; the target compares import + first invocation, what a cold start that spills costs in all.',
     ],
     targets,

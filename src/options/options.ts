@@ -180,19 +180,20 @@ export interface S3SpillOptions extends ObjectOptions {
    * Bodies of at least this many bytes are uploaded as a multipart upload with
    * parallel parts (`@aws-sdk/lib-storage`); smaller ones with one `PutObject`.
    *
-   * Why 100 MiB: `npm run bench` (section 9) spills 7, 20 and 50 MB through a
-   * link model of one connection to S3, 85 MB/s each way and a 5 ms round trip
-   * (the Amazon S3 User Guide, "Performance guidelines for Amazon S3": one
-   * concurrent request for each 85-90 MB/s; the round trip is assumed). There no
-   * multipart setting (5, 8 or 16 MiB parts, 4 or 8 at once) beat one
-   * `PutObject` consistently: at 20 MB the best of them was 7 to 12 % faster in
-   * each of three runs, but never the same one; at 50 MB one `PutObject` was as
-   * fast or faster in two runs of three. The local S3 assembles the parts inside
-   * CompleteMultipartUpload (80 to 430 ms at 20-50 MB); without that time,
-   * multipart would have been 13 to 39 % faster, so on real S3, where assembly
-   * may cost less, a lower threshold can pay: measure with your own link before
-   * lowering it (16 or 32 MiB). On loopback multipart costs about twice one
-   * `PutObject` (section 3). The Amazon S3 User Guide ("Amazon S3 multipart
+   * Why 100 MiB: `npm run bench` (section 9) spills results of 7, 20 and 50 MB
+   * (bodies of 5.8, 16.5 and 41 MB) through a link model of one connection to
+   * S3, 85 MB/s each way and a 5 ms round trip (the Amazon S3 User Guide,
+   * "Performance guidelines for Amazon S3": one concurrent request for each
+   * 85-90 MB/s; the round trip is assumed). In four runs no multipart setting
+   * (5, 8 or 16 MiB parts, 4 or 8 at once) beat one `PutObject` consistently: at
+   * 20 MB the best of them was 7 to 12 % faster, but a different one each run;
+   * at 50 MB one `PutObject` was as fast in two runs and 6 and 21 % slower in
+   * the others; run-to-run spread was 10 to 30 %. The local S3 assembles the
+   * parts inside CompleteMultipartUpload (80 to 430 ms at 20-50 MB); without
+   * that time multipart would have been 13 to 46 % faster, so on real S3, where
+   * assembly may cost less, a lower threshold can pay: measure on your own link
+   * before lowering it (16 or 32 MiB). On loopback multipart costs about twice
+   * one `PutObject` (section 3). The Amazon S3 User Guide ("Amazon S3 multipart
    * upload limits", `qfacts.html`) advises multipart "when your object size
    * reaches 100 MB".
    * @default 104_857_600 (100 MiB)
@@ -203,10 +204,10 @@ export interface S3SpillOptions extends ObjectOptions {
    * views of the body's bytes, not copies.
    *
    * Why 16 MiB: on the link model of `npm run bench` (section 9; see
-   * `multipartThreshold`), 16 MiB parts were the fastest multipart setting at
-   * 50 MB in two runs of three, and at 20 MB the fastest or within 5 % of it in
-   * all three: fewer parts, fewer requests and less assembly, while a 100 MiB
-   * body still has 7 parts in flight.
+   * `multipartThreshold`), 16 MiB parts were the fastest multipart setting for
+   * the 41 MB body in two runs of four and second in the other two: fewer
+   * parts, fewer requests and less assembly, while a 100 MiB body still has 7
+   * parts in flight.
    * @default 16_777_216 (16 MiB)
    */
   readonly partSize?: number;
@@ -214,8 +215,9 @@ export interface S3SpillOptions extends ObjectOptions {
    * Parts of a multipart upload sent at once.
    *
    * Why 8: on the link model of `npm run bench` (section 9), 8 parts at once
-   * were faster than 4 in 8 of 9 comparisons (three part sizes, three runs): each
-   * connection is capped (85 MB/s), so throughput grows with the connections.
+   * were faster than 4 in 9 of 12 comparisons for the 41 MB body (three part
+   * sizes, four runs): each connection is capped (85 MB/s), so throughput grows
+   * with the connections.
    * @default 8
    */
   readonly queueSize?: number;
