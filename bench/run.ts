@@ -3,15 +3,18 @@
  * floor measured in the same run, against a local S3 (s3rver) on loopback.
  * Prints Markdown tables and writes them to `bench/RESULTS.md`.
  *
- * Sections: 1. pass-through, 2. sizing alone, 3. spill, 4. memory (child
+ * Sections: 0. cold start (fresh processes, esbuild bundles, `bench/cold-start.ts`),
+ * 1. pass-through, 2. sizing alone (both run in a child process on Node 22 and
+ * on Node 24, side by side in section 10), 3. spill, 4. memory (child
  * processes), 5. client reuse (a child process), 6-8. compression levels, end to
  * end compressed vs spilled, reuse of identical bodies (`bench/compression.ts`,
- * also runnable alone), 9. spill through a link model (`bench/link.ts`). About 2.5 minutes on 2 cores.
+ * also runnable alone), 9. spill through a link model (`bench/link.ts`), 10. Node 22 and Node 24 side by side. About 5 minutes on 2 cores.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { promisify } from 'node:util';
+import { coldStart } from './cold-start.js';
 import { compressionSections } from './compression.js';
 import { link } from './link.js';
 import { writePerformancePage } from './performance-page.js';
@@ -19,12 +22,12 @@ import { checkExactness } from './exactness.js';
 import { table } from './harness.js';
 import { NODE, STORAGE, startServerProcess } from './local-s3.js';
 import { memory } from './memory.js';
-import { passThrough } from './pass-through.js';
 import type { Section, Target } from './section.js';
-import { sizing } from './sizing.js';
 import { spill } from './spill.js';
 
 const started = performance.now();
+/** Node 24, from the `node24` package in `node_modules` (as `npm test` uses it). */
+const NODE24 = new URL('../node_modules/node24/bin/node', import.meta.url).pathname;
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 function version(pkg: string): string {
@@ -47,10 +50,12 @@ const s3 = await startServerProcess();
 const sections: Section[] = [];
 try {
   const client = s3.newClient();
-  log('1. pass-through...');
-  sections.push(await passThrough(client, s3.bucket));
-  log('2. sizing...');
-  sections.push(await sizing());
+  log('0. cold start...');
+  sections.push(await coldStart(s3.endpoint, s3.bucket, log));
+  log('1-2. pass-through and sizing, on Node 22, then on Node 24...');
+  const node22 = await onRuntime(NODE, s3.endpoint, s3.bucket);
+  const node24 = await onRuntime(NODE24, s3.endpoint, s3.bucket);
+  sections.push(...node22.sections);
   log('3. spill...');
   sections.push(await spill(client, s3.bucket));
   log('4. memory...');
@@ -61,6 +66,7 @@ try {
   sections.push(...(await compressionSections(log)));
   log('9. spill through the link model...');
   sections.push(await link(s3.endpoint, s3.bucket));
+  sections.push(sideBySide(node22, node24));
 } finally {
   await s3.stop();
 }
@@ -93,6 +99,41 @@ process.stdout.write(`${markdown}\n`);
 writeFileSync(new URL('./RESULTS.md', import.meta.url), `${markdown}\n`);
 writePerformancePage();
 log(`written to bench/RESULTS.md (${seconds.toFixed(0)} s)`);
+
+interface RuntimeRun {
+  readonly node: string;
+  readonly v8: string;
+  readonly sections: Section[];
+}
+
+/** Sections 1 and 2 in a child process on the given node. */
+async function onRuntime(node: string, endpoint: string, bucket: string): Promise<RuntimeRun> {
+  const script = new URL('./runtime-case.ts', import.meta.url).pathname;
+  const { stdout } = await promisify(execFile)(node, ['--import', 'tsx', script, endpoint, bucket], { maxBuffer: 16 << 20 });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as RuntimeRun;
+}
+
+/** 10. Sections 1 and 2 on Node 22 and Node 24: every target's figure side by side, then Node 24's tables in full. */
+function sideBySide(a: RuntimeRun, b: RuntimeRun): Section {
+  const targetsA = a.sections.flatMap((s) => s.targets);
+  const targetsB = b.sections.flatMap((s) => s.targets);
+  const rows = targetsA.map((t, i) => {
+    const u = targetsB[i];
+    return [t.figure, t.target, `${t.measured}${t.met ? '' : ' (**missed**)'}`, u === undefined ? 'n/a' : `${u.measured}${u.met ? '' : ' (**missed**)'}`];
+  });
+  return {
+    title: '10. Node 22 and Node 24 side by side',
+    what:
+      `Sections 1 and 2, each runtime in a child process of its own in this run: Node ${a.node} (V8 ${a.v8}) and Node ${b.node} (V8 ${b.v8}), ` +
+      'both from `node_modules` (the `node` and `node24` packages, as `npm test` uses them). Every figure that has a target, then Node 24\'s tables in full (Node 22\'s are sections 1 and 2).',
+    table: [
+      table(['figure', 'target', `Node ${a.node}`, `Node ${b.node}`], rows),
+      ...b.sections.flatMap((s) => ['', `**${s.title}, Node ${b.node}**`, '', s.table]),
+    ].join('\n'),
+    notes: [],
+    targets: targetsB.map((t) => ({ ...t, figure: `10. Node ${b.node}: ${t.figure}` })),
+  };
+}
 
 /** 5. Client reuse: a child process, so its "container" is fresh. */
 async function clientReuse(endpoint: string, bucket: string): Promise<Section> {

@@ -62,6 +62,7 @@ export async function spill(client: S3Client, bucket: string): Promise<Section> 
     const ratio = ratioOf(m, 's3Spill', 'floor');
     const mpRatio = ratioOf(m, 'multipart', 'floor');
     const label = `${mb(size.bytes)} string body`;
+    const multipartByDefault = Buffer.byteLength(body, 'utf8') >= defaults.multipartThreshold;
     if (timeOf(m, 'multipart').median < timeOf(m, 's3Spill').median) multipartWins.push(mb(size.bytes));
     rows.push([
       label,
@@ -79,7 +80,10 @@ export async function spill(client: S3Client, bucket: string): Promise<Section> 
       met: ratio.median <= 1.1,
       why:
         `\`s3Spill\` took about ${fmtTime((ratio.median - 1) * timeOf(m, 'floor').median)} more than a ${fmtTime(timeOf(m, 'floor').median)} floor; ` +
-        `the ratio ranged ${fmtRatio(ratio.min)}–${fmtRatio(ratio.max)} over the rounds (upload times on a shared 2-core loopback vary more than the margin)`,
+        `the ratio ranged ${fmtRatio(ratio.min)}–${fmtRatio(ratio.max)} over the rounds (upload times on a shared 2-core loopback vary more than the margin)` +
+        (multipartByDefault
+          ? `; this body (${Buffer.byteLength(body, 'utf8').toLocaleString('en-US')} bytes) is over \`multipartThreshold\` (${defaults.multipartThreshold / (1024 * 1024)} MiB, chosen on the link model, section 9), so \`s3Spill\` sends it as a multipart upload, which loopback never rewards (one connection is not the bottleneck there)`
+          : ''),
     });
   }
   return {

@@ -5,7 +5,7 @@
  *
  * @module core/spiller
  */
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { describeRequest, frontDoorOf, requestHeader } from '../http/events.js';
 import { isHttpResult, isStreamBody } from '../http/result.js';
 import { wantsReference } from '../http/reference.js';
@@ -36,13 +36,66 @@ export interface Spiller {
   process(request: MiddyLikeRequest): Promise<void> | undefined;
 }
 
+/** The default logger, with what the core needs to keep every line synchronous with its invocation. */
+interface DefaultLogger extends SpillLogger {
+  /** Load the Powertools module (once), make the `Logger`, write the lines queued before. */
+  load(): Promise<void>;
+  /** A promise while lines wait for the module, else `undefined`. */
+  pending(): Promise<void> | undefined;
+}
+
+type Level = 'debug' | 'info' | 'warn' | 'error';
+
 /**
  * The default logger: a Powertools `Logger` with the function's own service
  * name (`POWERTOOLS_SERVICE_NAME`, read by the Logger) or `lambda-s3-spill`.
+ *
+ * Loaded on first use, not at import: the Powertools module and `new Logger()`
+ * cost 5 to 10 ms at a cold start (`npm run bench`, section 0), and a function
+ * whose responses fit never logs through it. The core loads it with the
+ * spilling code (`execute.js`), so the lines of a spill are written
+ * synchronously, as the Logger's own. A line logged before (a warning at
+ * creation, unknown `X-S3-Spill` tokens) waits in a queue, in order, and the
+ * core does not return from that invocation until it is written: no line is lost.
  */
-function defaultLogger(env: NodeJS.ProcessEnv): SpillLogger {
-  const serviceName = env.POWERTOOLS_SERVICE_NAME;
-  return new Logger(serviceName === undefined || serviceName === '' ? { serviceName: 'lambda-s3-spill' } : {});
+function defaultLogger(env: NodeJS.ProcessEnv): DefaultLogger {
+  let logger: Logger | undefined;
+  let loading: Promise<void> | undefined;
+  let failed = false;
+  const queued: [Level, unknown[]][] = [];
+  const write = (target: Logger, level: Level, args: unknown[]): void =>
+    (target[level] as (...line: unknown[]) => void).apply(target, args);
+  const load = (): Promise<void> =>
+    (loading ??= import('@aws-lambda-powertools/logger').then(
+      ({ Logger: PowertoolsLogger }) => {
+        const serviceName = env.POWERTOOLS_SERVICE_NAME;
+        const made = new PowertoolsLogger(serviceName === undefined || serviceName === '' ? { serviceName: 'lambda-s3-spill' } : {});
+        for (const [level, args] of queued.splice(0)) write(made, level, args);
+        logger = made;
+      },
+      (error: unknown) => {
+        failed = true;
+        // The module could not load (it is a dependency: a broken install). The lines go to stderr rather than nowhere.
+        for (const [level, args] of queued.splice(0)) console.error(`s3Spill ${level}:`, ...args);
+        console.error('s3Spill could not load @aws-lambda-powertools/logger', error);
+      },
+    ));
+  const forward =
+    (level: Level) =>
+    (...args: unknown[]): void => {
+      if (logger !== undefined) return write(logger, level, args);
+      if (failed) return console.error(`s3Spill ${level}:`, ...args);
+      queued.push([level, args]);
+      void load();
+    };
+  return {
+    debug: forward('debug'),
+    info: forward('info'),
+    warn: forward('warn'),
+    error: forward('error'),
+    load,
+    pending: () => (queued.length === 0 ? undefined : load()),
+  } as DefaultLogger;
 }
 
 /**
@@ -56,7 +109,8 @@ export function createSpiller(options: S3SpillOptions, env: NodeJS.ProcessEnv = 
   // Production guard (issue 14): a deployed function with a loopback or private S3 endpoint fails at creation.
   const endpointProblem = environmentEndpointProblem(env);
   if (endpointProblem !== undefined) throw new SpillConfigurationError(endpointProblem);
-  const logger: SpillLogger = opts.logger ?? defaultLogger(env);
+  const own = opts.logger === undefined ? defaultLogger(env) : undefined;
+  const logger: SpillLogger = opts.logger ?? own!;
   if (opts.expiresIn > PRESIGNED_URL_SAFE_EXPIRES_IN) {
     logger.warn(`s3Spill expiresIn is ${opts.expiresIn} s: a URL signed with the role's temporary credentials may expire earlier`);
   }
@@ -91,6 +145,12 @@ export function createSpiller(options: S3SpillOptions, env: NodeJS.ProcessEnv = 
   }
 
   function processResult(request: MiddyLikeRequest): Promise<void> | undefined {
+    const changed = decide(request);
+    // A line waiting for the logger's module (a warning at creation, unknown tokens): written before this invocation returns.
+    return changed ?? own?.pending();
+  }
+
+  function decide(request: MiddyLikeRequest): Promise<void> | undefined {
     const frontDoor = frontDoorOf(request.event);
     if (frontDoor === 'unknown') return undefined;
     let control: SpillControl = {};
@@ -110,6 +170,23 @@ export function createSpiller(options: S3SpillOptions, env: NodeJS.ProcessEnv = 
   }
 
   async function decideAndRun(
+    request: MiddyLikeRequest,
+    control: SpillControl,
+    maxBytes: number,
+    platformMaxBytes: number,
+  ): Promise<void> {
+    try {
+      await planAndRun(request, control, maxBytes, platformMaxBytes);
+    } catch (error) {
+      // The door logs what it cannot send: the logger is ready before the error reaches it, so that line is synchronous too.
+      await own?.load();
+      throw error;
+    } finally {
+      await own?.pending();
+    }
+  }
+
+  async function planAndRun(
     request: MiddyLikeRequest,
     control: SpillControl,
     maxBytes: number,
@@ -142,8 +219,8 @@ export function createSpiller(options: S3SpillOptions, env: NodeJS.ProcessEnv = 
       measure,
     });
     if (plan.kind === 'pass') return;
-    // Loaded on first use: what only a changed response needs (the S3 client, zlib streams) stays out of cold starts.
-    const { executePlan } = await import('./execute.js');
+    // Loaded on first use: what only a changed response needs (the S3 client, zlib streams, the default logger) stays out of cold starts.
+    const [{ executePlan }] = await Promise.all([import('./execute.js'), own?.load()]);
     const millisLeft = (): number | undefined =>
       millisUntilDeadline({
         context: request.context,

@@ -180,24 +180,46 @@ export interface S3SpillOptions extends ObjectOptions {
    * Bodies of at least this many bytes are uploaded as a multipart upload with
    * parallel parts (`@aws-sdk/lib-storage`); smaller ones with one `PutObject`.
    *
-   * Why 100 MiB: a single `PutObject` was faster at every size `npm run bench`
-   * measured (7, 20, 50 MB; multipart adds the CreateMultipartUpload and
-   * CompleteMultipartUpload round trips and the part assembly), and the Amazon S3
-   * User Guide ("Amazon S3 multipart upload limits", `qfacts.html`) advises
-   * multipart "when your object size reaches 100 MB". Lower it when a single
-   * connection's throughput to S3 is the bottleneck (measure first).
-   * @default 104_857_600 (100 MiB)
+   * Why 32 MiB: `npm run bench` (section 9) spills results of 7, 20 and 50 MB
+   * (bodies of 5.8, 16.5 and 41 MB) through a link model of one connection to
+   * S3, 85 MB/s each way and a 5 ms round trip (the Amazon S3 User Guide,
+   * "Performance guidelines for Amazon S3": one concurrent request for each
+   * 85-90 MB/s; the round trip is assumed). In the two runs on a quiet machine,
+   * the multipart settings tried (5, 8 or 16 MiB parts, 4 or 8 at once) beat
+   * one `PutObject` for the 41 MB body (all six in one run, five in the other,
+   * by 2 to 34 %), while for the 16.5 MB body the best (5 MiB parts, 4 at once)
+   * was 5 to 7 % faster and the others mixed (on a loaded machine, three runs,
+   * multipart won nothing consistently). So one
+   * `PutObject` up to 32 MiB, where a body has at least two 16 MiB parts to
+   * send at once. The local S3 assembles the parts inside
+   * CompleteMultipartUpload (65 to 430 ms at these sizes); without that time
+   * multipart was 13 to 59 % faster, so on real S3 a lower threshold may pay:
+   * measure on your own link. On loopback (no per-connection cap) multipart
+   * costs about twice one `PutObject` (section 3): raise the threshold for a
+   * local S3 if that matters.
+   * @default 33_554_432 (32 MiB)
    */
   readonly multipartThreshold?: number;
   /**
    * Part size of a multipart upload, in bytes (S3's minimum is 5 MiB). Parts are
    * views of the body's bytes, not copies.
-   * @default 8_388_608 (8 MiB)
+   *
+   * Why 16 MiB: on the link model of `npm run bench` (section 9; see
+   * `multipartThreshold`), 16 MiB parts with 8 at once had the best mean time
+   * for the 41 MB body over the two quiet runs (486 ms, against 492 to 534 ms
+   * for the other settings and 595 ms for one `PutObject`): fewer parts, fewer
+   * requests and less assembly.
+   * @default 16_777_216 (16 MiB)
    */
   readonly partSize?: number;
   /**
    * Parts of a multipart upload sent at once.
-   * @default 4
+   *
+   * Why 8: on the link model of `npm run bench` (section 9), 8 parts at once
+   * were faster than 4 in 11 of 15 comparisons for the 41 MB body (three part
+   * sizes, five runs): each connection is capped (85 MB/s), so throughput grows
+   * with the connections.
+   * @default 8
    */
   readonly queueSize?: number;
   /**
@@ -274,9 +296,9 @@ export const defaults = Object.freeze({
   key: undefined as ((request: MiddyLikeRequest) => string) | undefined,
   putObjectParams: {} as PutObjectParams,
   timeoutEarlyInMillis: 1000,
-  multipartThreshold: 100 * 1024 * 1024,
-  partSize: 8 * 1024 * 1024,
-  queueSize: 4,
+  multipartThreshold: 32 * 1024 * 1024,
+  partSize: 16 * 1024 * 1024,
+  queueSize: 8,
   signingClient: undefined as S3ClientOption | undefined,
   presign: undefined as S3SpillOptions['presign'],
   reference: true,
