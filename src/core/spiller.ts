@@ -5,7 +5,6 @@
  *
  * @module core/spiller
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { describeRequest, frontDoorOf, requestHeader } from '../http/events.js';
 import { isHttpResult, isStreamBody } from '../http/result.js';
 import { wantsReference } from '../http/reference.js';
@@ -18,6 +17,7 @@ import { parseSpillControl, type SpillControl, takeSpillControl } from '../optio
 import { measurePayload, payloadBytesUpperBound } from '../sizing/payload-bytes.js';
 import { reuseLifetimeProblem } from '../storage/reuse-window.js';
 import type { MiddyLikeRequest } from '../types/middy.js';
+import { defaultLogger } from './default-logger.js';
 import { millisUntilDeadline } from './deadline.js';
 import { type PlanSettings, planResponse, spillableWhenItFits } from './plan.js';
 
@@ -34,68 +34,6 @@ export interface Spiller {
    * @throws S3SpillError (as a rejection) when the result cannot be returned or spilled
    */
   process(request: MiddyLikeRequest): Promise<void> | undefined;
-}
-
-/** The default logger, with what the core needs to keep every line synchronous with its invocation. */
-interface DefaultLogger extends SpillLogger {
-  /** Load the Powertools module (once), make the `Logger`, write the lines queued before. */
-  load(): Promise<void>;
-  /** A promise while lines wait for the module, else `undefined`. */
-  pending(): Promise<void> | undefined;
-}
-
-type Level = 'debug' | 'info' | 'warn' | 'error';
-
-/**
- * The default logger: a Powertools `Logger` with the function's own service
- * name (`POWERTOOLS_SERVICE_NAME`, read by the Logger) or `lambda-s3-spill`.
- *
- * Loaded on first use, not at import: the Powertools module and `new Logger()`
- * cost 5 to 10 ms at a cold start (`npm run bench`, section 0), and a function
- * whose responses fit never logs through it. The core loads it with the
- * spilling code (`execute.js`), so the lines of a spill are written
- * synchronously, as the Logger's own. A line logged before (a warning at
- * creation, unknown `X-S3-Spill` tokens) waits in a queue, in order, and the
- * core does not return from that invocation until it is written: no line is lost.
- */
-function defaultLogger(env: NodeJS.ProcessEnv): DefaultLogger {
-  let logger: Logger | undefined;
-  let loading: Promise<void> | undefined;
-  let failed = false;
-  const queued: [Level, unknown[]][] = [];
-  const write = (target: Logger, level: Level, args: unknown[]): void =>
-    (target[level] as (...line: unknown[]) => void).apply(target, args);
-  const load = (): Promise<void> =>
-    (loading ??= import('@aws-lambda-powertools/logger').then(
-      ({ Logger: PowertoolsLogger }) => {
-        const serviceName = env.POWERTOOLS_SERVICE_NAME;
-        const made = new PowertoolsLogger(serviceName === undefined || serviceName === '' ? { serviceName: 'lambda-s3-spill' } : {});
-        for (const [level, args] of queued.splice(0)) write(made, level, args);
-        logger = made;
-      },
-      (error: unknown) => {
-        failed = true;
-        // The module could not load (it is a dependency: a broken install). The lines go to stderr rather than nowhere.
-        for (const [level, args] of queued.splice(0)) console.error(`s3Spill ${level}:`, ...args);
-        console.error('s3Spill could not load @aws-lambda-powertools/logger', error);
-      },
-    ));
-  const forward =
-    (level: Level) =>
-    (...args: unknown[]): void => {
-      if (logger !== undefined) return write(logger, level, args);
-      if (failed) return console.error(`s3Spill ${level}:`, ...args);
-      queued.push([level, args]);
-      void load();
-    };
-  return {
-    debug: forward('debug'),
-    info: forward('info'),
-    warn: forward('warn'),
-    error: forward('error'),
-    load,
-    pending: () => (queued.length === 0 ? undefined : load()),
-  } as DefaultLogger;
 }
 
 /**

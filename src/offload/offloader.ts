@@ -6,9 +6,9 @@
  *
  * @module offload/offloader
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { deadlineSignal, millisUntilDeadline } from '../core/deadline.js';
+import { defaultLogger } from '../core/default-logger.js';
 import { describeRequest } from '../http/events.js';
 import type { SpillLogger } from '../options/options.js';
 import { decideFlag } from '../options/per-request.js';
@@ -37,11 +37,6 @@ export interface Offloader {
    * @throws OffloadStoreError, OffloadTimeoutError (as rejections); TypeError from `JSON.stringify`
    */
   after(request: MiddyLikeRequest): Promise<void> | undefined;
-}
-
-function defaultLogger(env: NodeJS.ProcessEnv): SpillLogger {
-  const serviceName = env.POWERTOOLS_SERVICE_NAME;
-  return new Logger(serviceName === undefined || serviceName === '' ? { serviceName: 'lambda-s3-spill' } : {});
 }
 
 /** The S3 client: the option's, else the container's shared default (loaded with the S3 code). */
@@ -86,7 +81,9 @@ export async function resolveWith(
  */
 export function createOffloader(options: S3OffloadOptions, env: NodeJS.ProcessEnv = process.env, name = 's3Offload'): Offloader {
   const opts = resolveOffloadOptions(options, env, name);
-  const logger: SpillLogger = opts.logger ?? defaultLogger(env);
+  // The default logger loads with the S3 code, so each line below is written synchronously.
+  const own = opts.logger === undefined ? defaultLogger(env) : undefined;
+  const logger: SpillLogger = opts.logger ?? own!;
   const alwaysConfigured = opts.alwaysOffload !== false;
 
   const deadlineOf = (request: MiddyLikeRequest) =>
@@ -111,7 +108,7 @@ export function createOffloader(options: S3OffloadOptions, env: NodeJS.ProcessEn
     const started = performance.now();
     const deadline = plan.refused === undefined ? deadlineOf(request) : undefined;
     try {
-      const resolved = await resolveWith(request.event, plan, opts, deadline?.signal);
+      const [resolved] = await Promise.all([resolveWith(request.event, plan, opts, deadline?.signal), own?.load()]);
       request.event = resolved.value;
       logger.debug('s3Offload resolved the references of the event', {
         offloadResolve: { references: plan.allowed.length, objects: resolved.objects, bytes: resolved.bytes, durationMs: ms(started) },
@@ -135,7 +132,7 @@ export function createOffloader(options: S3OffloadOptions, env: NodeJS.ProcessEn
     const started = performance.now();
     const text = (JSON.stringify(result === undefined ? null : result) as string | undefined) ?? 'null';
     const key = `${opts.keyPrefix}${defaultKey()}.json`;
-    const [{ storeValue }, client] = await Promise.all([import('./store.js'), clientOf(opts)]);
+    const [{ storeValue }, client] = await Promise.all([import('./store.js'), clientOf(opts), own?.load()]);
     const deadline = deadlineOf(request);
     try {
       const reference = await storeValue({

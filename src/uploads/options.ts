@@ -82,7 +82,8 @@ export interface ResolveUploadsOptions extends UploadLocationOptions {
    */
   readonly expiryGraceSeconds?: number;
   /**
-   * Milliseconds kept free before the function's deadline: a `HeadObject` or
+   * Milliseconds kept free before the deadline (the function's, or the API
+   * Gateway integration timeout counted from the request's arrival when it comes first): a `HeadObject` or
    * `GetObject` still running then is aborted (`UploadStorageError`, 503).
    * @default 1000
    */

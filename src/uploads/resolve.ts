@@ -9,7 +9,8 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
-import { frontDoorOf } from '../http/events.js';
+import { deadlineSignal, millisUntilDeadline } from '../core/deadline.js';
+import { describeRequest, frontDoorOf } from '../http/events.js';
 import { headerKey, readHeader } from '../http/headers.js';
 import { eventBodyOf } from './body-encoding.js';
 import { storedUploadProblem } from './checks.js';
@@ -77,17 +78,24 @@ export async function resolveEvent<E>(event: E, options: ResolvedS3Uploads, cont
   if (frontDoorOf(event) === 'unknown') return { event, uploads: [] };
   // The SDK loads on first use: importing the library (and every response that fits) never loads it.
   const client = options.s3Client ?? (await import('../storage/s3-object.js')).defaultS3Client();
-  const signal = deadlineSignal(context, options.timeoutEarlyInMillis);
-  const header = readHeader(event, UPLOAD_HEADER.toLowerCase());
-  if (header !== undefined && options.accept !== 'field') return resolveWholeBody(event, header, options, client, signal);
-  if (options.accept === 'whole-body') return { event, uploads: [] };
-  return resolveFields(event, options, client, signal);
-}
-
-function deadlineSignal(context: Context | undefined, early: number): AbortSignal | undefined {
-  const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined;
-  if (remaining === undefined || !Number.isFinite(remaining)) return undefined;
-  return AbortSignal.timeout(Math.max(0, remaining - early));
+  // The same deadline as a spill's: the function's, or the gateway's integration timeout when it comes first.
+  const deadline = deadlineSignal(
+    millisUntilDeadline({
+      context,
+      info: describeRequest(event),
+      integrationTimeoutInMillis: undefined,
+      timeoutEarlyInMillis: options.timeoutEarlyInMillis,
+      now: Date.now(),
+    }),
+  );
+  try {
+    const header = readHeader(event, UPLOAD_HEADER.toLowerCase());
+    if (header !== undefined && options.accept !== 'field') return await resolveWholeBody(event, header, options, client, deadline?.signal);
+    if (options.accept === 'whole-body') return { event, uploads: [] };
+    return await resolveFields(event, options, client, deadline?.signal);
+  } finally {
+    deadline?.clear();
+  }
 }
 
 function invalidReference(detail: string, field: string | undefined): InvalidUploadError {

@@ -5,9 +5,8 @@
  * written before that invocation returns, in order.
  */
 import { jest } from '@jest/globals';
-import { buildSync } from 'esbuild';
-import { fileURLToPath } from 'node:url';
 import { createSpiller } from '../../src/core/spiller.js';
+import { staticExternals } from '../support/module-graph.js';
 import type { MiddyLikeRequest } from '../../src/types/middy.js';
 
 const EVENT = { version: '2.0', rawPath: '/', headers: {}, requestContext: { http: { method: 'GET', path: '/' } } };
@@ -83,35 +82,6 @@ describe('the default logger, loaded on first use', () => {
     expect(lines.join('')).toContain('a synchronous line');
   });
 });
-
-/** Packages reached by static imports from an entry (esbuild's module graph; dynamic imports are the lazy doors). */
-function staticExternals(entry: string): Set<string> {
-  const result = buildSync({
-    absWorkingDir: fileURLToPath(new URL('../..', import.meta.url)),
-    entryPoints: [entry],
-    bundle: true,
-    write: false,
-    metafile: true,
-    platform: 'node',
-    format: 'esm',
-    logLevel: 'silent',
-    packages: 'external',
-  });
-  const inputs = (result.metafile as unknown as { inputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[] }> }).inputs;
-  const seen = new Set<string>();
-  const externals = new Set<string>();
-  const walk = (file: string): void => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    for (const imported of inputs[file]?.imports ?? []) {
-      if (imported.kind === 'dynamic-import' || imported.path.startsWith('node:')) continue;
-      if (imported.external) externals.add(imported.path);
-      else walk(imported.path);
-    }
-  };
-  walk(entry);
-  return externals;
-}
 
 it.each(['src/middleware.ts', 'src/wrapper.ts'])('%s imports no Powertools module statically (it loads on first use)', (entry) => {
   const externals = [...staticExternals(entry)];
