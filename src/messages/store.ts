@@ -1,0 +1,55 @@
+/**
+ * Storing offloaded bodies: one object per message, the body's UTF-8 bytes
+ * under `<keyPrefix><uuid>`. Loaded at the first offload, so a producer whose
+ * messages fit never loads the S3 client.
+ *
+ * @module messages/store
+ */
+import { randomUUID } from 'node:crypto';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { redactedCause } from '../errors.js';
+import { defaultS3Client, storeObject, type PutObjectParams } from '../storage/s3-object.js';
+import { LargeMessageStoreError } from './errors.js';
+import type { PayloadPointer } from './format.js';
+
+/** Objects at least this large go up as a multipart upload (the spill default). */
+const MULTIPART_THRESHOLD = 100 * 1024 * 1024;
+
+/** Where and how to store. */
+export interface StoreSettings {
+  readonly bucket: string;
+  readonly keyPrefix: string;
+  readonly putObjectParams: PutObjectParams;
+  readonly s3Client: S3Client | undefined;
+}
+
+/**
+ * Store each body (all at once) and return their pointers, in order.
+ *
+ * @throws LargeMessageStoreError when S3 failed for any of them
+ */
+export async function storeBodies(bodies: readonly string[], settings: StoreSettings): Promise<PayloadPointer[]> {
+  const client = settings.s3Client ?? defaultS3Client();
+  return Promise.all(
+    bodies.map(async (body) => {
+      const key = settings.keyPrefix + randomUUID();
+      try {
+        await storeObject({
+          client,
+          bucket: settings.bucket,
+          key,
+          body: { bytes: Buffer.from(body, 'utf8'), contentType: 'text/plain; charset=utf-8' },
+          params: settings.putObjectParams,
+          multipartThreshold: MULTIPART_THRESHOLD,
+          partSize: 16 * 1024 * 1024,
+          queueSize: 4,
+        });
+      } catch (error) {
+        throw new LargeMessageStoreError(`A message body could not be stored in S3 (bucket ${settings.bucket}, key ${key})`, {
+          cause: redactedCause(error),
+        });
+      }
+      return { bucket: settings.bucket, key };
+    }),
+  );
+}
