@@ -21,12 +21,19 @@ export interface Moto {
 }
 
 const INSTALL_HINT =
-  "moto_server was not found on PATH. The SQS/SNS large-message tests need moto in server mode: install it with `pip install 'moto[server]'` (Python 3.9 or later), then run the tests again.";
+  "Neither `moto_server` nor `python3 -m moto.server` runs here. The SQS/SNS large-message tests need moto in server mode: " +
+  "install it with `python3 -m pip install 'moto[server]'` (Python 3.9 or later; `npm test` tries this itself, scripts/ensure-moto.mjs), then run the tests again.";
 
-/** Whether `moto_server` can be run here; otherwise an Error saying how to install it. */
-export function requireMotoServer(): void {
-  const probe = spawnSync('moto_server', ['--help'], { stdio: 'ignore' });
-  if (probe.error !== undefined || probe.status !== 0) throw new Error(INSTALL_HINT, { cause: probe.error });
+/** The command that starts moto here: `moto_server`, or `python3 -m moto.server`; otherwise an Error saying how to install it. */
+export function requireMotoServer(env: NodeJS.ProcessEnv = process.env): { command: string; args: string[] } {
+  for (const candidate of [
+    { command: 'moto_server', args: [] },
+    { command: 'python3', args: ['-m', 'moto.server'] },
+  ]) {
+    const probe = spawnSync(candidate.command, [...candidate.args, '--help'], { stdio: 'ignore', timeout: 60_000, env });
+    if (probe.error === undefined && probe.status === 0) return candidate;
+  }
+  throw new Error(INSTALL_HINT);
 }
 
 function freePort(): Promise<number> {
@@ -59,12 +66,12 @@ async function waitUntilUp(endpoint: string, child: ChildProcess, output: () => 
 
 /** Start `moto_server -H 127.0.0.1 -p <free port>` and wait until it answers. */
 export async function startMoto(): Promise<Moto> {
-  requireMotoServer();
+  const moto = requireMotoServer();
   // A free port found by binding port 0; moto_server takes a number, so a second try covers the rare race.
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
     const endpoint = `http://127.0.0.1:${port}`;
-    const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(moto.command, [...moto.args, '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
     child.stdout!.on('data', (c: Buffer) => (log = (log + c.toString()).slice(-4000)));
     child.stderr!.on('data', (c: Buffer) => (log = (log + c.toString()).slice(-4000)));
