@@ -23,3 +23,6 @@ export async function sendOrder(order: unknown): Promise<void> {
 export async function announce(order: unknown): Promise<void> {
   await sns.send(new PublishCommand({ TopicArn: process.env.ORDERS_TOPIC_ARN, Message: JSON.stringify(order) }));
 }
+
+/** The Lambda entry of samples/sam/messages.yaml: queue the order it is given, however large. */
+export const handler = async (event: { order: unknown }): Promise<void> => sendOrder(event.order);
