@@ -76,7 +76,9 @@ export type NotOffloadableReason =
  * ```
  */
 export class MessageNotOffloadableError extends LargeMessageError {
+  /** Why the message cannot go through S3. */
   public readonly reason: NotOffloadableReason;
+  /** The batch entry's `Id`, or `undefined` for `SendMessage` / `Publish` and for a batch as a whole. */
   public readonly entryId: string | undefined;
 
   public constructor(message: string, details: { reason: NotOffloadableReason; entryId?: string }, options?: ErrorOptions) {
@@ -125,6 +127,7 @@ export interface RecordErrorDetails {
  * ```
  */
 export class LargeMessagePointerError extends LargeMessageError {
+  /** The record's `messageId` (SQS) or `Sns.MessageId` (SNS). */
   public readonly messageId: string;
 
   public constructor(message: string, details: RecordErrorDetails, options?: ErrorOptions) {
@@ -145,6 +148,7 @@ export class LargeMessagePointerError extends LargeMessageError {
  * ```
  */
 export class LargeMessageIntegrityError extends LargeMessageError {
+  /** The record's `messageId` (SQS) or `Sns.MessageId` (SNS). */
   public readonly messageId: string;
 
   public constructor(message: string, details: RecordErrorDetails, options?: ErrorOptions) {
@@ -167,7 +171,9 @@ export class LargeMessageIntegrityError extends LargeMessageError {
  * ```
  */
 export class LargeMessageLoadError extends LargeMessageError {
+  /** The record's `messageId` (SQS) or `Sns.MessageId` (SNS). */
   public readonly messageId: string;
+  /** The object is not there (404, `NoSuchKey`), as opposed to S3 failing. */
   public readonly notFound: boolean;
 
   public constructor(message: string, details: RecordErrorDetails & { notFound: boolean }, options?: ErrorOptions) {
@@ -189,6 +195,7 @@ export class LargeMessageLoadError extends LargeMessageError {
  * ```
  */
 export class LargeMessageDeleteError extends LargeMessageError {
+  /** The record's `messageId` (SQS) or `Sns.MessageId` (SNS). */
   public readonly messageId: string;
 
   public constructor(message: string, details: RecordErrorDetails, options?: ErrorOptions) {

@@ -37,7 +37,9 @@ export const SIZE_ATTRIBUTES: readonly string[] = [SIZE_ATTRIBUTE, LEGACY_SIZE_A
 
 /** Where an offloaded body is. */
 export interface PayloadPointer {
+  /** The pointer's `s3BucketName`. */
   readonly bucket: string;
+  /** The pointer's `s3Key`. */
   readonly key: string;
 }
 

@@ -31,6 +31,7 @@ export {
   LargeMessageLoadError,
   LargeMessageDeleteError,
   type NotOffloadableReason,
+  type RecordErrorDetails,
 } from './errors.js';
 export { SQS_MESSAGE_MAX_BYTES, SQS_LEGACY_MESSAGE_MAX_BYTES, SNS_MESSAGE_MAX_BYTES, MESSAGE_ATTRIBUTES_MAX } from '../limits.js';
 export type { MiddyLikeRequest, MiddlewareLikeObj } from '../types/middy.js';

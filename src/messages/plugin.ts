@@ -13,11 +13,13 @@ import { utf8Bytes, type AttributeValue } from './sizes.js';
 
 /** The part of an AWS SDK v3 middleware stack the plugin uses (`SQSClient.middlewareStack`, `SNSClient.middlewareStack`). */
 export interface MiddlewareStackLike {
+  /** Add a middleware with its step, priority and name (`MiddlewareStack.add`). */
   add(middleware: unknown, options: unknown): void;
 }
 
 /** An AWS SDK v3 plugin (`Pluggable`): `client.middlewareStack.use(plugin)`. */
 export interface LargeMessagesPlugin {
+  /** Called by `client.middlewareStack.use(plugin)`: adds the middleware to the client's stack. */
   applyToStack(stack: MiddlewareStackLike): void;
 }
 

@@ -14,10 +14,15 @@
 
 /** A message attribute as the SQS and SNS clients of the AWS SDK v3 take it. */
 export interface AttributeValue {
+  /** `String`, `Number`, `Binary`, or one of those with a custom suffix (`Number.int`); counted. */
   readonly DataType?: string;
+  /** The value of a `String` or `Number` attribute; its UTF-8 bytes are counted. */
   readonly StringValue?: string;
+  /** The value of a `Binary` attribute; its raw bytes are counted. */
   readonly BinaryValue?: Uint8Array;
+  /** Reserved by SQS; counted if given. */
   readonly StringListValues?: readonly string[];
+  /** Reserved by SQS; counted if given. */
   readonly BinaryListValues?: readonly Uint8Array[];
 }
 
