@@ -22,6 +22,7 @@ import {
 import { parseCfnYaml, type Template as CfnTemplate } from './helpers/cfn-yaml.js';
 import { prefixesContract } from './helpers/spill-contract.js';
 import { synthWithNag } from './helpers/stacks.js';
+import { wireLargeMessages } from '../../samples/messages/stack.js';
 
 const BASIC_EXECUTION_ROLE =
   'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
@@ -42,6 +43,25 @@ function messagesStack(app = new App(), props: SpillBucketProps = { messages: {}
   spill.grantMessagesRead(consumer, { deleteAfterUse });
   for (const f of [producer, consumer]) f.addEnvironment('S3_SPILL_BUCKET', spill.bucket.bucketName);
   producer.addEnvironment('S3_MESSAGES_PREFIX', spill.messagesPrefix!);
+  return finish(app, stack, spill, producer, consumer);
+}
+
+/** The CDK sample's stack (samples/messages/stack.ts), as the docs show it. */
+function sampleStack(app = new App()) {
+  const stack = new Stack(app, 'Messages');
+  const fn = (id: string) =>
+    new lambda.Function(stack, id, {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => {};'),
+    });
+  const producer = fn('Producer');
+  const consumer = fn('Consumer');
+  const spill = wireLargeMessages(stack, producer, consumer);
+  return finish(app, stack, spill, producer, consumer);
+}
+
+function finish(app: App, stack: Stack, spill: SpillBucket, producer: lambda.Function, consumer: lambda.Function) {
   for (const f of [producer, consumer]) {
     Validations.of(f).acknowledge({ id: BASIC_EXECUTION_ROLE, reason: 'Test function: the managed policy only writes its own logs.' });
   }
@@ -122,8 +142,9 @@ describe('SpillBucket messages', () => {
     );
   });
 
-  test('cdk-nag finds nothing unacknowledged; the messages wildcard is acknowledged with its reason', () => {
+  test('cdk-nag finds nothing unacknowledged (the sample, with its queues, too); the messages wildcard is acknowledged with its reason', () => {
     expect(synthWithNag((app) => void messagesStack(app))).toEqual([]);
+    expect(synthWithNag((app) => void sampleStack(app))).toEqual([]);
     // Without the acknowledgement, the prefix wildcard is a finding: the check above can fail.
     const findings = synthWithNag((app) => {
       const { producer } = messagesStack(app);
@@ -143,8 +164,9 @@ describe('samples/sam/messages.yaml', () => {
     expect(stdout + stderr).toBe('');
   });
 
-  test('agrees with the CDK construct: lifecycle rules, public access, encryption, grants, environment', () => {
-    const cdk = prefixesContract(Template.fromStack(messagesStack().stack).toJSON() as CfnTemplate, s3Variables);
+  test('agrees with the CDK sample: lifecycle rules, public access, encryption, grants, environment', () => {
+    const cdk = prefixesContract(Template.fromStack(sampleStack().stack).toJSON() as CfnTemplate, s3Variables);
+    expect(prefixesContract(Template.fromStack(messagesStack().stack).toJSON() as CfnTemplate, s3Variables)).toEqual(cdk);
     const sam = prefixesContract(parseCfnYaml(samText), s3Variables);
     expect(sam).toEqual(cdk);
     expect(cdk.lifecycleRules.map((r: { id: string }) => r.id)).toEqual(['ExpireSpilledObjects', 'ExpireLargeMessages']);
