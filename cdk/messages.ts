@@ -7,6 +7,7 @@
  */
 import { Duration, Token } from 'aws-cdk-lib';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { OFFLOAD_KMS_ACTIONS, OFFLOAD_READ_S3_ACTIONS, OFFLOAD_WRITE_S3_ACTIONS } from './defaults.js';
 import { SpillBucketPropsError } from './errors.js';
 import { checkPrefix } from './validate-props.js';
 
@@ -66,19 +67,20 @@ export const SPILL_MESSAGES_DEFAULTS = {
   deadLetterRetention: SQS_MAX_RETENTION,
 } as const;
 
-/** S3 actions of a producer: `PutObject`, and `AbortMultipartUpload` for bodies stored in parts (100 MiB and more). */
-export const MESSAGES_WRITE_S3_ACTIONS: readonly string[] = ['s3:PutObject', 's3:AbortMultipartUpload'];
+/**
+ * S3 actions of a producer: `PutObject`, and `AbortMultipartUpload` for bodies
+ * stored in parts (100 MiB and more). Storing an object under a prefix, as an offloading producer does.
+ */
+export const MESSAGES_WRITE_S3_ACTIONS: readonly string[] = OFFLOAD_WRITE_S3_ACTIONS;
 
-/** S3 actions of a consumer: `GetObject`, and `DeleteObject` with `deleteAfterUse` (the default). */
-export const MESSAGES_READ_S3_ACTIONS: readonly string[] = ['s3:GetObject'];
+/** S3 actions of a consumer: `GetObject`; `grantMessagesRead` adds `DeleteObject` with `deleteAfterUse` (the default). */
+export const MESSAGES_READ_S3_ACTIONS: readonly string[] = OFFLOAD_READ_S3_ACTIONS;
 
-/** KMS actions on the bucket's key, when it has one. */
-export const MESSAGES_KMS_ACTIONS = {
-  /** A producer: a data key for each object, and `kms:Decrypt` for the parts of a multipart upload. */
-  write: ['kms:GenerateDataKey', 'kms:Decrypt'] as readonly string[],
-  /** A consumer: read the objects. */
-  read: ['kms:Decrypt'] as readonly string[],
-} as const;
+/**
+ * KMS actions on the bucket's key, when it has one: `write` (a data key per
+ * object, `kms:Decrypt` for the parts of a multipart upload) and `read`; the same as offloading's.
+ */
+export const MESSAGES_KMS_ACTIONS = OFFLOAD_KMS_ACTIONS;
 
 /** Why the messages grants end in a wildcard (AwsSolutions-IAM5). */
 export const MESSAGES_WILDCARD_REASON =

@@ -42,16 +42,19 @@ import { deleteObject, provenanceOf, resolveEvent } from './resolve.js';
 export function largeMessages(options?: LargeMessagesOptions): MiddlewareLikeObj {
   const resolved = resolveConsumerOptions(options);
   const logger = resolved.logger ?? defaultLogger(process.env);
+  // What each invocation resolved, kept beside the request: a later middleware may replace the event's records.
+  const found = new WeakMap<object, NonNullable<ReturnType<typeof provenanceOf>>[]>();
 
   const largeMessagesMiddlewareBefore = async (request: MiddyLikeRequest): Promise<void> => {
     request.event = await resolveEvent(request.event, resolved);
+    const records = (request.event as { Records?: unknown } | undefined)?.Records;
+    const origins = Array.isArray(records) ? records.map(provenanceOf).filter((p) => p !== undefined) : [];
+    if (origins.length > 0) found.set(request, origins);
   };
 
   const largeMessagesMiddlewareAfter = async (request: MiddyLikeRequest): Promise<void> => {
-    const records = (request.event as { Records?: unknown } | undefined)?.Records;
-    if (!Array.isArray(records)) return;
-    const resolvedRecords = records.map(provenanceOf).filter((p) => p !== undefined);
-    if (resolvedRecords.length === 0) return;
+    const resolvedRecords = found.get(request);
+    if (resolvedRecords === undefined) return;
     const failures = new Set<string>();
     const answer = request.response as { batchItemFailures?: unknown } | undefined;
     if (Array.isArray(answer?.batchItemFailures)) {

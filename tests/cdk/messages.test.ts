@@ -27,8 +27,8 @@ import { wireLargeMessages } from '../../samples/messages/stack.js';
 const BASIC_EXECUTION_ROLE =
   'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
 
-/** A producer and a consumer on one SpillBucket with messages, as samples/sam/messages.yaml. */
-function messagesStack(app = new App(), props: SpillBucketProps = { messages: {} }, deleteAfterUse = true) {
+/** A stack with two placeholder functions. */
+function twoFunctions(app: App) {
   const stack = new Stack(app, 'Messages');
   const fn = (id: string) =>
     new lambda.Function(stack, id, {
@@ -36,8 +36,12 @@ function messagesStack(app = new App(), props: SpillBucketProps = { messages: {}
       handler: 'index.handler',
       code: lambda.Code.fromInline('exports.handler = async () => {};'),
     });
-  const producer = fn('Producer');
-  const consumer = fn('Consumer');
+  return { stack, producer: fn('Producer'), consumer: fn('Consumer') };
+}
+
+/** A producer and a consumer on one SpillBucket with messages, as samples/sam/messages.yaml. */
+function messagesStack(app = new App(), props: SpillBucketProps = { messages: {} }, deleteAfterUse = true) {
+  const { stack, producer, consumer } = twoFunctions(app);
   const spill = new SpillBucket(stack, 'Spill', props);
   spill.grantMessagesWrite(producer);
   spill.grantMessagesRead(consumer, { deleteAfterUse });
@@ -48,15 +52,7 @@ function messagesStack(app = new App(), props: SpillBucketProps = { messages: {}
 
 /** The CDK sample's stack (samples/messages/stack.ts), as the docs show it. */
 function sampleStack(app = new App()) {
-  const stack = new Stack(app, 'Messages');
-  const fn = (id: string) =>
-    new lambda.Function(stack, id, {
-      runtime: lambda.Runtime.NODEJS_24_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline('exports.handler = async () => {};'),
-    });
-  const producer = fn('Producer');
-  const consumer = fn('Consumer');
+  const { stack, producer, consumer } = twoFunctions(app);
   const spill = wireLargeMessages(stack, producer, consumer);
   return finish(app, stack, spill, producer, consumer);
 }

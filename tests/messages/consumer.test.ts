@@ -19,14 +19,12 @@ import {
   resolveLargeMessages,
   SIZE_ATTRIBUTE,
 } from 'lambda-s3-spill/messages';
-import { BUCKET, EVERY_KIND, bodyOf, context, countingClient, receiveAll, snsEventOf, sqsEventOf, startWorld, type World } from './helpers.js';
+import { BUCKET, EVERY_KIND, bodyOf, context, countingClient, receiveAll, snsEventOf, sqsEventOf, useWorld, type World } from './helpers.js';
 
+const worldOf = useWorld();
 let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world?.stop();
+beforeEach(() => {
+  world = worldOf();
 });
 
 const md5 = (text: string): string => createHash('md5').update(text, 'utf8').digest('hex');

@@ -42,6 +42,22 @@ export interface World {
   stop(): Promise<void>;
 }
 
+/**
+ * Start a world before the file's tests and stop it after them.
+ *
+ * @returns a getter for the world (set once `beforeAll` ran)
+ */
+export function useWorld(): () => World {
+  let world: World | undefined;
+  beforeAll(async () => {
+    world = await startWorld();
+  });
+  afterAll(async () => {
+    await world?.stop();
+  });
+  return () => world!;
+}
+
 export async function startWorld(): Promise<World> {
   const moto = await startMoto();
   const s3 = new S3Client({ ...moto.clientConfig, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });

@@ -20,14 +20,12 @@ import {
   largeMessagesPlugin,
   resolveLargeMessages,
 } from 'lambda-s3-spill/messages';
-import { BUCKET, bodyOf, receiveAll, snsEventOf, sqsEventOf, startWorld, type World } from './helpers.js';
+import { BUCKET, bodyOf, receiveAll, snsEventOf, sqsEventOf, useWorld, type World } from './helpers.js';
 
+const worldOf = useWorld();
 let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world?.stop();
+beforeEach(() => {
+  world = worldOf();
 });
 
 /** How a client lays out the pointer. */

@@ -16,14 +16,12 @@ import {
   POINTER_CLASS,
   SIZE_ATTRIBUTE,
 } from 'lambda-s3-spill/messages';
-import { BUCKET, bodyOf, receiveAll, receiveOnce, startWorld, type World } from './helpers.js';
+import { BUCKET, bodyOf, receiveAll, receiveOnce, useWorld, type World } from './helpers.js';
 
+const worldOf = useWorld();
 let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world?.stop();
+beforeEach(() => {
+  world = worldOf();
 });
 
 function sqsWith(options: Parameters<typeof largeMessagesPlugin>[0] = {}): SQSClient {
