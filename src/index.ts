@@ -5,13 +5,13 @@
  *
  * @module lambda-s3-spill
  */
-export { s3Spill, s3SpillValidateOptions } from './middleware.js';
-export { withS3Spill, type LambdaHandler } from './wrapper.js';
-export type { S3SpillOptions, SpillLogger, PresignInput, S3ClientOption, S3ClientLike } from './options/options.js';
-export type { ObjectOptions } from './options/object-options.js';
-export type { PutObjectParams } from './storage/s3-object.js';
+export { s3Spill, s3SpillValidateOptions } from './spill/middleware.js';
+export { withS3Spill, type LambdaHandler } from './spill/wrapper.js';
+export type { S3SpillOptions, SpillLogger, PresignInput, S3ClientOption, S3ClientLike } from './spill/options.js';
+export type { ObjectOptions } from './spill/object-options.js';
+export type { PutObjectParams } from './s3/store.js';
 export type { PerRequest, PerRequestFlag } from './options/per-request.js';
-export { CONTROL_HEADER } from './options/spill-control.js';
+export { CONTROL_HEADER } from './spill/spill-control.js';
 export { REFERENCE_MEDIA_TYPE, type SpillReference } from './http/reference.js';
 export type { HttpResult, HeaderValue } from './http/result.js';
 export type { FrontDoor } from './http/events.js';
@@ -25,7 +25,7 @@ export {
   ResponseTooLargeError,
   SpillUploadError,
   SpillTimeoutError,
-} from './errors.js';
+} from './errors/base.js';
 export { LAMBDA_RESPONSE_MAX_BYTES, ALB_RESPONSE_MAX_BYTES, STREAMING_RESPONSE_MAX_BYTES } from './limits.js';
 export type { MiddyLikeRequest, MiddlewareLikeObj, MiddlewareLikeFn } from './types/middy.js';
 

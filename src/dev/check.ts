@@ -6,8 +6,8 @@
  * @module dev/check
  */
 import { readFile } from 'node:fs/promises';
-import { bucketNameProblem } from '../options/bucket-name.js';
-import { ALLOW_PRIVATE_ENDPOINT, DEV_MARKER, endpointProblem, environmentEndpoint } from '../options/endpoint-guard.js';
+import { bucketNameProblem } from '../s3/bucket-name.js';
+import { ALLOW_PRIVATE_ENDPOINT, DEV_MARKER, endpointProblem, environmentEndpoint } from '../s3/endpoint-guard.js';
 
 /**
  * The problems of an environment meant for a deployed function (empty: fine).

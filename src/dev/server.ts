@@ -26,7 +26,7 @@ import {
   LAMBDA_REQUEST_MAX_BYTES,
   LAMBDA_RESPONSE_MAX_BYTES,
 } from '../limits.js';
-import { DEV_MARKER } from '../options/endpoint-guard.js';
+import { DEV_MARKER } from '../s3/endpoint-guard.js';
 import { REFERENCE_MEDIA_TYPE } from '../http/reference.js';
 import { DevSetupError } from './errors.js';
 import { type Answer, answerFor, type DevFrontDoor, eventFor, failureAnswer, type FrontDoorSettings } from './front-door.js';

@@ -15,7 +15,7 @@
  *
  * @module offload/errors
  */
-import { S3SpillError } from '../errors.js';
+import { S3SpillError } from '../errors/base.js';
 
 /**
  * Base class of the offload errors.

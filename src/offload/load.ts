@@ -8,8 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { beforeDeadline } from '../core/deadline.js';
-import { redactedCause } from '../errors.js';
+import { beforeDeadline } from '../lambda/deadline.js';
+import { redactedCause } from '../errors/base.js';
 import { OffloadIntegrityError, OffloadLoadError, OffloadTimeoutError, type S3OffloadError } from './errors.js';
 import type { ResolvePlan } from './plan.js';
 import { type OffloadPointer, replaceAt } from './reference.js';

@@ -7,12 +7,12 @@
  * @module offload/offloader
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { deadlineSignal, millisUntilDeadline } from '../core/deadline.js';
-import { defaultLogger } from '../core/default-logger.js';
+import { deadlineSignal, millisUntilDeadline } from '../lambda/deadline.js';
+import { defaultLogger } from '../logging/default-logger.js';
 import { describeRequest } from '../http/events.js';
-import type { SpillLogger } from '../options/options.js';
+import type { SpillLogger } from '../spill/options.js';
 import { decideFlag } from '../options/per-request.js';
-import { defaultKey } from '../storage/object-key.js';
+import { defaultKey } from '../s3/keys.js';
 import type { MiddyLikeRequest } from '../types/middy.js';
 import { OffloadReferenceError } from './errors.js';
 import { type ResolvedOffloadOptions, resolveOffloadOptions, type S3OffloadOptions } from './options.js';
@@ -42,7 +42,7 @@ export interface Offloader {
 /** The S3 client: the option's, else the container's shared default (loaded with the S3 code). */
 async function clientOf(opts: ResolvedOffloadOptions): Promise<S3Client> {
   if (opts.s3Client !== undefined) return opts.s3Client;
-  const { defaultS3Client } = await import('../storage/s3-object.js');
+  const { defaultS3Client } = await import('../s3/store.js');
   return defaultS3Client();
 }
 

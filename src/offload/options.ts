@@ -9,14 +9,14 @@
  * @module offload/options
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { SpillConfigurationError } from '../errors.js';
+import { SpillConfigurationError } from '../errors/base.js';
 import { LAMBDA_RESPONSE_MAX_BYTES } from '../limits.js';
-import { bucketNameProblem } from '../options/bucket-name.js';
-import type { SpillLogger } from '../options/options.js';
+import { bucketNameProblem } from '../s3/bucket-name.js';
+import type { SpillLogger } from '../spill/options.js';
 import { checkFlag, type PerRequestFlag } from '../options/per-request.js';
 import { payloadBytes } from '../sizing/payload-bytes.js';
-import { keyPrefixProblem } from '../storage/object-key.js';
-import type { PutObjectParams } from '../storage/s3-object.js';
+import { keyPrefixProblem } from '../s3/keys.js';
+import type { PutObjectParams } from '../s3/store.js';
 import { makeReference, type ReferencePolicy } from './reference.js';
 
 /** Options of {@link resolveOffloaded}, and the reading side of {@link s3Offload}. Every one is optional. */

@@ -21,7 +21,7 @@
  * @module offload/reference
  */
 import { S3_KEY_MAX_BYTES } from '../limits.js';
-import { bucketNameProblem } from '../options/bucket-name.js';
+import { bucketNameProblem } from '../s3/bucket-name.js';
 
 /** The one key of a reference object. */
 export const OFFLOAD_REFERENCE_KEY = 'lambdaS3Offload';

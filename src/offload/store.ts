@@ -6,9 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { beforeDeadline } from '../core/deadline.js';
-import { redactedCause } from '../errors.js';
-import { storeObject, type PutObjectParams } from '../storage/s3-object.js';
+import { beforeDeadline } from '../lambda/deadline.js';
+import { redactedCause } from '../errors/base.js';
+import { storeObject, type PutObjectParams } from '../s3/store.js';
 import { OffloadStoreError, OffloadTimeoutError, type S3OffloadError } from './errors.js';
 import { makeReference, OFFLOAD_CONTENT_TYPE, type OffloadReference } from './reference.js';
 

@@ -5,7 +5,7 @@
  */
 import type { Context } from 'aws-lambda';
 import type { MiddyLikeRequest } from '../types/middy.js';
-import type { LambdaHandler } from '../wrapper.js';
+import type { LambdaHandler } from '../spill/wrapper.js';
 import { createOffloader } from './offloader.js';
 import type { S3OffloadOptions } from './options.js';
 import type { OffloadReference } from './reference.js';

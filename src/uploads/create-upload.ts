@@ -5,7 +5,7 @@
  *
  * @module uploads/create-upload
  */
-import { redactedCause } from '../errors.js';
+import { redactedCause } from '../errors/base.js';
 import { UploadStorageError } from './errors.js';
 import { newUploadKey } from './key.js';
 import { resolveCreateUploadOptions, type CreateUploadOptions } from './options.js';
@@ -64,7 +64,7 @@ export async function createUpload(options: CreateUploadOptions): Promise<Upload
   // The SDK loads on first use: importing the library (and every response that fits) never loads it.
   const [{ createPresignedPost }, { defaultS3Client }] = await Promise.all([
     import('@aws-sdk/s3-presigned-post'),
-    import('../storage/s3-object.js'),
+    import('../s3/store.js'),
   ]);
   const client = resolved.s3Client ?? defaultS3Client();
   const key = newUploadKey(resolved.keyPrefix);

@@ -3,7 +3,7 @@
  *
  * @module uploads/errors
  */
-import { S3SpillError } from '../errors.js';
+import { S3SpillError } from '../errors/base.js';
 
 /**
  * An upload reference was refused: malformed or made up, another bucket or

@@ -12,7 +12,7 @@
  *
  * @module uploads/key
  */
-import { defaultKey, keyProblem } from '../storage/object-key.js';
+import { defaultKey, keyProblem } from '../s3/keys.js';
 
 /** The part after the prefix that `createUpload` makes: `20261121T051000123Z-<uuid v4>`. */
 const UPLOAD_KEY_SUFFIX = /^\d{8}T\d{9}Z-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -3,7 +3,7 @@
  *
  * @module uploads/middleware
  */
-import { redactedCause } from '../errors.js';
+import { redactedCause } from '../errors/base.js';
 import type { MiddlewareLikeObj, MiddyLikeRequest } from '../types/middy.js';
 import { resolveS3UploadsOptions, type S3UploadsOptions } from './options.js';
 import { resolveEvent } from './resolve.js';
@@ -65,7 +65,7 @@ export function s3Uploads(options: S3UploadsOptions): MiddlewareLikeObj {
     // The SDK loads on first use: importing the library (and every response that fits) never loads it.
     const [{ DeleteObjectCommand }, { defaultS3Client }] = await Promise.all([
       import('@aws-sdk/client-s3'),
-      import('../storage/s3-object.js'),
+      import('../s3/store.js'),
     ]);
     const client = resolved.s3Client ?? defaultS3Client();
     await Promise.all(

@@ -6,11 +6,11 @@
  * @module uploads/options
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { SpillConfigurationError } from '../errors.js';
+import { SpillConfigurationError } from '../errors/base.js';
 import { POST_OBJECT_MAX_BYTES, PRESIGNED_URL_MAX_EXPIRES_IN } from '../limits.js';
-import { bucketNameProblem } from '../options/bucket-name.js';
-import type { SpillLogger } from '../options/options.js';
-import { keyPrefixProblem } from '../storage/object-key.js';
+import { bucketNameProblem } from '../s3/bucket-name.js';
+import type { SpillLogger } from '../spill/options.js';
+import { keyPrefixProblem } from '../s3/keys.js';
 import { contentTypePatternProblem } from './policy.js';
 
 /** Options shared by both sides: where uploads live. */

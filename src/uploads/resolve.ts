@@ -9,7 +9,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
-import { deadlineSignal, millisUntilDeadline } from '../core/deadline.js';
+import { deadlineSignal, millisUntilDeadline } from '../lambda/deadline.js';
 import { describeRequest, frontDoorOf } from '../http/events.js';
 import { headerKey, readHeader } from '../http/headers.js';
 import { eventBodyOf } from './body-encoding.js';
@@ -77,7 +77,7 @@ export async function resolveUploads<E>(event: E, options: ResolveUploadsOptions
 export async function resolveEvent<E>(event: E, options: ResolvedS3Uploads, context?: Context): Promise<Resolution<E>> {
   if (frontDoorOf(event) === 'unknown') return { event, uploads: [] };
   // The SDK loads on first use: importing the library (and every response that fits) never loads it.
-  const client = options.s3Client ?? (await import('../storage/s3-object.js')).defaultS3Client();
+  const client = options.s3Client ?? (await import('../s3/store.js')).defaultS3Client();
   // The same deadline as a spill's: the function's, or the gateway's integration timeout when it comes first.
   const deadline = deadlineSignal(
     millisUntilDeadline({

@@ -5,7 +5,7 @@
  *
  * @module uploads/storage-failure
  */
-import { redactedCause } from '../errors.js';
+import { redactedCause } from '../errors/base.js';
 import { InvalidUploadError, UploadStorageError } from './errors.js';
 
 interface SdkErrorShape {

@@ -5,7 +5,7 @@
  * written before that invocation returns, in order.
  */
 import { jest } from '@jest/globals';
-import { createSpiller } from '../../src/core/spiller.js';
+import { createSpiller } from '../../src/spill/spiller.js';
 import { staticExternals } from '../support/module-graph.js';
 import type { MiddyLikeRequest } from '../../src/types/middy.js';
 

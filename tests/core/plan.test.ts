@@ -4,12 +4,12 @@
  * combinations, compress), HEAD, status classes, fits / over, and each front
  * door. No S3, no clock: the plan is a pure function.
  */
-import { type Plan, planResponse, type PlanSettings } from '../../src/core/plan.js';
+import { type Plan, planResponse, type PlanSettings } from '../../src/spill/plan.js';
 import { COMPRESSIBLE_TYPES } from '../../src/compression/media-types.js';
-import { InvalidResponseError, ResponseTooLargeError } from '../../src/errors.js';
+import { InvalidResponseError, ResponseTooLargeError } from '../../src/errors/base.js';
 import { describeRequest } from '../../src/http/events.js';
 import { responseMaxBytes } from '../../src/limits.js';
-import { parseSpillControl } from '../../src/options/spill-control.js';
+import { parseSpillControl } from '../../src/spill/spill-control.js';
 import { measurePayload, payloadBytes } from '../../src/sizing/payload-bytes.js';
 import { EVENT_KINDS, type EventKind, eventOf } from '../support/events.js';
 

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { withS3Spill } from 'lambda-s3-spill';
 import { type EmbeddedS3, startEmbeddedS3 } from '../../src/dev/local-s3.js';
-import { defaultS3Client } from '../../src/storage/s3-object.js';
+import { defaultS3Client } from '../../src/s3/store.js';
 import { context, eventOf } from '../support/events.js';
 import { rawGet } from '../support/s3-objects.js';
 

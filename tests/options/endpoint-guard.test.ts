@@ -5,7 +5,7 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { s3Spill, SpillConfigurationError, withS3Spill } from 'lambda-s3-spill';
-import { clientEndpointProblem, environmentEndpointProblem, hostKind, inDeployedLambda } from '../../src/options/endpoint-guard.js';
+import { clientEndpointProblem, environmentEndpointProblem, hostKind, inDeployedLambda } from '../../src/s3/endpoint-guard.js';
 import { context, eventOf } from '../support/events.js';
 import { detailOf } from '../support/errors.js';
 

@@ -1,7 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { defaults } from '../../src/options/options.js';
+import { defaults } from '../../src/spill/options.js';
 import { s3Spill, SpillConfigurationError } from 'lambda-s3-spill';
-import { resolveOptions } from '../../src/options/options.js';
+import { resolveOptions } from '../../src/spill/options.js';
 import { recordingLogger } from '../support/events.js';
 
 describe('options', () => {

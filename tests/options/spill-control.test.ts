@@ -1,8 +1,8 @@
 /** The X-S3-Spill response header and per-request switches. */
 import { checkFlag } from '../../src/options/per-request.js';
-import { parseSpillControl, takeSpillControl } from '../../src/options/spill-control.js';
+import { parseSpillControl, takeSpillControl } from '../../src/spill/spill-control.js';
 import { decideFlag, checkFlag as checkFlagOption } from '../../src/options/per-request.js';
-import { SpillConfigurationError } from '../../src/errors.js';
+import { SpillConfigurationError } from '../../src/errors/base.js';
 import type { MiddyLikeRequest } from '../../src/types/middy.js';
 import { context } from '../support/events.js';
 

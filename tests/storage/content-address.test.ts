@@ -1,9 +1,9 @@
 /** storeOnce: HEAD first, then a conditional PUT; against mocks (412, 409, 403) and two local S3 servers. */
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { contentKey } from '../../src/storage/reuse-window.js';
-import { storeOnce, type StoreOnceInput } from '../../src/storage/content-address.js';
-import { presignGet } from '../../src/storage/s3-object.js';
+import { contentKey } from '../../src/spill/reuse-window.js';
+import { storeOnce, type StoreOnceInput } from '../../src/spill/content-address.js';
+import { presignGet } from '../../src/s3/store.js';
 import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { rawGet } from '../support/s3-objects.js';
 

@@ -1,6 +1,6 @@
 /** Content-addressed keys, their reuse window, and why a reused object outlives every URL given for it. */
 import fc from 'fast-check';
-import { checkReuseLifetime, contentHash, contentKey, outlivesUrl, REUSE_CLOCK_MARGIN_SECONDS, REUSE_WINDOW_SECONDS, reuseWindow } from '../../src/storage/reuse-window.js';
+import { checkReuseLifetime, contentHash, contentKey, outlivesUrl, REUSE_CLOCK_MARGIN_SECONDS, REUSE_WINDOW_SECONDS, reuseWindow } from '../../src/spill/reuse-window.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;

@@ -5,7 +5,7 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
-import { reuseWindow } from '../../src/storage/reuse-window.js';
+import { reuseWindow } from '../../src/spill/reuse-window.js';
 import { s3Spill } from 'lambda-s3-spill';
 import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context, eventOf, recordingLogger } from '../support/events.js';

@@ -1,7 +1,7 @@
-import { SpillConfigurationError } from '../../src/errors.js';
+import { SpillConfigurationError } from '../../src/errors/base.js';
 import { detailOf } from '../support/errors.js';
-import { bucketNameProblem } from '../../src/options/bucket-name.js';
-import { checkObjectOptions, objectParamsFor } from '../../src/options/object-options.js';
+import { bucketNameProblem } from '../../src/s3/bucket-name.js';
+import { checkObjectOptions, objectParamsFor } from '../../src/spill/object-options.js';
 import { wantsReference } from '../../src/http/reference.js';
 import { requestHeader } from '../../src/http/events.js';
 import { context } from '../support/events.js';

@@ -5,7 +5,7 @@ import { keyAsS3SeesIt, newUploadKey, uploadKeyProblem } from '../../src/uploads
 import { resolveCreateUploadOptions, resolveS3UploadsOptions } from '../../src/uploads/options.js';
 import { contentTypeAllowed, uploadPolicyParts } from '../../src/uploads/policy.js';
 import { formatUploadReference, newUploadToken, parseUploadReference } from '../../src/uploads/reference.js';
-import { SpillConfigurationError } from '../../src/errors.js';
+import { SpillConfigurationError } from '../../src/errors/base.js';
 
 const key = newUploadKey('uploads/');
 const token = newUploadToken();

@@ -25,7 +25,7 @@
  * @module storage/content-address
  */
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { type PutObjectParams, storeObject, type StoreObjectInput } from './s3-object.js';
+import { type PutObjectParams, storeObject, type StoreObjectInput } from '../s3/store.js';
 import { outlivesUrl } from './reuse-window.js';
 
 /** How {@link storeOnce} stored the body. */

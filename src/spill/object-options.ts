@@ -5,9 +5,9 @@
  * @module options/object-options
  */
 import type { ServerSideEncryption, StorageClass } from '@aws-sdk/client-s3';
-import type { PutObjectParams } from '../storage/s3-object.js';
+import type { PutObjectParams } from '../s3/store.js';
 import type { MiddyLikeRequest } from '../types/middy.js';
-import { type PerRequest, perRequest, type ValueCheck } from './per-request.js';
+import { type PerRequest, perRequest, type ValueCheck } from '../options/per-request.js';
 
 /** Object options of {@link S3SpillOptions}. */
 export interface ObjectOptions {

@@ -17,21 +17,21 @@ import {
   SpillConfigurationError,
   SpillTimeoutError,
   SpillUploadError,
-} from '../errors.js';
+} from '../errors/base.js';
 import { headResponse, referenceResponse, seeOther } from '../http/answers.js';
 import { type SpillBody, spillBodyOf } from '../http/body.js';
 import { REFERENCE_MEDIA_TYPE } from '../http/reference.js';
 import type { HttpResult } from '../http/result.js';
-import { clientEndpointProblem } from '../options/endpoint-guard.js';
-import { objectParamsFor } from '../options/object-options.js';
-import type { ResolvedOptions, SpillLogger } from '../options/options.js';
+import { clientEndpointProblem } from '../s3/endpoint-guard.js';
+import { objectParamsFor } from './object-options.js';
+import type { ResolvedOptions, SpillLogger } from './options.js';
 import { payloadBytes, type PayloadMeasure } from '../sizing/payload-bytes.js';
-import { storeOnce } from '../storage/content-address.js';
-import { contentKey } from '../storage/reuse-window.js';
-import { storeObject } from '../storage/s3-object.js';
-import { bucketFor, keyPrefixFor, objectKey, referenceDocument, signUrl, uploadClientFor } from '../storage/spill-target.js';
+import { storeOnce } from './content-address.js';
+import { contentKey } from './reuse-window.js';
+import { storeObject } from '../s3/store.js';
+import { bucketFor, keyPrefixFor, objectKey, referenceDocument, signUrl, uploadClientFor } from './spill-target.js';
 import type { MiddyLikeRequest } from '../types/middy.js';
-import { beforeDeadline, deadlineSignal } from './deadline.js';
+import { beforeDeadline, deadlineSignal } from '../lambda/deadline.js';
 import type { Plan, PlanRequest, SpillStep } from './plan.js';
 
 /** What carrying out a plan needs besides the plan. */

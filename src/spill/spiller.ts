@@ -9,16 +9,16 @@ import { describeRequest, frontDoorOf, requestHeader } from '../http/events.js';
 import { isHttpResult, isStreamBody } from '../http/result.js';
 import { wantsReference } from '../http/reference.js';
 import { PRESIGNED_URL_SAFE_EXPIRES_IN, responseMaxBytes } from '../limits.js';
-import { type ResolvedOptions, resolveOptions, type S3SpillOptions, type SpillLogger } from '../options/options.js';
+import { type ResolvedOptions, resolveOptions, type S3SpillOptions, type SpillLogger } from './options.js';
 import { callUser, decideFlag } from '../options/per-request.js';
-import { configurationProblem, SpillConfigurationError } from '../errors.js';
-import { environmentEndpointProblem } from '../options/endpoint-guard.js';
-import { parseSpillControl, type SpillControl, takeSpillControl } from '../options/spill-control.js';
+import { configurationProblem, SpillConfigurationError } from '../errors/base.js';
+import { environmentEndpointProblem } from '../s3/endpoint-guard.js';
+import { parseSpillControl, type SpillControl, takeSpillControl } from './spill-control.js';
 import { measurePayload, payloadBytesUpperBound } from '../sizing/payload-bytes.js';
-import { reuseLifetimeProblem } from '../storage/reuse-window.js';
+import { reuseLifetimeProblem } from './reuse-window.js';
 import type { MiddyLikeRequest } from '../types/middy.js';
-import { defaultLogger } from './default-logger.js';
-import { millisUntilDeadline } from './deadline.js';
+import { defaultLogger } from '../logging/default-logger.js';
+import { millisUntilDeadline } from '../lambda/deadline.js';
 import { type PlanSettings, planResponse, spillableWhenItFits } from './plan.js';
 
 /** One configured core, shared by the requests of a door. */

@@ -3,9 +3,9 @@
  *
  * @module middleware
  */
-import { createSpiller } from './core/spiller.js';
-import { resolveOptions, type S3SpillOptions } from './options/options.js';
-import type { MiddlewareLikeObj, MiddyLikeRequest } from './types/middy.js';
+import { createSpiller } from './spiller.js';
+import { resolveOptions, type S3SpillOptions } from './options.js';
+import type { MiddlewareLikeObj, MiddyLikeRequest } from '../types/middy.js';
 
 /**
  * A Middy middleware that keeps oversized HTTP responses from failing.

@@ -7,15 +7,15 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type ContentCoding, DEFAULT_ENCODINGS, ZSTD_AVAILABLE } from '../compression/encodings.js';
 import { checkTypePatterns, COMPRESSIBLE_TYPES } from '../compression/media-types.js';
-import { SpillConfigurationError } from '../errors.js';
+import { SpillConfigurationError } from '../errors/base.js';
 import { LAMBDA_RESPONSE_MAX_BYTES, PRESIGNED_URL_MAX_EXPIRES_IN } from '../limits.js';
-import { checkReuseLifetime } from '../storage/reuse-window.js';
-import { keyPrefixProblem } from '../storage/object-key.js';
-import type { PutObjectParams } from '../storage/s3-object.js';
+import { checkReuseLifetime } from './reuse-window.js';
+import { keyPrefixProblem } from '../s3/keys.js';
+import type { PutObjectParams } from '../s3/store.js';
 import type { MiddyLikeRequest } from '../types/middy.js';
-import { bucketNameProblem } from './bucket-name.js';
+import { bucketNameProblem } from '../s3/bucket-name.js';
 import { checkObjectOptions, type ObjectOptions } from './object-options.js';
-import { checkFlag, type PerRequest, type PerRequestFlag } from './per-request.js';
+import { checkFlag, type PerRequest, type PerRequestFlag } from '../options/per-request.js';
 
 /**
  * The S3 client the options take: what the library calls on one (`send`, and

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { SpillBody } from '../http/body.js';
-import type { PutObjectParams } from './s3-object.js';
+import type { PutObjectParams } from '../s3/store.js';
 
 /** Length of a reuse window, in seconds: an object is reused for at most this long after its key's window opens. */
 export const REUSE_WINDOW_SECONDS = 3_600;

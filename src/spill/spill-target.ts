@@ -7,16 +7,16 @@
  * @module storage/spill-target
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { configurationProblem } from '../errors.js';
+import { configurationProblem } from '../errors/base.js';
 import { locationProblem } from '../http/location.js';
 import type { SpillBody } from '../http/body.js';
 import type { SpillReference } from '../http/reference.js';
-import { bucketNameProblem } from '../options/bucket-name.js';
-import type { ResolvedOptions, S3ClientOption } from '../options/options.js';
+import { bucketNameProblem } from '../s3/bucket-name.js';
+import type { ResolvedOptions, S3ClientOption } from './options.js';
 import { callUser, perRequest, type ValueCheck } from '../options/per-request.js';
 import type { MiddyLikeRequest } from '../types/middy.js';
-import { defaultKey, keyPrefixProblem, keyProblem } from './object-key.js';
-import { defaultS3Client, presignGet } from './s3-object.js';
+import { defaultKey, keyPrefixProblem, keyProblem } from '../s3/keys.js';
+import { defaultS3Client, presignGet } from '../s3/store.js';
 
 /** The options these functions read. */
 export type TargetOptions = Pick<

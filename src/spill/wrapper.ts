@@ -4,13 +4,13 @@
  * @module wrapper
  */
 import type { Context } from 'aws-lambda';
-import { createSpiller } from './core/spiller.js';
-import { S3SpillError } from './errors.js';
-import { errorResponse } from './http/answers.js';
-import { describeRequest } from './http/events.js';
-import type { HttpResult } from './http/result.js';
-import type { S3SpillOptions } from './options/options.js';
-import type { MiddyLikeRequest } from './types/middy.js';
+import { createSpiller } from './spiller.js';
+import { S3SpillError } from '../errors/base.js';
+import { errorResponse } from '../http/answers.js';
+import { describeRequest } from '../http/events.js';
+import type { HttpResult } from '../http/result.js';
+import type { S3SpillOptions } from './options.js';
+import type { MiddyLikeRequest } from '../types/middy.js';
 
 /** An async Lambda handler: `(event, context) => Promise<result>`. */
 export type LambdaHandler<TEvent = unknown, TResult = unknown> = (event: TEvent, context: Context) => Promise<TResult>;

@@ -4,7 +4,7 @@
  * @module core/default-logger
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { SpillLogger } from '../options/options.js';
+import type { SpillLogger } from '../spill/options.js';
 
 /** The default logger, with what the core needs to keep every line synchronous with its invocation. */
 export interface DefaultLogger extends SpillLogger {
