@@ -1,5 +1,9 @@
 /**
- * Errors thrown by `s3Spill()` and `withS3Spill()`. Each carries an HTTP
+ * The error shape every utility shares (spill, offload, uploads, and those to
+ * come): a base class, {@link S3SpillError}, that each utility's errors extend,
+ * with `name`, `statusCode`, `expose`, `headers` and a scrubbed `cause`, and a
+ * brand so `instanceof` holds across two loaded copies of the modules (see
+ * `errors/brand.ts`). Each carries an HTTP
  * `statusCode`, `expose` and `headers` in the shape `@middy/http-error-handler`
  * reads, so that handler answers the client with that status and the message
  * (`withS3Spill` answers the same itself); without an error handler the
@@ -16,12 +20,14 @@
  * failure is the AWS SDK error, scrubbed (see {@link redactedCause}): S3 echoes
  * credentials in some error bodies, and the SDK copies them onto its error.
  *
- * @module errors
+ * @module errors/base
  */
-import { isNativeError } from 'node:util/types';
+import { brandClass, hasBrand } from './brand.js';
+import { redactedCause } from './redact.js';
 
 /**
- * Base class of every error this library throws.
+ * Base class of every error this library throws, whichever utility throws it.
+ * `instanceof` holds for an error made by another loaded copy of the library.
  *
  * @example
  * ```ts
@@ -42,14 +48,23 @@ export class S3SpillError extends Error {
   /**
    * @param message - plain text for the client and the logs (no URL, key or credential);
    *   stored as `{"message": message}`
-   * @param options - `cause`, and the `statusCode` (default 500)
+   * @param options - `cause` (scrubbed of credentials, see `redactedCause`), and the `statusCode` (default 500)
    */
   public constructor(message: string, options?: ErrorOptions & { statusCode?: number }) {
-    super(JSON.stringify({ message }), options);
+    super(JSON.stringify({ message }), options?.cause === undefined ? undefined : { cause: redactedCause(options.cause) });
     this.name = 'S3SpillError';
     this.statusCode = options?.statusCode ?? 500;
     this.expose = true;
     this.headers = { 'Cache-Control': 'no-store' };
+  }
+
+  static {
+    brandClass(this, 'S3SpillError');
+  }
+
+  /** `instanceof` by brand: true for an error of this class made by any loaded copy of the library. */
+  public static [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(this, value);
   }
 }
 
@@ -75,90 +90,9 @@ export class SpillConfigurationError extends S3SpillError {
     super(message, { ...options, statusCode: 500 });
     this.name = 'SpillConfigurationError';
   }
-}
 
-/**
- * The handler's result cannot be sent as it is (a `Buffer` or object `body`,
- * invalid base64 under `isBase64Encoded: true`, a header value that is not a
- * string, number or boolean). The message is generic and `cause` holds the
- * detail. Answer: 500.
- *
- * @example
- * ```ts
- * import { InvalidResponseError } from 'lambda-s3-spill';
- * const error = new InvalidResponseError('body must be a string');
- * console.log(error.statusCode); // 500
- * ```
- */
-export class InvalidResponseError extends S3SpillError {
-  public constructor(message: string, options?: ErrorOptions) {
-    super(message, { ...options, statusCode: 500 });
-    this.name = 'InvalidResponseError';
-  }
-}
-
-/**
- * The response is over the limit and cannot be spilled: a status that is not
- * spilled (non-2xx, 204, 205, 206), a result that is not an HTTP response, or
- * headers and cookies that alone are over the limit. Answer: 500. Returning it
- * would make Lambda fail with a bare 502 and nothing in the logs.
- *
- * @example
- * ```ts
- * import { ResponseTooLargeError } from 'lambda-s3-spill';
- * const error = new ResponseTooLargeError('too large', { bytes: 7_000_000, maxBytes: 6_291_556 });
- * console.log(error.bytes > error.maxBytes); // true
- * ```
- */
-export class ResponseTooLargeError extends S3SpillError {
-  /** Serialized size of the response, in bytes (a lower bound when not computed exactly). */
-  public readonly bytes: number;
-  /** The limit it exceeded, in bytes. */
-  public readonly maxBytes: number;
-
-  public constructor(message: string, sizes: { bytes: number; maxBytes: number }, options?: ErrorOptions) {
-    super(message, { ...options, statusCode: 500 });
-    this.name = 'ResponseTooLargeError';
-    this.bytes = sizes.bytes;
-    this.maxBytes = sizes.maxBytes;
-  }
-}
-
-/**
- * Storing the body in S3 or signing its URL failed; `cause` holds the AWS SDK
- * error. The oversized response is never returned. Answer: 502 (S3 is the
- * failing upstream).
- *
- * @example
- * ```ts
- * import { SpillUploadError } from 'lambda-s3-spill';
- * const error = new SpillUploadError('upload failed', { cause: new Error('SlowDown') });
- * console.log(error.statusCode, error.cause); // 502 Error: SlowDown
- * ```
- */
-export class SpillUploadError extends S3SpillError {
-  public constructor(message: string, options?: ErrorOptions) {
-    super(message, { ...options, statusCode: 502 });
-    this.name = 'SpillUploadError';
-  }
-}
-
-/**
- * The upload could not finish before the Lambda deadline (less
- * `timeoutEarlyInMillis`) and was aborted, so the error handler can still answer
- * before the function times out. Answer: 503 with `Retry-After`.
- *
- * @example
- * ```ts
- * import { SpillTimeoutError } from 'lambda-s3-spill';
- * console.log(new SpillTimeoutError('deadline').statusCode); // 503
- * ```
- */
-export class SpillTimeoutError extends S3SpillError {
-  public constructor(message: string, options?: ErrorOptions) {
-    super(message, { ...options, statusCode: 503 });
-    this.name = 'SpillTimeoutError';
-    this.headers = { ...this.headers, 'Retry-After': '1' };
+  static {
+    brandClass(this, 'SpillConfigurationError');
   }
 }
 
@@ -175,122 +109,4 @@ export const SERVER_PROBLEM_MESSAGE = 'The server could not send this response';
 export function configurationProblem(detail: string, original?: unknown): SpillConfigurationError {
   const cause = original === undefined ? new Error(detail) : new Error(detail, { cause: redactedCause(original) });
   return new SpillConfigurationError(SERVER_PROBLEM_MESSAGE, { cause });
-}
-
-/**
- * A result that cannot be sent: a generic message for the client, the detail as `cause`.
- *
- * @param detail - what is wrong with the result, for the logs (never a header's value)
- */
-export function invalidResponse(detail: string): InvalidResponseError {
-  return new InvalidResponseError(SERVER_PROBLEM_MESSAGE, { cause: new Error(detail) });
-}
-
-/** Properties of an AWS SDK or Node.js network error that are safe to log and useful to read. */
-const SAFE_CAUSE_PROPERTIES = new Set([
-  'name',
-  'message',
-  'stack',
-  'cause',
-  'errors',
-  '$fault',
-  '$metadata',
-  '$retryable',
-  'Code',
-  'code',
-  'errno',
-  'syscall',
-  'address',
-  'port',
-  'RequestId',
-  'HostId',
-]);
-
-/** How deep `cause` and `errors` chains are scrubbed. */
-const CAUSE_MAX_DEPTH = 3;
-
-/**
- * Make an AWS SDK (or Node.js network) error safe to log, keeping it the same
- * object, so `instanceof`, `name` and `$metadata` still work: every own
- * property outside an allow-list (`name`, `message`, `stack`, `cause`,
- * `errors`, `$metadata`, `$fault`, `$retryable`, `Code`, `code`, `errno`,
- * `syscall`, `address`, `port`, `RequestId`, `HostId`) is deleted, and URL query
- * strings and SigV4 parameters are cut from its text; the same for its
- * `cause` and `errors`. The reason: an S3 error body echoes `CanonicalRequest`,
- * `StringToSign`, `SignatureProvided`, `AWSAccessKeyId` and (for `ExpiredToken`)
- * the session token as `Token-0`, and the SDK copies each element onto the
- * error it throws; `$response` holds the raw response. An error that cannot be
- * changed (frozen) is replaced by a scrubbed copy with the same name.
- *
- * Used by `s3Spill()` on the `cause` of a `SpillUploadError` or `SpillTimeoutError`:
- * an `ExpiredToken` error comes back as the same object, without its `Token-0`.
- *
- * @param error - an error the SDK threw
- * @returns the same error, scrubbed, or a scrubbed copy
- */
-export function redactedCause(error: unknown): unknown {
-  return scrub(error, 0);
-}
-
-function scrub(error: unknown, depth: number): unknown {
-  // isNativeError: errors from Node.js itself (ECONNREFUSED) may come from another realm.
-  if (!(error instanceof Error) && !isNativeError(error)) {
-    return typeof error === 'string' ? redactSecrets(error) : error === undefined || error === null ? error : '[redacted]';
-  }
-  try {
-    scrubInPlace(error, depth);
-    return error;
-  } catch {
-    const copy = new Error(redactSecrets(String(error.message)));
-    copy.name = redactSecrets(String(error.name));
-    copy.stack = typeof error.stack === 'string' ? redactSecrets(error.stack) : undefined;
-    return copy;
-  }
-}
-
-function scrubInPlace(error: Error, depth: number): void {
-  const target = error as unknown as Record<string, unknown>;
-  for (const property of Reflect.ownKeys(error)) {
-    if (typeof property === 'symbol' || !SAFE_CAUSE_PROPERTIES.has(property)) {
-      if (!Reflect.deleteProperty(error, property)) throw new TypeError('cannot scrub');
-    }
-  }
-  for (const property of ['message', 'stack', 'name', 'Code', 'code', 'RequestId', 'HostId', 'address']) {
-    const value = target[property];
-    if (typeof value === 'string') {
-      const clean = redactSecrets(value);
-      if (clean !== value && !Reflect.set(target, property, clean)) throw new TypeError('cannot scrub');
-    }
-  }
-  if (target.$metadata !== undefined) target.$metadata = safeMetadata(target.$metadata);
-  if (depth >= CAUSE_MAX_DEPTH) {
-    Reflect.deleteProperty(error, 'cause');
-    Reflect.deleteProperty(error, 'errors');
-    return;
-  }
-  if (error.cause !== undefined) target.cause = scrub(error.cause, depth + 1);
-  if (Array.isArray(target.errors)) target.errors = target.errors.slice(0, 5).map((e) => scrub(e, depth + 1));
-  else if (target.errors !== undefined) Reflect.deleteProperty(error, 'errors');
-}
-
-/** The numbers and ids of the SDK's `$metadata` (status, request ids, attempts, retry delay). */
-function safeMetadata(value: unknown): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return {};
-  const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    if (typeof item === 'number' || typeof item === 'boolean') out[key] = item;
-    else if (typeof item === 'string') out[key] = redactSecrets(item);
-  }
-  return out;
-}
-
-/**
- * Text with URL query strings and SigV4 material removed: a presigned URL's query
- * is a bearer credential (`X-Amz-Credential`, `X-Amz-Security-Token`, `X-Amz-Signature`).
- */
-export function redactSecrets(text: string): string {
-  return text
-    .replace(/(https?:\/\/[^\s?#"'<>]*)\?[^\s#"'<>]*/gi, '$1?[query redacted]')
-    .replace(/X-Amz-(Signature|Credential|Security-Token)[=:]\s*[^\s&,;"'<>]*/gi, '[redacted]')
-    .replace(/\b(Credential|Signature|SignedHeaders)=[^\s,;&"'<>]*/g, '$1=[redacted]');
 }

@@ -1,12 +1,14 @@
 /**
- * The default logger: a Powertools `Logger`, loaded on first use.
+ * The default logger of every utility: a Powertools `Logger`, loaded on first use.
  *
- * @module core/default-logger
+ * @module logging/default-logger
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { SpillLogger } from '../spill/options.js';
 
-/** The default logger, with what the core needs to keep every line synchronous with its invocation. */
+/** The logger methods the utilities call; a Powertools `Logger` has them. */
+export type SpillLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+
+/** The default logger, with what a utility needs to keep every line synchronous with its invocation. */
 export interface DefaultLogger extends SpillLogger {
   /** Load the Powertools module (once), make the `Logger`, write the lines queued before. */
   load(): Promise<void>;
@@ -17,7 +19,8 @@ export interface DefaultLogger extends SpillLogger {
 type Level = 'debug' | 'info' | 'warn' | 'error';
 
 /**
- * The default logger of `s3Spill`, `withS3Spill` and `s3Offload`: a Powertools
+ * The one default logger of every utility (`s3Spill`, `withS3Spill`,
+ * `s3Offload`, `s3Uploads`, ...): a Powertools
  * `Logger` with the function's own service name (`POWERTOOLS_SERVICE_NAME`,
  * read by the Logger) or `lambda-s3-spill`.
  *
@@ -47,15 +50,15 @@ export function defaultLogger(env: NodeJS.ProcessEnv): DefaultLogger {
       (error: unknown) => {
         failed = true;
         // The module could not load (it is a dependency: a broken install). The lines go to stderr rather than nowhere.
-        for (const [level, args] of queued.splice(0)) console.error(`s3Spill ${level}:`, ...args);
-        console.error('s3Spill could not load @aws-lambda-powertools/logger', error);
+        for (const [level, args] of queued.splice(0)) console.error(`lambda-s3-spill ${level}:`, ...args);
+        console.error('lambda-s3-spill could not load @aws-lambda-powertools/logger', error);
       },
     ));
   const forward =
     (level: Level) =>
     (...args: unknown[]): void => {
       if (logger !== undefined) return write(logger, level, args);
-      if (failed) return console.error(`s3Spill ${level}:`, ...args);
+      if (failed) return console.error(`lambda-s3-spill ${level}:`, ...args);
       queued.push([level, args]);
       void load();
     };

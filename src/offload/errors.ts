@@ -16,13 +16,14 @@
  * @module offload/errors
  */
 import { S3SpillError } from '../errors/base.js';
+import { brandClass } from '../errors/brand.js';
 
 /**
  * Base class of the offload errors.
  *
  * @example
  * ```ts
- * import { S3OffloadError, S3SpillError } from 'lambda-s3-spill';
+ * import { S3OffloadError, S3SpillError } from 'lambda-s3-spill/offload';
  * const error = new S3OffloadError('boom');
  * console.log(error instanceof S3SpillError); // true
  * ```
@@ -31,6 +32,10 @@ export class S3OffloadError extends S3SpillError {
   public constructor(message: string, options?: ErrorOptions & { statusCode?: number }) {
     super(message, { ...options, statusCode: options?.statusCode ?? 500 });
     this.name = 'S3OffloadError';
+  }
+
+  static {
+    brandClass(this, 'S3OffloadError');
   }
 }
 
@@ -42,7 +47,7 @@ export class S3OffloadError extends S3SpillError {
  *
  * @example
  * ```ts
- * import { OffloadReferenceError } from 'lambda-s3-spill';
+ * import { OffloadReferenceError } from 'lambda-s3-spill/offload';
  * console.log(new OffloadReferenceError('refused').statusCode); // 400
  * ```
  */
@@ -50,6 +55,10 @@ export class OffloadReferenceError extends S3OffloadError {
   public constructor(message: string, options?: ErrorOptions) {
     super(message, { ...options, statusCode: 400 });
     this.name = 'OffloadReferenceError';
+  }
+
+  static {
+    brandClass(this, 'OffloadReferenceError');
   }
 }
 
@@ -59,7 +68,7 @@ export class OffloadReferenceError extends S3OffloadError {
  *
  * @example
  * ```ts
- * import { OffloadIntegrityError } from 'lambda-s3-spill';
+ * import { OffloadIntegrityError } from 'lambda-s3-spill/offload';
  * console.log(new OffloadIntegrityError('mismatch').name); // OffloadIntegrityError
  * ```
  */
@@ -67,6 +76,10 @@ export class OffloadIntegrityError extends S3OffloadError {
   public constructor(message: string, options?: ErrorOptions) {
     super(message, { ...options, statusCode: 502 });
     this.name = 'OffloadIntegrityError';
+  }
+
+  static {
+    brandClass(this, 'OffloadIntegrityError');
   }
 }
 
@@ -77,7 +90,7 @@ export class OffloadIntegrityError extends S3OffloadError {
  *
  * @example
  * ```ts
- * import { OffloadLoadError } from 'lambda-s3-spill';
+ * import { OffloadLoadError } from 'lambda-s3-spill/offload';
  * console.log(new OffloadLoadError('gone', { notFound: true }).notFound); // true
  * ```
  */
@@ -90,6 +103,10 @@ export class OffloadLoadError extends S3OffloadError {
     this.name = 'OffloadLoadError';
     this.notFound = options?.notFound ?? false;
   }
+
+  static {
+    brandClass(this, 'OffloadLoadError');
+  }
 }
 
 /**
@@ -98,7 +115,7 @@ export class OffloadLoadError extends S3OffloadError {
  *
  * @example
  * ```ts
- * import { OffloadStoreError } from 'lambda-s3-spill';
+ * import { OffloadStoreError } from 'lambda-s3-spill/offload';
  * console.log(new OffloadStoreError('failed').statusCode); // 502
  * ```
  */
@@ -106,6 +123,10 @@ export class OffloadStoreError extends S3OffloadError {
   public constructor(message: string, options?: ErrorOptions) {
     super(message, { ...options, statusCode: 502 });
     this.name = 'OffloadStoreError';
+  }
+
+  static {
+    brandClass(this, 'OffloadStoreError');
   }
 }
 
@@ -116,7 +137,7 @@ export class OffloadStoreError extends S3OffloadError {
  *
  * @example
  * ```ts
- * import { OffloadTimeoutError } from 'lambda-s3-spill';
+ * import { OffloadTimeoutError } from 'lambda-s3-spill/offload';
  * console.log(new OffloadTimeoutError('late', { phase: 'load' }).phase); // load
  * ```
  */
@@ -129,5 +150,9 @@ export class OffloadTimeoutError extends S3OffloadError {
     this.name = 'OffloadTimeoutError';
     this.phase = options.phase;
     this.headers = { ...this.headers, 'Retry-After': '1' };
+  }
+
+  static {
+    brandClass(this, 'OffloadTimeoutError');
   }
 }

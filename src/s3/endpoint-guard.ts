@@ -11,18 +11,19 @@
  *
  * Pure: no I/O but the client's own endpoint provider, no SDK import.
  *
- * @module options/endpoint-guard
+ * @module s3/endpoint-guard
  */
 import { isIP } from 'node:net';
+import { LOCAL_CONTRACT } from '../contract.js';
 
 /** Set to `1` by `lambda-s3-spill dev` for the handler it runs: the environment is local. */
-export const DEV_MARKER = 'LAMBDA_S3_SPILL_DEV';
+export const DEV_MARKER = LOCAL_CONTRACT.devMarkerEnv;
 
 /**
  * Set to `1` to allow a private (RFC 1918, unique-local, single-label) S3
  * endpoint in Lambda, for an S3-compatible store inside the VPC. Loopback is never allowed.
  */
-export const ALLOW_PRIVATE_ENDPOINT = 'S3_SPILL_ALLOW_PRIVATE_ENDPOINT';
+export const ALLOW_PRIVATE_ENDPOINT = LOCAL_CONTRACT.allowPrivateEndpointEnv;
 
 /** Whether `env` is a deployed Lambda function (not `sam local`, not `lambda-s3-spill dev`). */
 export function inDeployedLambda(env: NodeJS.ProcessEnv): boolean {

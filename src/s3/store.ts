@@ -1,17 +1,10 @@
 /**
- * Storing the spilled body and signing its URL.
+ * Storing an object: one `PutObject`, or a multipart upload with parallel
+ * parts (`@aws-sdk/lib-storage`). The SDK modules load on first use.
  *
- * @module s3-object
+ * @module s3/store
  */
-import {
-  AbortMultipartUploadCommand,
-  GetObjectCommand,
-  PutObjectCommand,
-  S3Client,
-  type PutObjectCommandInput,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { AbortMultipartUploadCommand as AbortCommand, PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
 import type { SpillBody } from '../http/body.js';
 
 /** Extra `PutObject` parameters users may set (encryption, storage class, metadata, tagging). */
@@ -27,27 +20,6 @@ export type PutObjectParams = Omit<
   | 'ContentDisposition'
   | 'CacheControl'
 >;
-
-let defaultClient: S3Client | undefined;
-let defaultClientsCreated = 0;
-
-/**
- * The S3 client shared by every middleware that was given none: created on the
- * first spill, then reused for the life of the container (one client, one
- * credential resolution).
- */
-export function defaultS3Client(): S3Client {
-  if (defaultClient === undefined) {
-    defaultClient = new S3Client({});
-    defaultClientsCreated++;
-  }
-  return defaultClient;
-}
-
-/** How many default clients this process created (1 after any number of spills). */
-export function defaultS3ClientsCreated(): number {
-  return defaultClientsCreated;
-}
 
 /** How to store one object. */
 export interface StoreObjectInput {
@@ -85,17 +57,22 @@ export async function storeObject(input: StoreObjectInput): Promise<void> {
     CacheControl: body.cacheControl,
   };
   if (body.bytes.length < input.multipartThreshold) {
+    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
     await input.client.send(new PutObjectCommand({ ...params, ContentLength: body.bytes.length }), {
       abortSignal: input.abortSignal,
     });
     return;
   }
+  const [{ AbortMultipartUploadCommand }, { Upload }] = await Promise.all([
+    import('@aws-sdk/client-s3'),
+    import('@aws-sdk/lib-storage'),
+  ]);
   const abortController = new AbortController();
   const onAbort = (): void => abortController.abort(input.abortSignal?.reason);
   input.abortSignal?.addEventListener('abort', onAbort, { once: true });
   try {
     const upload = new Upload({
-      client: forMultipartUpload(input.client, input.abortSignal),
+      client: forMultipartUpload(input.client, input.abortSignal, AbortMultipartUploadCommand),
       params,
       partSize: input.partSize,
       queueSize: input.queueSize,
@@ -123,7 +100,11 @@ const ABORT_MULTIPART_TIMEOUT_MS = 5_000;
  *   never visible as an object; the bucket's `AbortIncompleteMultipartUpload`
  *   lifecycle rule removes its parts.
  */
-function forMultipartUpload(client: S3Client, abortSignal: AbortSignal | undefined): S3Client {
+function forMultipartUpload(
+  client: S3Client,
+  abortSignal: AbortSignal | undefined,
+  AbortMultipartUploadCommand: typeof AbortCommand,
+): S3Client {
   const wrapped = Object.create(client) as S3Client;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- forwards S3Client.send's overloads as they are
   const send = (command: any, options?: any): Promise<unknown> => {
@@ -136,12 +117,4 @@ function forMultipartUpload(client: S3Client, abortSignal: AbortSignal | undefin
   };
   Object.defineProperty(wrapped, 'send', { value: send });
   return wrapped;
-}
-
-/**
- * A presigned GET URL for the object, valid `expiresIn` seconds (or less: a URL
- * signed with temporary credentials dies with them).
- */
-export async function presignGet(client: S3Client, bucket: string, key: string, expiresIn: number): Promise<string> {
-  return getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
 }

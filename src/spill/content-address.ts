@@ -22,9 +22,9 @@
  * answers 403 rather than 404 to a HEAD of a missing key: both lead to the
  * conditional PUT.
  *
- * @module storage/content-address
+ * @module spill/content-address
  */
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { classifyS3Failure } from '../s3/failure.js';
 import { type PutObjectParams, storeObject, type StoreObjectInput } from '../s3/store.js';
 import { outlivesUrl } from './reuse-window.js';
 
@@ -95,10 +95,9 @@ export async function storeOnce(input: StoreOnceInput): Promise<StoreOnceResult>
     await storeObject({ ...input, params: { ...input.params, IfNoneMatch: '*' } });
     return { key: input.key, uploaded: true, outcome: 'uploaded' };
   } catch (error) {
-    if (input.abortSignal?.aborted === true) throw error;
-    const status = httpStatusOf(error);
-    if (status === 412) return { key: input.key, uploaded: false, outcome: 'precondition-failed' };
-    if (status === 409) return uploadToFallback(input);
+    const failure = classifyS3Failure(error, input.abortSignal);
+    if (failure.kind === 'precondition-failed') return { key: input.key, uploaded: false, outcome: 'precondition-failed' };
+    if (failure.kind === 'other' && failure.status === 409) return uploadToFallback(input);
     throw error;
   }
 }
@@ -117,6 +116,7 @@ async function headObject(input: StoreOnceInput): Promise<{ size: number | undef
     if (typeof value === 'string') sseC[name] = value;
   }
   try {
+    const { HeadObjectCommand } = await import('@aws-sdk/client-s3');
     const head = await input.client.send(new HeadObjectCommand({ Bucket: input.bucket, Key: input.key, ...sseC }), {
       abortSignal: input.abortSignal,
     });
@@ -125,13 +125,4 @@ async function headObject(input: StoreOnceInput): Promise<{ size: number | undef
     if (input.abortSignal?.aborted === true) throw error;
     return undefined;
   }
-}
-
-function httpStatusOf(error: unknown): number | undefined {
-  const status = (error as { $metadata?: { httpStatusCode?: unknown } } | undefined)?.$metadata?.httpStatusCode;
-  if (typeof status === 'number') return status;
-  const name = (error as { name?: unknown } | undefined)?.name;
-  if (name === 'PreconditionFailed') return 412;
-  if (name === 'ConditionalRequestConflict') return 409;
-  return undefined;
 }

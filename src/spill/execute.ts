@@ -4,20 +4,12 @@
  * loaded on the first response that needs it, so a function whose responses fit
  * never loads the S3 client.
  *
- * @module core/execute
+ * @module spill/execute
  */
 import { type Compressed, compressionBudget, compressResponse } from '../compression/compress-response.js';
 import type { ContentCoding } from '../compression/encodings.js';
-import {
-  configurationProblem,
-  invalidResponse,
-  redactedCause,
-  ResponseTooLargeError,
-  type S3SpillError,
-  SpillConfigurationError,
-  SpillTimeoutError,
-  SpillUploadError,
-} from '../errors/base.js';
+import { configurationProblem, type S3SpillError, SpillConfigurationError } from '../errors/base.js';
+import { invalidResponse, ResponseTooLargeError, SpillTimeoutError, SpillUploadError } from './errors.js';
 import { headResponse, referenceResponse, seeOther } from '../http/answers.js';
 import { type SpillBody, spillBodyOf } from '../http/body.js';
 import { REFERENCE_MEDIA_TYPE } from '../http/reference.js';
@@ -28,6 +20,7 @@ import type { ResolvedOptions, SpillLogger } from './options.js';
 import { payloadBytes, type PayloadMeasure } from '../sizing/payload-bytes.js';
 import { storeOnce } from './content-address.js';
 import { contentKey } from './reuse-window.js';
+import { classifyS3Failure } from '../s3/failure.js';
 import { storeObject } from '../s3/store.js';
 import { bucketFor, keyPrefixFor, objectKey, referenceDocument, signUrl, uploadClientFor } from './spill-target.js';
 import type { MiddyLikeRequest } from '../types/middy.js';
@@ -140,7 +133,7 @@ async function spill(step: SpillStep, job: Job, stored: SpillBody): Promise<Http
   const object = objectParamsFor(opts, opts.putObjectParams, request);
   const body: SpillBody =
     object.contentDisposition === undefined ? stored : { ...stored, contentDisposition: object.contentDisposition };
-  const client = uploadClientFor(opts, bucket, request);
+  const client = await uploadClientFor(opts, bucket, request);
   // Production guard (issue 14): a client's own endpoint resolves asynchronously, so it is checked here, before any upload.
   const endpointProblem = await clientEndpointProblem(client);
   if (endpointProblem !== undefined) throw configurationProblem(endpointProblem);
@@ -218,9 +211,8 @@ function tooLarge(reason: string, bytes: number, maxBytes: number): S3SpillError
 
 /** The error for a failed upload or presign: a timeout when the deadline fired, else an S3 failure. */
 function storeFailure(error: unknown, signal: AbortSignal | undefined, message: string): S3SpillError {
-  const cause = redactedCause(error);
-  if (signal?.aborted === true) {
-    return new SpillTimeoutError('The response could not be stored before the deadline', { cause });
+  if (classifyS3Failure(error, signal).kind === 'timeout') {
+    return new SpillTimeoutError('The response could not be stored before the deadline', { cause: error });
   }
-  return new SpillUploadError(message, { cause });
+  return new SpillUploadError(message, { cause: error });
 }

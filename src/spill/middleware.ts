@@ -1,7 +1,7 @@
 /**
  * `s3Spill()`: the Middy middleware door of the core.
  *
- * @module middleware
+ * @module spill/middleware
  */
 import { createSpiller } from './spiller.js';
 import { resolveOptions, type S3SpillOptions } from './options.js';

@@ -2,46 +2,37 @@
  * The options of `s3Spill()` and `withS3Spill()`, their defaults, and their
  * validation at creation.
  *
- * @module options/options
+ * @module spill/options
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
+import { SPILL_CONTRACT } from '../contract.js';
+import type { SpillLogger } from '../logging/default-logger.js';
+import {
+  checkBoolean,
+  checkLogger,
+  checkS3Client,
+  integerIn,
+  mergeOptions,
+  resolveBucket,
+  resolveKeyPrefix,
+} from '../options/resolve.js';
+import type { S3ClientLike } from '../s3/client.js';
 import { type ContentCoding, DEFAULT_ENCODINGS, ZSTD_AVAILABLE } from '../compression/encodings.js';
 import { checkTypePatterns, COMPRESSIBLE_TYPES } from '../compression/media-types.js';
-import { SpillConfigurationError } from '../errors/base.js';
 import { LAMBDA_RESPONSE_MAX_BYTES, PRESIGNED_URL_MAX_EXPIRES_IN } from '../limits.js';
 import { checkReuseLifetime } from './reuse-window.js';
-import { keyPrefixProblem } from '../s3/keys.js';
 import type { PutObjectParams } from '../s3/store.js';
 import type { MiddyLikeRequest } from '../types/middy.js';
-import { bucketNameProblem } from '../s3/bucket-name.js';
 import { checkObjectOptions, type ObjectOptions } from './object-options.js';
 import { checkFlag, type PerRequest, type PerRequestFlag } from '../options/per-request.js';
-
-/**
- * The S3 client the options take: what the library calls on one (`send`, and
- * the `config` and `middlewareStack` that `@aws-sdk/lib-storage` and
- * `@aws-sdk/s3-request-presigner` read). Structural on purpose: an `S3Client`
- * from any copy or version of `@aws-sdk/client-s3` v3 fits, where the class type
- * would not (two copies of `@smithy/core` make two unrelated `S3Client` types).
- */
-export interface S3ClientLike {
-  /** Sends a command (`PutObject`, `HeadObject`, the multipart commands). */
-  send(command: unknown, options?: unknown): Promise<unknown>;
-  /** The client's resolved configuration (region, endpoint, credentials), read by the presigner and `lib-storage`. */
-  readonly config: object;
-  /** The client's middleware stack, read by the presigner. */
-  readonly middlewareStack: object;
-}
 
 /**
  * An S3 client, or a function that picks one for the bucket of this request
  * (a bucket per region needs a client per region: the presigner signs for the
  * client's region and endpoint).
  */
-export type S3ClientOption = S3ClientLike | ((bucket: string, request: MiddyLikeRequest) => S3ClientLike);
+export type { S3ClientLike, SpillLogger };
 
-/** The logger methods the middleware calls; a Powertools `Logger` has them. */
-export type SpillLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+export type S3ClientOption = S3ClientLike | ((bucket: string, request: MiddyLikeRequest) => S3ClientLike);
 
 /** What a {@link S3SpillOptions.presign} hook receives. */
 export interface PresignInput {
@@ -333,34 +324,17 @@ const MIN_PART_SIZE = 5 * 1024 * 1024;
 /**
  * Merge options over the defaults and the environment, and validate them.
  *
- * @throws TypeError naming the option, for a wrong type or range
+ * @throws TypeError naming the option, for a wrong type or range, or an unknown option (and the closest known one)
  * @throws SpillConfigurationError when no bucket is given or set in `S3_SPILL_BUCKET`
  */
 export function resolveOptions(options: S3SpillOptions, env: NodeJS.ProcessEnv = process.env): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) throw new TypeError('s3Spill options must be an object');
-  // An option given as `undefined` means its default (Middy's convention).
-  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-  const merged: Defaults = { ...defaults, ...given };
-  const bucket = merged.bucket ?? env.S3_SPILL_BUCKET;
-  if (bucket === undefined || bucket === '') {
-    throw new SpillConfigurationError(
-      's3Spill needs a bucket: pass { bucket } or set the S3_SPILL_BUCKET environment variable',
-    );
-  }
-  if (typeof bucket !== 'function') {
-    const problem = bucketNameProblem(bucket);
-    if (problem !== undefined) throw new TypeError(`bucket ${problem}`);
-  }
-  const keyPrefix = merged.keyPrefix ?? env.S3_SPILL_PREFIX ?? 'spill/';
-  if (typeof keyPrefix !== 'function') {
-    if (typeof keyPrefix !== 'string') throw new TypeError('keyPrefix must be a string or a function');
-    const problem = keyPrefixProblem(keyPrefix);
-    if (problem !== undefined) throw new TypeError(`keyPrefix ${problem}`);
-  }
+  const merged: Defaults = mergeOptions(options, defaults, 's3Spill');
+  const bucket = resolveBucket(merged.bucket, env, [SPILL_CONTRACT.bucketEnv], 's3Spill');
+  const keyPrefix = resolveKeyPrefix(merged.keyPrefix, env, SPILL_CONTRACT.prefixEnv, SPILL_CONTRACT.defaultPrefix);
   integerIn('expiresIn', merged.expiresIn, 1, PRESIGNED_URL_MAX_EXPIRES_IN);
   // maxBytes only lowers the threshold: above Lambda's own limit it would let a response through that Lambda refuses.
   if (merged.maxBytes !== undefined) integerIn('maxBytes', merged.maxBytes, 1, LAMBDA_RESPONSE_MAX_BYTES);
-  if (typeof merged.streaming !== 'boolean') throw new TypeError('streaming must be a boolean');
+  checkBoolean('streaming', merged.streaming);
   if (merged.integrationTimeoutInMillis !== undefined) {
     integerIn('integrationTimeoutInMillis', merged.integrationTimeoutInMillis, 1, 900_000);
   }
@@ -372,30 +346,15 @@ export function resolveOptions(options: S3SpillOptions, env: NodeJS.ProcessEnv =
   if (typeof merged.putObjectParams !== 'object' || merged.putObjectParams === null) {
     throw new TypeError('putObjectParams must be an object');
   }
-  checkClientOption('s3Client', merged.s3Client);
-  if (merged.logger !== undefined && typeof (merged.logger as { info?: unknown }).info !== 'function') {
-    throw new TypeError('logger must be a Powertools Logger');
-  }
-  checkClientOption('signingClient', merged.signingClient);
+  checkS3Client('s3Client', merged.s3Client, true);
+  checkLogger(merged.logger);
+  checkS3Client('signingClient', merged.signingClient, true);
   if (merged.presign !== undefined && typeof merged.presign !== 'function') throw new TypeError('presign must be a function');
-  if (typeof merged.reference !== 'boolean') throw new TypeError('reference must be a boolean');
+  checkBoolean('reference', merged.reference);
   checkFlag('alwaysSpill', merged.alwaysSpill);
   checkObjectOptions(merged);
   checkCompressionOptions(merged);
   return { ...merged, bucket, keyPrefix };
-}
-
-function checkClientOption(option: string, value: unknown): void {
-  if (value === undefined || typeof value === 'function') return;
-  if (typeof (value as { send?: unknown } | null)?.send !== 'function') {
-    throw new TypeError(`${option} must be an S3Client or a function (bucket, request) => S3Client`);
-  }
-}
-
-function integerIn(option: string, value: unknown, min: number, max: number): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new TypeError(`${option} must be an integer from ${min} to ${max}, got ${String(value)}`);
-  }
 }
 
 const CODINGS: readonly ContentCoding[] = ['zstd', 'br', 'gzip'];
@@ -415,7 +374,7 @@ function checkCompressionOptions(merged: Defaults): void {
   if (!ZSTD_AVAILABLE && merged.encodings.includes('zstd')) {
     throw new TypeError(`encodings: this Node.js (${process.version}) has no Zstandard; it needs 22.15 or later`);
   }
-  if (typeof merged.compressInlineOnRestApi !== 'boolean') throw new TypeError('compressInlineOnRestApi must be a boolean');
+  checkBoolean('compressInlineOnRestApi', merged.compressInlineOnRestApi);
   integerIn('lifecycleDays', merged.lifecycleDays, 1, 36_500);
   // Checked now when reuse may be on; a response that asks for it by header is reused only if this holds.
   if (merged.reuse !== false) checkReuseLifetime(merged.expiresIn, merged.lifecycleDays);

@@ -7,7 +7,8 @@
  */
 import { type CompressionSettings, chooseCoding } from '../compression/choose-coding.js';
 import type { ContentCoding } from '../compression/encodings.js';
-import { ResponseTooLargeError, invalidResponse, type S3SpillError } from '../errors/base.js';
+import { ResponseTooLargeError, invalidResponse } from './errors.js';
+import { type S3SpillError } from '../errors/base.js';
 import { DEFAULT_CONTENT_TYPE, seeOther } from '../http/answers.js';
 import { bodyProblem, type ContentHeaders, contentHeadersOf, headersProblem } from '../http/body.js';
 import type { HttpRequestInfo } from '../http/events.js';

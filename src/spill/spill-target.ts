@@ -4,7 +4,7 @@
  * checked), and the URL (an S3 presigned GET or the `presign` hook's, checked
  * before it becomes a `Location`).
  *
- * @module storage/spill-target
+ * @module spill/spill-target
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { configurationProblem } from '../errors/base.js';
@@ -16,7 +16,8 @@ import type { ResolvedOptions, S3ClientOption } from './options.js';
 import { callUser, perRequest, type ValueCheck } from '../options/per-request.js';
 import type { MiddyLikeRequest } from '../types/middy.js';
 import { defaultKey, keyPrefixProblem, keyProblem } from '../s3/keys.js';
-import { defaultS3Client, presignGet } from '../s3/store.js';
+import { asS3Client, defaultS3Client } from '../s3/client.js';
+import { presignGet } from '../s3/presign.js';
 
 /** The options these functions read. */
 export type TargetOptions = Pick<
@@ -63,16 +64,15 @@ export function objectKey(opts: TargetOptions, request: MiddyLikeRequest, keyPre
 /** The client of an `s3Client` / `signingClient` option for this bucket; `undefined` when the option is not set. */
 function clientOf(name: string, option: S3ClientOption | undefined, bucket: string, request: MiddyLikeRequest): S3Client | undefined {
   if (option === undefined) return undefined;
-  // An S3ClientLike is an S3Client of some v3 copy: it works with this copy's lib-storage and presigner.
-  if (typeof option !== 'function') return option as unknown as S3Client;
+  if (typeof option !== 'function') return asS3Client(option);
   const client: unknown = callUser(name, () => option(bucket, request));
   const problem = clientCheck(client);
   if (problem !== undefined) throw configurationProblem(`The ${name} function ${problem}`);
   return client as S3Client;
 }
 
-/** The client that uploads to `bucket`: the option's, or the container's default client. */
-export function uploadClientFor(opts: TargetOptions, bucket: string, request: MiddyLikeRequest): S3Client {
+/** The client that uploads to `bucket`: the option's, or the container's default client (the SDK loads then). */
+export async function uploadClientFor(opts: TargetOptions, bucket: string, request: MiddyLikeRequest): Promise<S3Client> {
   return clientOf('s3Client', opts.s3Client, bucket, request) ?? defaultS3Client();
 }
 

@@ -1,9 +1,10 @@
 /**
  * `withS3Spill()`: the function-wrapper door of the core, for handlers without Middy.
  *
- * @module wrapper
+ * @module spill/wrapper
  */
 import type { Context } from 'aws-lambda';
+import type { LambdaHandler } from '../lambda/handler.js';
 import { createSpiller } from './spiller.js';
 import { S3SpillError } from '../errors/base.js';
 import { errorResponse } from '../http/answers.js';
@@ -12,8 +13,7 @@ import type { HttpResult } from '../http/result.js';
 import type { S3SpillOptions } from './options.js';
 import type { MiddyLikeRequest } from '../types/middy.js';
 
-/** An async Lambda handler: `(event, context) => Promise<result>`. */
-export type LambdaHandler<TEvent = unknown, TResult = unknown> = (event: TEvent, context: Context) => Promise<TResult>;
+export type { LambdaHandler };
 
 /** The mark `awslambda.streamifyResponse` puts on a streaming handler (aws-lambda-nodejs-runtime-interface-client). */
 const STREAMING_MARK = Symbol.for('aws.lambda.runtime.handler.streaming');

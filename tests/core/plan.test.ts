@@ -6,7 +6,7 @@
  */
 import { type Plan, planResponse, type PlanSettings } from '../../src/spill/plan.js';
 import { COMPRESSIBLE_TYPES } from '../../src/compression/media-types.js';
-import { InvalidResponseError, ResponseTooLargeError } from '../../src/errors/base.js';
+import { InvalidResponseError, ResponseTooLargeError } from '../../src/spill/errors.js';
 import { describeRequest } from '../../src/http/events.js';
 import { responseMaxBytes } from '../../src/limits.js';
 import { parseSpillControl } from '../../src/spill/spill-control.js';

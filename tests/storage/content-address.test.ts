@@ -3,7 +3,7 @@ import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s
 import { mockClient } from 'aws-sdk-client-mock';
 import { contentKey } from '../../src/spill/reuse-window.js';
 import { storeOnce, type StoreOnceInput } from '../../src/spill/content-address.js';
-import { presignGet } from '../../src/s3/store.js';
+import { presignGet } from '../../src/s3/presign.js';
 import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { rawGet } from '../support/s3-objects.js';
 
