@@ -83,7 +83,7 @@ describe('the default logger, loaded on first use', () => {
   });
 });
 
-it.each(['src/middleware.ts', 'src/wrapper.ts'])('%s imports no Powertools module statically (it loads on first use)', (entry) => {
+it.each(['src/spill/middleware.ts', 'src/spill/wrapper.ts'])('%s imports no Powertools module statically (it loads on first use)', (entry) => {
   const externals = [...staticExternals(entry)];
   expect(externals.filter((name) => name.startsWith('@aws-lambda-powertools/'))).toEqual([]);
   expect(externals).toContain('negotiator'); // the check sees the graph
