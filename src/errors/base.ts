@@ -22,7 +22,7 @@
  *
  * @module errors/base
  */
-import { brandClass, hasBrand } from './brand.js';
+import { brandClasses, hasBrand } from './brand.js';
 import { redactedCause } from './redact.js';
 
 /**
@@ -58,10 +58,6 @@ export class S3SpillError extends Error {
     this.headers = { 'Cache-Control': 'no-store' };
   }
 
-  static {
-    brandClass(this, 'S3SpillError');
-  }
-
   /** `instanceof` by brand: true for an error of this class made by any loaded copy of the library. */
   public static [Symbol.hasInstance](value: unknown): boolean {
     return hasBrand(this, value);
@@ -90,10 +86,6 @@ export class SpillConfigurationError extends S3SpillError {
     super(message, { ...options, statusCode: 500 });
     this.name = 'SpillConfigurationError';
   }
-
-  static {
-    brandClass(this, 'SpillConfigurationError');
-  }
 }
 
 /** What the client is told about a configuration problem or an invalid response: nothing about either. */
@@ -110,3 +102,6 @@ export function configurationProblem(detail: string, original?: unknown): SpillC
   const cause = original === undefined ? new Error(detail) : new Error(detail, { cause: redactedCause(original) });
   return new SpillConfigurationError(SERVER_PROBLEM_MESSAGE, { cause });
 }
+
+// Object keys, not class names: a minifier renames classes.
+brandClasses({ S3SpillError, SpillConfigurationError });

@@ -6,7 +6,8 @@
  * comes from the ESM copy: two `S3SpillError` classes, and `instanceof` of one
  * fails for an error made by the other. So each class carries a brand, a
  * `Symbol.for('lambda-s3-spill.<ClassName>')` (the global symbol registry is
- * shared by every copy) set on its prototype, and `instanceof` asks for the brand.
+ * shared by every copy) set on its prototype, and `instanceof` asks for the
+ * brand (`static [Symbol.hasInstance]` of the base class, `S3SpillError`).
  *
  * @module errors/brand
  */
@@ -20,16 +21,18 @@ export function brandOf(name: string): symbol {
 }
 
 /**
- * Mark a class (from its `static {}` block) with the brand of `name`: its
- * prototype, and so every instance of it and of its subclasses, carries it.
+ * Mark classes with the brands of their names: each prototype, and so every
+ * instance of the class and of its subclasses, carries its brand.
  *
- * @param cls - the class
- * @param name - its name (given, not read: a minifier renames classes)
+ * @param classes - the classes by name (`{ SpillUploadError }`: the key is the
+ *   name, kept by a minifier that renames the class itself)
  */
-export function brandClass(cls: abstract new (...args: never[]) => object, name: string): void {
-  const brand = brandOf(name);
-  Object.defineProperty(cls, BRAND, { value: brand });
-  Object.defineProperty(cls.prototype, brand, { value: true });
+export function brandClasses(classes: Record<string, abstract new (...args: never[]) => object>): void {
+  for (const [name, cls] of Object.entries(classes)) {
+    const brand = brandOf(name);
+    Object.defineProperty(cls, BRAND, { value: brand });
+    Object.defineProperty(cls.prototype, brand, { value: true });
+  }
 }
 
 /**

@@ -16,7 +16,7 @@
  * @module offload/errors
  */
 import { S3SpillError } from '../errors/base.js';
-import { brandClass } from '../errors/brand.js';
+import { brandClasses } from '../errors/brand.js';
 
 /**
  * Base class of the offload errors.
@@ -32,10 +32,6 @@ export class S3OffloadError extends S3SpillError {
   public constructor(message: string, options?: ErrorOptions & { statusCode?: number }) {
     super(message, { ...options, statusCode: options?.statusCode ?? 500 });
     this.name = 'S3OffloadError';
-  }
-
-  static {
-    brandClass(this, 'S3OffloadError');
   }
 }
 
@@ -56,10 +52,6 @@ export class OffloadReferenceError extends S3OffloadError {
     super(message, { ...options, statusCode: 400 });
     this.name = 'OffloadReferenceError';
   }
-
-  static {
-    brandClass(this, 'OffloadReferenceError');
-  }
 }
 
 /**
@@ -76,10 +68,6 @@ export class OffloadIntegrityError extends S3OffloadError {
   public constructor(message: string, options?: ErrorOptions) {
     super(message, { ...options, statusCode: 502 });
     this.name = 'OffloadIntegrityError';
-  }
-
-  static {
-    brandClass(this, 'OffloadIntegrityError');
   }
 }
 
@@ -103,10 +91,6 @@ export class OffloadLoadError extends S3OffloadError {
     this.name = 'OffloadLoadError';
     this.notFound = options?.notFound ?? false;
   }
-
-  static {
-    brandClass(this, 'OffloadLoadError');
-  }
 }
 
 /**
@@ -123,10 +107,6 @@ export class OffloadStoreError extends S3OffloadError {
   public constructor(message: string, options?: ErrorOptions) {
     super(message, { ...options, statusCode: 502 });
     this.name = 'OffloadStoreError';
-  }
-
-  static {
-    brandClass(this, 'OffloadStoreError');
   }
 }
 
@@ -151,8 +131,7 @@ export class OffloadTimeoutError extends S3OffloadError {
     this.phase = options.phase;
     this.headers = { ...this.headers, 'Retry-After': '1' };
   }
-
-  static {
-    brandClass(this, 'OffloadTimeoutError');
-  }
 }
+
+// Object keys, not class names: a minifier renames classes.
+brandClasses({ S3OffloadError, OffloadReferenceError, OffloadIntegrityError, OffloadLoadError, OffloadStoreError, OffloadTimeoutError });

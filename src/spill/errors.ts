@@ -7,7 +7,7 @@
  * @module spill/errors
  */
 import { S3SpillError, SERVER_PROBLEM_MESSAGE } from '../errors/base.js';
-import { brandClass } from '../errors/brand.js';
+import { brandClasses } from '../errors/brand.js';
 
 /**
  * The handler's result cannot be sent as it is (a `Buffer` or object `body`,
@@ -26,10 +26,6 @@ export class InvalidResponseError extends S3SpillError {
   public constructor(message: string, options?: ErrorOptions) {
     super(message, { ...options, statusCode: 500 });
     this.name = 'InvalidResponseError';
-  }
-
-  static {
-    brandClass(this, 'InvalidResponseError');
   }
 }
 
@@ -58,10 +54,6 @@ export class ResponseTooLargeError extends S3SpillError {
     this.bytes = sizes.bytes;
     this.maxBytes = sizes.maxBytes;
   }
-
-  static {
-    brandClass(this, 'ResponseTooLargeError');
-  }
 }
 
 /**
@@ -80,10 +72,6 @@ export class SpillUploadError extends S3SpillError {
   public constructor(message: string, options?: ErrorOptions) {
     super(message, { ...options, statusCode: 502 });
     this.name = 'SpillUploadError';
-  }
-
-  static {
-    brandClass(this, 'SpillUploadError');
   }
 }
 
@@ -104,10 +92,6 @@ export class SpillTimeoutError extends S3SpillError {
     this.name = 'SpillTimeoutError';
     this.headers = { ...this.headers, 'Retry-After': '1' };
   }
-
-  static {
-    brandClass(this, 'SpillTimeoutError');
-  }
 }
 
 /**
@@ -118,3 +102,6 @@ export class SpillTimeoutError extends S3SpillError {
 export function invalidResponse(detail: string): InvalidResponseError {
   return new InvalidResponseError(SERVER_PROBLEM_MESSAGE, { cause: new Error(detail) });
 }
+
+// Object keys, not class names: a minifier renames classes.
+brandClasses({ InvalidResponseError, ResponseTooLargeError, SpillUploadError, SpillTimeoutError });

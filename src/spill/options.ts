@@ -30,8 +30,6 @@ import { checkFlag, type PerRequest, type PerRequestFlag } from '../options/per-
  * (a bucket per region needs a client per region: the presigner signs for the
  * client's region and endpoint).
  */
-export type { S3ClientLike, SpillLogger };
-
 export type S3ClientOption = S3ClientLike | ((bucket: string, request: MiddyLikeRequest) => S3ClientLike);
 
 /** What a {@link S3SpillOptions.presign} hook receives. */
@@ -45,6 +43,8 @@ export interface PresignInput {
   /** The Middy request. */
   readonly request: MiddyLikeRequest;
 }
+
+export type { S3ClientLike, SpillLogger };
 
 /** Options of {@link s3Spill}. Every one is optional. */
 export interface S3SpillOptions extends ObjectOptions {

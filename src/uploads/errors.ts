@@ -5,7 +5,7 @@
  * @module uploads/errors
  */
 import { S3SpillError } from '../errors/base.js';
-import { brandClass } from '../errors/brand.js';
+import { brandClasses } from '../errors/brand.js';
 
 /**
  * Base class of the uploads errors, itself an `S3SpillError`.
@@ -20,10 +20,6 @@ export class S3UploadsError extends S3SpillError {
   public constructor(message: string, options?: ErrorOptions & { statusCode?: number }) {
     super(message, { ...options, statusCode: options?.statusCode ?? 500 });
     this.name = 'S3UploadsError';
-  }
-
-  static {
-    brandClass(this, 'S3UploadsError');
   }
 }
 
@@ -53,10 +49,6 @@ export class InvalidUploadError extends S3UploadsError {
     this.name = 'InvalidUploadError';
     this.field = options?.field;
   }
-
-  static {
-    brandClass(this, 'InvalidUploadError');
-  }
 }
 
 /**
@@ -77,8 +69,7 @@ export class UploadStorageError extends S3UploadsError {
     this.name = 'UploadStorageError';
     if (this.statusCode === 503) this.headers = { ...this.headers, 'Retry-After': '1' };
   }
-
-  static {
-    brandClass(this, 'UploadStorageError');
-  }
 }
+
+// Object keys, not class names: a minifier renames classes.
+brandClasses({ S3UploadsError, InvalidUploadError, UploadStorageError });
