@@ -7,7 +7,8 @@
  */
 import { Duration, Token } from 'aws-cdk-lib';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import { OFFLOAD_KMS_ACTIONS, OFFLOAD_READ_S3_ACTIONS, OFFLOAD_WRITE_S3_ACTIONS } from './defaults.js';
+import { MESSAGES_CONTRACT } from '../src/contract.js';
+import { OFFLOAD_KMS_ACTIONS } from './defaults.js';
 import { SpillBucketPropsError } from './errors.js';
 import { checkPrefix } from './validate-props.js';
 
@@ -62,19 +63,16 @@ export const SQS_MAX_RETENTION = Duration.days(14);
 /** Defaults of {@link SpillMessagesProps}. */
 export const SPILL_MESSAGES_DEFAULTS = {
   /** Key prefix of the bodies (the default of the plugin's `keyPrefix`). */
-  prefix: 'messages/',
+  prefix: MESSAGES_CONTRACT.defaultPrefix,
   /** The longest dead-letter retention, so the default rule (28 days) outlives any queue. */
   deadLetterRetention: SQS_MAX_RETENTION,
 } as const;
 
-/**
- * S3 actions of a producer: `PutObject`, and `AbortMultipartUpload` for bodies
- * stored in parts (100 MiB and more). Storing an object under a prefix, as an offloading producer does.
- */
-export const MESSAGES_WRITE_S3_ACTIONS: readonly string[] = OFFLOAD_WRITE_S3_ACTIONS;
+/** S3 actions of a producer: `PutObject`, and `AbortMultipartUpload` for bodies stored in parts (100 MiB and more). */
+export const MESSAGES_WRITE_S3_ACTIONS: readonly string[] = MESSAGES_CONTRACT.writeS3Actions;
 
 /** S3 actions of a consumer: `GetObject`; `grantMessagesRead` adds `DeleteObject` with `deleteAfterUse` (the default). */
-export const MESSAGES_READ_S3_ACTIONS: readonly string[] = OFFLOAD_READ_S3_ACTIONS;
+export const MESSAGES_READ_S3_ACTIONS: readonly string[] = MESSAGES_CONTRACT.readS3Actions;
 
 /**
  * KMS actions on the bucket's key, when it has one: `write` (a data key per

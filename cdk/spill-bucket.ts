@@ -10,6 +10,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { MESSAGES_CONTRACT, UPLOADS_CONTRACT } from '../src/contract.js';
 import { SpillBucketPropsError } from './errors.js';
 import { acknowledgeNoAccessLogs, acknowledgePrefixWildcard, OFFLOAD_PREFIX_WILDCARD_REASON } from './acknowledgements.js';
 import {
@@ -350,7 +351,7 @@ export class SpillBucket extends Construct {
    * ```
    */
   public grantUploadRead(grantee: iam.IGrantable, options: { readonly deleteAfter?: boolean } = {}): iam.Grant {
-    const actions = options.deleteAfter ? [...UPLOAD_READ_S3_ACTIONS, 's3:DeleteObject'] : UPLOAD_READ_S3_ACTIONS;
+    const actions = options.deleteAfter ? [...UPLOAD_READ_S3_ACTIONS, ...UPLOADS_CONTRACT.deleteS3Actions] : UPLOAD_READ_S3_ACTIONS;
     return grantOnUploads(this.uploadsTarget(), grantee, actions, ['kms:Decrypt']);
   }
 
@@ -400,7 +401,7 @@ export class SpillBucket extends Construct {
    * ```
    */
   public grantMessagesRead(grantee: iam.IGrantable, options: { readonly deleteAfterUse?: boolean } = {}): iam.Grant {
-    const actions = options.deleteAfterUse ?? true ? [...MESSAGES_READ_S3_ACTIONS, 's3:DeleteObject'] : MESSAGES_READ_S3_ACTIONS;
+    const actions = (options.deleteAfterUse ?? true) ? [...MESSAGES_READ_S3_ACTIONS, ...MESSAGES_CONTRACT.deleteS3Actions] : MESSAGES_READ_S3_ACTIONS;
     return grantOnPrefix(this.bucket, this.messagesTarget(), grantee, actions, MESSAGES_KMS_ACTIONS.read, MESSAGES_WILDCARD_REASON);
   }
 

@@ -1,11 +1,17 @@
 /**
  * Errors of the large-message utility (`lambda-s3-spill/messages`): one base
- * class, {@link LargeMessageError}, and a subclass per kind of failure, each
- * with `name` and `cause`. Messages never hold a body; they may name a bucket,
- * a key or a message ID (for the logs of the producer or the consumer, never a client).
+ * class, {@link LargeMessageError}, itself an `S3SpillError` (so one
+ * `instanceof S3SpillError` still catches everything the library throws, across
+ * loaded copies), and a subclass per kind of failure, each with `name` and
+ * `cause` (an AWS SDK error is scrubbed of credentials). The message is
+ * `{"message":"..."}`, as every error of the library; it never holds a body, and
+ * may name a bucket, a key or a message ID (for the producer's and the
+ * consumer's logs: no client reads these).
  *
  * @module messages/errors
  */
+import { S3SpillError } from '../errors/base.js';
+import { brandClasses } from '../errors/brand.js';
 
 /**
  * Base class of every error of `lambda-s3-spill/messages`.
@@ -22,9 +28,9 @@
  * }
  * ```
  */
-export class LargeMessageError extends Error {
+export class LargeMessageError extends S3SpillError {
   public constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+    super(message, { ...options, statusCode: 500 });
     this.name = 'LargeMessageError';
   }
 }
@@ -204,3 +210,15 @@ export class LargeMessageDeleteError extends LargeMessageError {
     this.messageId = details.messageId;
   }
 }
+
+// Object keys, not class names: a minifier renames classes.
+brandClasses({
+  LargeMessageError,
+  LargeMessageConfigurationError,
+  MessageNotOffloadableError,
+  LargeMessageStoreError,
+  LargeMessagePointerError,
+  LargeMessageIntegrityError,
+  LargeMessageLoadError,
+  LargeMessageDeleteError,
+});

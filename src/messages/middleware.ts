@@ -3,8 +3,9 @@
  *
  * @module messages/middleware
  */
-import { defaultLogger } from '../core/default-logger.js';
-import { redactedCause } from '../errors.js';
+import { redactedCause } from '../errors/redact.js';
+import { defaultLogger } from '../logging/default-logger.js';
+import { clientOrDefault } from '../s3/client.js';
 import type { MiddlewareLikeObj, MiddyLikeRequest } from '../types/middy.js';
 import { resolveConsumerOptions, type LargeMessagesOptions } from './options.js';
 import { deleteObject, provenanceOf, resolveEvent } from './resolve.js';
@@ -62,7 +63,7 @@ export function largeMessages(options?: LargeMessagesOptions): MiddlewareLikeObj
         if (typeof failure?.itemIdentifier === 'string') failures.add(failure.itemIdentifier);
       }
     }
-    const client = resolved.s3Client ?? (await import('./load.js')).defaultS3Client();
+    const client = await clientOrDefault(resolved.s3Client);
     await Promise.all(
       resolvedRecords
         .filter((origin) => !failures.has(origin.messageId))

@@ -7,12 +7,21 @@
  *
  * @module messages/options
  */
-import type { S3Client } from '@aws-sdk/client-s3';
+import { MESSAGES_CONTRACT, SPILL_CONTRACT } from '../contract.js';
 import { MESSAGE_ATTRIBUTES_MAX, SQS_LEGACY_MESSAGE_MAX_BYTES, SQS_MESSAGE_MAX_BYTES } from '../limits.js';
-import { bucketNameProblem } from '../options/bucket-name.js';
-import type { SpillLogger } from '../options/options.js';
-import type { PutObjectParams } from '../storage/s3-object.js';
-import { keyPrefixProblem } from '../storage/object-key.js';
+import type { SpillLogger } from '../logging/default-logger.js';
+import {
+  checkBoolean,
+  checkBucketName,
+  checkLogger,
+  checkS3Client,
+  integerIn,
+  mergeOptions,
+  resolveBucket,
+  resolveKeyPrefix,
+} from '../options/resolve.js';
+import type { S3ClientLike } from '../s3/client.js';
+import type { PutObjectParams } from '../s3/store.js';
 import { LargeMessageConfigurationError } from './errors.js';
 
 /** Options of {@link largeMessagesPlugin}. */
@@ -54,7 +63,7 @@ export interface LargeMessagesPluginOptions {
    * The S3 client that stores bodies.
    * @default - one `new S3Client({})` per container, made at the first offload, shared with the other utilities
    */
-  readonly s3Client?: S3Client;
+  readonly s3Client?: S3ClientLike;
 }
 
 /** Options of {@link largeMessages}, {@link resolveLargeMessages}, {@link resolveLargeMessage} and {@link deleteResolved}. */
@@ -76,7 +85,7 @@ export interface LargeMessagesOptions {
    * The S3 client that reads (and deletes) bodies.
    * @default - one `new S3Client({})` per container, made at the first large message, shared with the other utilities
    */
-  readonly s3Client?: S3Client;
+  readonly s3Client?: S3ClientLike;
   /**
    * Delete a record's object once it was processed: `largeMessages()` after the
    * handler succeeded (not the records listed in its `batchItemFailures`,
@@ -100,14 +109,14 @@ export const largeMessagesPluginDefaults = Object.freeze({
   threshold: SQS_LEGACY_MESSAGE_MAX_BYTES,
   alwaysThroughS3: false,
   putObjectParams: undefined as PutObjectParams | undefined,
-  s3Client: undefined as S3Client | undefined,
+  s3Client: undefined as S3ClientLike | undefined,
 });
 
 /** Every option of the consumer, the undefined ones included; frozen. */
 export const largeMessagesDefaults = Object.freeze({
   bucket: undefined as string | undefined,
   allowedBuckets: undefined as readonly string[] | undefined,
-  s3Client: undefined as S3Client | undefined,
+  s3Client: undefined as S3ClientLike | undefined,
   deleteAfterUse: true,
   logger: undefined as SpillLogger | undefined,
 });
@@ -119,13 +128,13 @@ export interface ResolvedPluginOptions {
   readonly threshold: number;
   readonly alwaysThroughS3: boolean;
   readonly putObjectParams: PutObjectParams;
-  readonly s3Client: S3Client | undefined;
+  readonly s3Client: S3ClientLike | undefined;
 }
 
 /** Consumer options, resolved. */
 export interface ResolvedConsumerOptions {
   readonly allowedBuckets: ReadonlySet<string>;
-  readonly s3Client: S3Client | undefined;
+  readonly s3Client: S3ClientLike | undefined;
   readonly deleteAfterUse: boolean;
   readonly logger: SpillLogger | undefined;
 }
@@ -136,95 +145,64 @@ const THRESHOLD_MIN = 1_024;
 /** `PutObject` parameters the plugin sets itself. */
 const OWN_PUT_PARAMS = ['Bucket', 'Key', 'Body', 'ContentLength'];
 
-function given<T extends object>(options: T | undefined, defaults: object, name: string): Partial<T> {
-  if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${name} options must be an object`);
-  for (const key of Object.keys(options)) {
-    if (!Object.hasOwn(defaults, key)) throw new TypeError(`${name}: unknown option "${key}"`);
+/**
+ * The bucket: the option, else `S3_SPILL_BUCKET`, checked against the naming rules.
+ *
+ * @throws LargeMessageConfigurationError when there is none
+ */
+function bucketOf(given: string | undefined, env: NodeJS.ProcessEnv, door: string, also = ''): string {
+  const fromEnv = env[SPILL_CONTRACT.bucketEnv];
+  if (given === undefined && (fromEnv === undefined || fromEnv === '')) {
+    throw new LargeMessageConfigurationError(`${door} needs a bucket: pass { bucket }${also} or set the ${SPILL_CONTRACT.bucketEnv} environment variable`);
   }
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
-}
-
-function checkBucket(option: string, bucket: unknown): string {
-  const problem = bucketNameProblem(bucket);
-  if (problem !== undefined) throw new TypeError(`${option} ${problem}`);
-  return bucket as string;
-}
-
-function checkClient(client: unknown): S3Client | undefined {
-  if (client !== undefined && typeof (client as { send?: unknown }).send !== 'function') throw new TypeError('s3Client must be an S3Client');
-  return client as S3Client | undefined;
+  return resolveBucket(given, env, [SPILL_CONTRACT.bucketEnv], door);
 }
 
 /**
  * Resolve and check the producer's options.
  *
- * @throws TypeError naming the option; LargeMessageConfigurationError when there is no bucket
+ * @throws TypeError naming the option, or an unknown one; LargeMessageConfigurationError when there is no bucket
  */
 export function resolvePluginOptions(options: LargeMessagesPluginOptions | undefined, env = process.env): ResolvedPluginOptions {
-  const merged = { ...largeMessagesPluginDefaults, ...given(options, largeMessagesPluginDefaults, 'largeMessagesPlugin') };
-  const bucket = merged.bucket ?? env.S3_SPILL_BUCKET;
-  if (bucket === undefined || bucket === '') {
-    throw new LargeMessageConfigurationError('largeMessagesPlugin needs a bucket: pass { bucket } or set the S3_SPILL_BUCKET environment variable');
-  }
-  const keyPrefix = merged.keyPrefix ?? env.S3_MESSAGES_PREFIX ?? 'messages/';
-  if (typeof keyPrefix !== 'string') throw new TypeError('keyPrefix must be a string');
-  const prefixProblem = keyPrefixProblem(keyPrefix);
-  if (prefixProblem !== undefined) throw new TypeError(`keyPrefix ${prefixProblem}`);
-  const { threshold } = merged;
-  if (typeof threshold !== 'number' || !Number.isInteger(threshold) || threshold < THRESHOLD_MIN || threshold > SQS_MESSAGE_MAX_BYTES) {
-    throw new TypeError(`threshold must be an integer from ${THRESHOLD_MIN} to ${SQS_MESSAGE_MAX_BYTES} (bytes), got ${String(threshold)}`);
-  }
-  if (typeof merged.alwaysThroughS3 !== 'boolean') throw new TypeError('alwaysThroughS3 must be a boolean');
+  const door = 'largeMessagesPlugin';
+  const merged = mergeOptions(options ?? {}, largeMessagesPluginDefaults, door);
+  const bucket = bucketOf(merged.bucket, env, door);
+  const keyPrefix = resolveKeyPrefix(merged.keyPrefix, env, MESSAGES_CONTRACT.prefixEnv, MESSAGES_CONTRACT.defaultPrefix);
+  const threshold = integerIn('threshold', merged.threshold, THRESHOLD_MIN, SQS_MESSAGE_MAX_BYTES);
+  checkBoolean('alwaysThroughS3', merged.alwaysThroughS3);
   const putObjectParams = merged.putObjectParams ?? {};
   if (typeof putObjectParams !== 'object' || putObjectParams === null || Array.isArray(putObjectParams)) {
     throw new TypeError('putObjectParams must be an object');
   }
   const own = OWN_PUT_PARAMS.find((name) => Object.hasOwn(putObjectParams, name));
   if (own !== undefined) throw new TypeError(`putObjectParams must not set ${own}: the plugin sets it`);
-  return {
-    bucket: checkBucket('bucket', bucket),
-    keyPrefix,
-    threshold,
-    alwaysThroughS3: merged.alwaysThroughS3,
-    putObjectParams,
-    s3Client: checkClient(merged.s3Client),
-  };
+  checkS3Client('s3Client', merged.s3Client);
+  return { bucket, keyPrefix, threshold, alwaysThroughS3: merged.alwaysThroughS3, putObjectParams, s3Client: merged.s3Client };
 }
 
 /**
  * Resolve and check the consumer's options.
  *
- * @throws TypeError naming the option; LargeMessageConfigurationError when no bucket is allowed
+ * @throws TypeError naming the option, or an unknown one; LargeMessageConfigurationError when no bucket is allowed
  */
 export function resolveConsumerOptions(options: LargeMessagesOptions | undefined, env = process.env): ResolvedConsumerOptions {
-  const merged = { ...largeMessagesDefaults, ...given(options, largeMessagesDefaults, 'largeMessages') };
+  const door = 'largeMessages';
+  const merged = mergeOptions(options ?? {}, largeMessagesDefaults, door);
   let allowed: readonly string[];
   if (merged.allowedBuckets !== undefined) {
     if (!Array.isArray(merged.allowedBuckets) || merged.allowedBuckets.length === 0) {
       throw new TypeError('allowedBuckets must be a non-empty array of bucket names');
     }
-    allowed = merged.allowedBuckets.map((b) => checkBucket('allowedBuckets entry', b));
-    if (merged.bucket !== undefined) checkBucket('bucket', merged.bucket);
+    for (const bucket of merged.allowedBuckets) checkBucketName('allowedBuckets entry', bucket);
+    if (merged.bucket !== undefined) checkBucketName('bucket', merged.bucket);
+    allowed = merged.allowedBuckets;
   } else {
-    const bucket = merged.bucket ?? env.S3_SPILL_BUCKET;
-    if (bucket === undefined || bucket === '') {
-      throw new LargeMessageConfigurationError(
-        'largeMessages needs the bucket pointers may name: pass { bucket } or { allowedBuckets }, or set the S3_SPILL_BUCKET environment variable',
-      );
-    }
-    allowed = [checkBucket('bucket', bucket)];
+    allowed = [bucketOf(merged.bucket, env, door, ' or { allowedBuckets }')];
   }
-  if (typeof merged.deleteAfterUse !== 'boolean') throw new TypeError('deleteAfterUse must be a boolean');
-  if (merged.logger !== undefined && typeof (merged.logger as { warn?: unknown }).warn !== 'function') {
-    throw new TypeError('logger must be a Powertools Logger');
-  }
-  return {
-    allowedBuckets: new Set(allowed),
-    s3Client: checkClient(merged.s3Client),
-    deleteAfterUse: merged.deleteAfterUse,
-    logger: merged.logger,
-  };
+  checkBoolean('deleteAfterUse', merged.deleteAfterUse);
+  checkLogger(merged.logger);
+  checkS3Client('s3Client', merged.s3Client);
+  return { allowedBuckets: new Set(allowed), s3Client: merged.s3Client, deleteAfterUse: merged.deleteAfterUse, logger: merged.logger };
 }
 
 /** Most attributes a message may have and still be offloaded (the size attribute takes the last place). */

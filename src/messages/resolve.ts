@@ -6,8 +6,8 @@
  * @module messages/resolve
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { redactedCause } from '../errors.js';
-import { keyProblem } from '../storage/object-key.js';
+import { clientOrDefault } from '../s3/client.js';
+import { keyProblem } from '../s3/keys.js';
 import { LargeMessageDeleteError, LargeMessagePointerError } from './errors.js';
 import { parsePointer, parseSize, type PayloadPointer } from './format.js';
 import { resolveConsumerOptions, type LargeMessagesOptions, type ResolvedConsumerOptions } from './options.js';
@@ -24,8 +24,8 @@ const provenance = new WeakMap<object, Provenance>();
 /** Records read at once. */
 const CONCURRENCY = 8;
 
-async function clientOf(options: ResolvedConsumerOptions): Promise<S3Client> {
-  return options.s3Client ?? (await import('./load.js')).defaultS3Client();
+function clientOf(options: ResolvedConsumerOptions): Promise<S3Client> {
+  return clientOrDefault(options.s3Client);
 }
 
 /**
@@ -182,7 +182,7 @@ export async function deleteResolved(record: unknown, options?: LargeMessagesOpt
     throw new LargeMessageDeleteError(
       `Message ${origin.messageId}: the object (bucket ${origin.pointer.bucket}, key ${origin.pointer.key}) could not be deleted`,
       { messageId: origin.messageId },
-      { cause: redactedCause(error) },
+      { cause: error },
     );
   }
   return true;

@@ -1,14 +1,13 @@
 /**
  * Storing offloaded bodies: one object per message, the body's UTF-8 bytes
- * under `<keyPrefix><uuid>`. Loaded at the first offload, so a producer whose
- * messages fit never loads the S3 client.
+ * under `<keyPrefix><uuid>`, through the shared store (the SDK is imported there,
+ * at the first offload: a producer whose messages fit never loads it).
  *
  * @module messages/store
  */
 import { randomUUID } from 'node:crypto';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { redactedCause } from '../errors.js';
-import { defaultS3Client, storeObject, type PutObjectParams } from '../storage/s3-object.js';
+import { clientOrDefault, type S3ClientLike } from '../s3/client.js';
+import { storeObject, type PutObjectParams } from '../s3/store.js';
 import { LargeMessageStoreError } from './errors.js';
 import type { PayloadPointer } from './format.js';
 
@@ -20,7 +19,7 @@ export interface StoreSettings {
   readonly bucket: string;
   readonly keyPrefix: string;
   readonly putObjectParams: PutObjectParams;
-  readonly s3Client: S3Client | undefined;
+  readonly s3Client: S3ClientLike | undefined;
 }
 
 /**
@@ -29,7 +28,7 @@ export interface StoreSettings {
  * @throws LargeMessageStoreError when S3 failed for any of them
  */
 export async function storeBodies(bodies: readonly string[], settings: StoreSettings): Promise<PayloadPointer[]> {
-  const client = settings.s3Client ?? defaultS3Client();
+  const client = await clientOrDefault(settings.s3Client);
   return Promise.all(
     bodies.map(async (body) => {
       const key = settings.keyPrefix + randomUUID();
@@ -46,7 +45,7 @@ export async function storeBodies(bodies: readonly string[], settings: StoreSett
         });
       } catch (error) {
         throw new LargeMessageStoreError(`A message body could not be stored in S3 (bucket ${settings.bucket}, key ${key})`, {
-          cause: redactedCause(error),
+          cause: error,
         });
       }
       return { bucket: settings.bucket, key };

@@ -12,6 +12,7 @@ import {
   deleteResolved,
   largeMessages,
   largeMessagesPlugin,
+  LargeMessageConfigurationError,
   LargeMessageIntegrityError,
   LargeMessageLoadError,
   LargeMessagePointerError,
@@ -253,12 +254,12 @@ describe('SNS', () => {
 
 describe('options', () => {
   it('refuses unknown keys and needs a bucket or allowedBuckets', () => {
-    expect(() => largeMessages({ bucket: BUCKET, deleteAfterUSE: false } as never)).toThrow('unknown option "deleteAfterUSE"');
+    expect(() => largeMessages({ bucket: BUCKET, deleteAfterUSE: false } as never)).toThrow("largeMessages has no option 'deleteAfterUSE'; did you mean 'deleteAfterUse'?");
     expect(() => largeMessages({ allowedBuckets: [] })).toThrow(TypeError);
     const saved = process.env.S3_SPILL_BUCKET;
     delete process.env.S3_SPILL_BUCKET;
     try {
-      expect(() => largeMessages()).toThrow('needs the bucket');
+      expect(() => largeMessages()).toThrow(LargeMessageConfigurationError);
       expect(() => largeMessages({ allowedBuckets: [BUCKET] })).not.toThrow();
     } finally {
       if (saved !== undefined) process.env.S3_SPILL_BUCKET = saved;

@@ -215,7 +215,7 @@ describe('SNS Publish and PublishBatch', () => {
 
 describe('options', () => {
   it('refuses unknown keys and bad values at creation, and needs a bucket', () => {
-    expect(() => largeMessagesPlugin({ bucket: BUCKET, treshold: 1 } as never)).toThrow('unknown option "treshold"');
+    expect(() => largeMessagesPlugin({ bucket: BUCKET, treshold: 1 } as never)).toThrow("largeMessagesPlugin has no option 'treshold'; did you mean 'threshold'?");
     expect(() => largeMessagesPlugin({ bucket: BUCKET, threshold: 2_000_000 })).toThrow(TypeError);
     expect(() => largeMessagesPlugin({ bucket: BUCKET, keyPrefix: '../x/' })).toThrow(TypeError);
     expect(() => largeMessagesPlugin({ bucket: BUCKET, putObjectParams: { Key: 'x' } as never })).toThrow('must not set Key');
