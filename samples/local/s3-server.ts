@@ -58,7 +58,9 @@ export async function startLocalS3(bucket = 'spill-bucket', options: LocalS3Opti
     port: 0,
     silent: true,
     directory,
-    resetOnClose: true,
+    // stop() deletes the folder; the servers' own reset is not wanted: @20minutes/s3rver's calls
+    // fs.rmdirSync(path, { recursive: true }), deprecated (DEP0147), which prints a warning.
+    resetOnClose: false,
     configureBuckets: [bucket, ...(options.extraBuckets ?? [])].map((name) => ({ name, configs: [options.corsXml ?? LOCAL_BUCKET_CORS] })),
   };
   const server: Server = options.verifySignatures
