@@ -6,7 +6,8 @@
  * a result over `maxBytes: 13000` was returned untouched.
  */
 import middy from '@middy/core';
-import { type OffloadReference, payloadBytes, s3Offload, s3Spill } from 'lambda-s3-spill';
+import { payloadBytes, s3Spill } from 'lambda-s3-spill';
+import { type OffloadReference, s3Offload } from 'lambda-s3-spill/offload';
 import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context, eventOf, recordingLogger } from '../support/events.js';
 import { listKeys, locationOf, rawGet } from '../support/s3-objects.js';
