@@ -192,7 +192,8 @@ class Runtime {
 
 /**
  * Start the dev server: the front door on 127.0.0.1, the embedded S3, and the
- * handler's runtime (loaded before this resolves).
+ * handler's runtime (loaded before this resolves). The port opens first; a
+ * request that arrives before the rest is ready waits for it.
  *
  * @throws DevSetupError for a port in use, a module that does not load, an export that is not a function, a missing peer
  */

@@ -86,6 +86,24 @@ describe.each([
     expect(sent.written).toBeLessThan(64 * MiB);
   });
 
+  it('Expect: 100-continue with Content-Length 420 MB: 413 before any of the body is sent (no 100 Continue)', async () => {
+    const answer = await new Promise<{ status: number | undefined; continued: boolean }>((resolve, reject) => {
+      const req = httpRequest(`${cli.url}/upload`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', 'content-length': '420000000', expect: '100-continue' },
+      });
+      // Told to go on: this client never sends the body, so the server will not answer; note it and stop.
+      req.on('continue', () => (req.destroy(), resolve({ status: undefined, continued: true })));
+      req.on('response', (res) => {
+        res.resume();
+        res.once('end', () => (req.destroy(), resolve({ status: res.statusCode, continued: false })));
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+    expect(answer).toEqual({ status: 413, continued: false });
+  });
+
   it('control: Content-Length 4,000,000 of a binary type (5,333,336 as base64) is read and invoked', async () => {
     const sent = await post(cli.url, 'application/octet-stream', { total: 4_000_000 });
     expect(sent.status).toBe(200);
