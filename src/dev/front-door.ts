@@ -82,14 +82,14 @@ function queryOf(search: URLSearchParams): { joined: Record<string, string>; las
 }
 
 /**
- * The fewest bytes `bodyBytes` of this request's body add to its event, before
- * they are all read: base64 (4 characters per 3 bytes) where the type is not
- * textual, else at least one byte each (JSON escapes only add, and a body that
- * is not UTF-8 goes as base64, longer still).
+ * For this request, the fewest bytes a body of `n` bytes adds to its event,
+ * known before the body is all read: base64 (4 characters per 3 bytes) where
+ * the type is not textual, else at least one byte each (JSON escapes only add,
+ * and a body that is not UTF-8 goes as base64, longer still).
  */
-export function bodyEventBytesAtLeast(req: IncomingMessage, bodyBytes: number): number {
+export function bodyEventBytesAtLeast(req: IncomingMessage): (n: number) => number {
   const { last } = headersOf(req);
-  return textualType(last['content-type'], last['content-encoding']) ? bodyBytes : 4 * Math.ceil(bodyBytes / 3);
+  return textualType(last['content-type'], last['content-encoding']) ? (n) => n : (n) => 4 * Math.ceil(n / 3);
 }
 
 /**

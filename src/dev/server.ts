@@ -402,9 +402,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
  */
 function readBody(req: IncomingMessage, settings: FrontDoorSettings, accepted: () => void): Promise<Buffer | undefined> {
   const emptyEventBytes = Buffer.byteLength(JSON.stringify(eventFor(req, Buffer.alloc(0), settings)), 'utf8');
+  const bodyEventBytes = bodyEventBytesAtLeast(req);
   const over = (bodyBytes: number): boolean =>
     (settings.frontDoor === 'alb' && bodyBytes > ALB_REQUEST_BODY_MAX_BYTES) ||
-    emptyEventBytes + bodyEventBytesAtLeast(req, bodyBytes) >= LAMBDA_REQUEST_MAX_BYTES;
+    emptyEventBytes + bodyEventBytes(bodyBytes) >= LAMBDA_REQUEST_MAX_BYTES;
   const declared = Number(req.headers['content-length']);
   if (Number.isSafeInteger(declared) && over(declared)) return Promise.resolve(undefined);
   accepted();
