@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { isTextMediaType } from '../compression/media-types.js';
 
 /** The service emulated. */
 export type DevFrontDoor = 'function-url' | 'http-api' | 'rest-api' | 'alb';
@@ -33,13 +34,7 @@ export interface Answer {
 /** Whether a body of this type and coding may be passed as text (it is, when its bytes are also UTF-8). */
 function textualType(contentType: string | undefined, encoding: string | undefined): boolean {
   if (encoding !== undefined && encoding !== '' && encoding !== 'identity') return false;
-  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
-  return (
-    type.startsWith('text/') ||
-    /^application\/(json|xml|javascript|x-www-form-urlencoded|graphql)$/.test(type) ||
-    type.endsWith('+json') ||
-    type.endsWith('+xml')
-  );
+  return isTextMediaType(contentType);
 }
 
 /** A body is passed as text when its type is textual and its bytes are UTF-8; else base64 (`isBase64Encoded: true`). */
