@@ -50,8 +50,11 @@ function freePort(): Promise<number> {
   });
 }
 
+/** How long moto may take to answer (a cold Python start on a loaded machine: a few seconds; CI runs many test files at once). */
+const STARTUP_MS = 90_000;
+
 async function waitUntilUp(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + STARTUP_MS;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}:\n${output()}`);
     try {
@@ -61,7 +64,7 @@ async function waitUntilUp(endpoint: string, child: ChildProcess, output: () => 
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`moto_server did not answer on ${endpoint} within 30 s:\n${output()}`);
+    if (Date.now() > deadline) throw new Error(`moto_server did not answer on ${endpoint} within ${STARTUP_MS / 1000} s:\n${output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

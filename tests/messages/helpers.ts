@@ -51,7 +51,7 @@ export function useWorld(): () => World {
   let world: World | undefined;
   beforeAll(async () => {
     world = await startWorld();
-  });
+  }, 120_000);
   afterAll(async () => {
     await world?.stop();
   });

@@ -20,7 +20,7 @@ beforeAll(async () => {
     AWS_REGION: 'us-east-1',
     S3_SPILL_BUCKET: BUCKET,
   });
-});
+}, 120_000);
 afterAll(async () => {
   process.env = saved;
   await world?.stop();
