@@ -56,5 +56,6 @@ export { createUpload, type UploadForm } from './uploads/create-upload.js';
 export { s3Uploads, s3UploadsValidateOptions } from './uploads/middleware.js';
 export { resolveUploads, UPLOAD_HEADER } from './uploads/resolve.js';
 export { S3Upload } from './uploads/upload-object.js';
+export type { KeepObjectParams, KeepUploadOptions, KeptUpload } from './uploads/keep.js';
 export { InvalidUploadError, UploadStorageError } from './uploads/errors.js';
 export type { CreateUploadOptions, ResolveUploadsOptions, S3UploadsOptions } from './uploads/options.js';

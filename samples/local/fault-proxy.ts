@@ -61,7 +61,7 @@ export interface ProxiedRequest extends SeenRequest {
 }
 
 /** Decides the fate of request number `index` (0-based, in arrival order). */
-export type FaultPlan = (request: SeenRequest & { readonly action?: never }, index: number) => FaultAction;
+export type FaultPlan = (request: Omit<SeenRequest, 'action'>, index: number) => FaultAction;
 
 /** A running proxy. */
 export interface FaultProxy {
@@ -108,7 +108,7 @@ export async function startFaultProxy(upstream: string, plan: FaultPlan = passAl
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://proxy');
     const seen = { method: req.method ?? 'GET', path: url.pathname, query: url.search.slice(1) };
-    const action = currentPlan(seen as SeenRequest & { action?: never }, requests.length);
+    const action = currentPlan(seen, requests.length);
     const record = { ...seen, action: action.kind, bodyBytes: 0, bodyEnded: false, closed: false };
     requests.push(record);
     req.on('data', (chunk: Buffer) => {
