@@ -84,6 +84,61 @@ export const UPLOAD_FORM_S3_ACTIONS: readonly string[] = ['s3:PutObject'];
  */
 export const UPLOAD_READ_S3_ACTIONS: readonly string[] = ['s3:GetObject'];
 
+/**
+ * S3 actions of the function that keeps uploads (`S3Upload.copyTo`, one
+ * `CopyObject`): `GetObject` on the uploads prefix (the copy source), and
+ * `PutObject` on the destination prefix (Amazon S3 API Reference,
+ * "CopyObject", Permissions: "s3:GetObject" on the source, "s3:PutObject" on
+ * the destination).
+ */
+export const UPLOAD_KEEP_S3_ACTIONS = { source: ['s3:GetObject'], destination: ['s3:PutObject'] } as const;
+
+/** Why the keep grant's destination ends in a wildcard (AwsSolutions-IAM5). */
+export const UPLOAD_KEEP_WILDCARD_REASON =
+  'The wildcard is the destination prefix of kept uploads: the function chooses each kept key at run time ' +
+  '(S3Upload.copyTo), so no fixed ARN can name it. The statement allows only s3:PutObject, and only under that prefix.';
+
+/** Where kept uploads go (`SpillBucket.grantUploadKeep`). */
+export interface UploadKeepDestination {
+  /**
+   * The bucket of the copies.
+   * @default - the SpillBucket's bucket
+   */
+  readonly bucket?: s3.IBucket;
+  /**
+   * Key prefix of the copies: the grant is `s3:PutObject` on `<prefix>*`. Not
+   * empty, no leading `/`, no `..`, no `*`, `?` or `${`; in the SpillBucket's
+   * bucket, apart from the uploads, spill and offload prefixes (their
+   * lifecycle rules would delete the copies).
+   */
+  readonly prefix: string;
+}
+
+/**
+ * Grant keeping uploads: `s3:GetObject` on the uploads prefix (with
+ * `kms:Decrypt` on its bucket's key), `s3:PutObject` on the destination prefix
+ * (with `kms:GenerateDataKey` on its bucket's key), each wildcard acknowledged.
+ */
+export function grantKeepOnUploads(
+  target: UploadsGrantTarget,
+  grantee: iam.IGrantable,
+  destination: { readonly bucket: s3.IBucket; readonly prefix: string },
+): iam.Grant {
+  const read = grantOnUploads(target, grantee, UPLOAD_KEEP_S3_ACTIONS.source, ['kms:Decrypt']);
+  const pattern = `${destination.prefix}*`;
+  let write = iam.Grant.addToPrincipalOrResource({
+    grantee,
+    actions: [...UPLOAD_KEEP_S3_ACTIONS.destination],
+    resourceArns: [destination.bucket.arnForObjects(pattern)],
+    resource: destination.bucket,
+  });
+  if (destination.bucket.encryptionKey !== undefined) {
+    write = write.combine(destination.bucket.encryptionKey.grant(grantee, 'kms:GenerateDataKey'));
+  }
+  acknowledgePrefixWildcard(grantee, destination.bucket, pattern, UPLOAD_KEEP_WILDCARD_REASON);
+  return read.combine(write);
+}
+
 /** Why the uploads grants end in a wildcard (AwsSolutions-IAM5). */
 export const UPLOADS_WILDCARD_REASON =
   'The wildcard is the uploads prefix: createUpload() makes one key per form at run time (<prefix><timestamp>-<uuid>), ' +
