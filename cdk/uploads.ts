@@ -86,12 +86,17 @@ export const UPLOAD_READ_S3_ACTIONS: readonly string[] = ['s3:GetObject'];
 
 /**
  * S3 actions of the function that keeps uploads (`S3Upload.copyTo`, one
- * `CopyObject`): `GetObject` on the uploads prefix (the copy source), and
- * `PutObject` on the destination prefix (Amazon S3 API Reference,
- * "CopyObject", Permissions: "s3:GetObject" on the source, "s3:PutObject" on
- * the destination).
+ * `CopyObject`) on the uploads prefix, the copy source: `GetObject` (Amazon S3
+ * API Reference, "CopyObject", Permissions: `s3:GetObject` on the source).
  */
-export const UPLOAD_KEEP_S3_ACTIONS = { source: ['s3:GetObject'], destination: ['s3:PutObject'] } as const;
+export const UPLOAD_KEEP_SOURCE_S3_ACTIONS: readonly string[] = ['s3:GetObject'];
+
+/**
+ * S3 actions of the function that keeps uploads on the destination prefix:
+ * `PutObject` (Amazon S3 API Reference, "CopyObject", Permissions:
+ * `s3:PutObject` on the destination).
+ */
+export const UPLOAD_KEEP_DESTINATION_S3_ACTIONS: readonly string[] = ['s3:PutObject'];
 
 /** Why the keep grant's destination ends in a wildcard (AwsSolutions-IAM5). */
 export const UPLOAD_KEEP_WILDCARD_REASON =
@@ -124,11 +129,11 @@ export function grantKeepOnUploads(
   grantee: iam.IGrantable,
   destination: { readonly bucket: s3.IBucket; readonly prefix: string },
 ): iam.Grant {
-  const read = grantOnUploads(target, grantee, UPLOAD_KEEP_S3_ACTIONS.source, ['kms:Decrypt']);
+  const read = grantOnUploads(target, grantee, UPLOAD_KEEP_SOURCE_S3_ACTIONS, ['kms:Decrypt']);
   const pattern = `${destination.prefix}*`;
   let write = iam.Grant.addToPrincipalOrResource({
     grantee,
-    actions: [...UPLOAD_KEEP_S3_ACTIONS.destination],
+    actions: [...UPLOAD_KEEP_DESTINATION_S3_ACTIONS],
     resourceArns: [destination.bucket.arnForObjects(pattern)],
     resource: destination.bucket,
   });

@@ -18,39 +18,63 @@ import { keyProblem } from '../storage/object-key.js';
 import { EXPIRES_METADATA, TOKEN_METADATA } from './policy.js';
 import { uploadFailure } from './storage-failure.js';
 
-/** The `CopyObject` parameters a kept copy may set: where it is stored and how, never what it is. */
-const KEEP_OBJECT_PARAMS = [
-  'ACL',
-  'BucketKeyEnabled',
-  'ChecksumAlgorithm',
-  'ExpectedBucketOwner',
-  'GrantFullControl',
-  'GrantRead',
-  'GrantReadACP',
-  'GrantWriteACP',
-  'Metadata',
-  'ObjectLockLegalHoldStatus',
-  'ObjectLockMode',
-  'ObjectLockRetainUntilDate',
-  'RequestPayer',
-  'SSECustomerAlgorithm',
-  'SSECustomerKey',
-  'SSECustomerKeyMD5',
-  'SSEKMSEncryptionContext',
-  'SSEKMSKeyId',
-  'ServerSideEncryption',
-  'StorageClass',
-  'Tagging',
-  'WebsiteRedirectLocation',
-] as const;
-
 /**
  * What a kept copy may set besides the kept content headers and metadata:
  * storage class, encryption, tags (they replace the upload's), object lock,
  * ACL grants, and more `Metadata` (added to the kept metadata; a name given
- * here wins).
+ * here wins). Never what the copy is: its content and content headers are the upload's.
  */
-export type KeepObjectParams = Pick<CopyObjectCommandInput, (typeof KEEP_OBJECT_PARAMS)[number]>;
+export type KeepObjectParams = Pick<
+  CopyObjectCommandInput,
+  | 'ACL'
+  | 'BucketKeyEnabled'
+  | 'ChecksumAlgorithm'
+  | 'ExpectedBucketOwner'
+  | 'GrantFullControl'
+  | 'GrantRead'
+  | 'GrantReadACP'
+  | 'GrantWriteACP'
+  | 'Metadata'
+  | 'ObjectLockLegalHoldStatus'
+  | 'ObjectLockMode'
+  | 'ObjectLockRetainUntilDate'
+  | 'RequestPayer'
+  | 'SSECustomerAlgorithm'
+  | 'SSECustomerKey'
+  | 'SSECustomerKeyMD5'
+  | 'SSEKMSEncryptionContext'
+  | 'SSEKMSKeyId'
+  | 'ServerSideEncryption'
+  | 'StorageClass'
+  | 'Tagging'
+  | 'WebsiteRedirectLocation'
+>;
+
+/** The names of {@link KeepObjectParams}, for the check at run time (the type keeps the two equal). */
+const KEEP_OBJECT_PARAMS: Readonly<Record<keyof KeepObjectParams, true>> = {
+  ACL: true,
+  BucketKeyEnabled: true,
+  ChecksumAlgorithm: true,
+  ExpectedBucketOwner: true,
+  GrantFullControl: true,
+  GrantRead: true,
+  GrantReadACP: true,
+  GrantWriteACP: true,
+  Metadata: true,
+  ObjectLockLegalHoldStatus: true,
+  ObjectLockMode: true,
+  ObjectLockRetainUntilDate: true,
+  RequestPayer: true,
+  SSECustomerAlgorithm: true,
+  SSECustomerKey: true,
+  SSECustomerKeyMD5: true,
+  SSEKMSEncryptionContext: true,
+  SSEKMSKeyId: true,
+  ServerSideEncryption: true,
+  StorageClass: true,
+  Tagging: true,
+  WebsiteRedirectLocation: true,
+};
 
 /** Where and how to keep an upload (`S3Upload.copyTo`). */
 export interface KeepUploadOptions {
@@ -72,7 +96,9 @@ export interface KeepUploadOptions {
 
 /** Where a kept copy is. */
 export interface KeptUpload {
+  /** The copy's bucket. */
   readonly bucket: string;
+  /** The copy's key. */
   readonly key: string;
   /** The copy's ETag, as `CopyObject` answered it. */
   readonly etag: string | undefined;
@@ -122,7 +148,7 @@ export function keepRequest(source: KeepSource, options: KeepUploadOptions): Cop
   }
   const params: KeepObjectParams = options.putObjectParams ?? {};
   if (typeof params !== 'object' || params === null) throw new TypeError('copyTo putObjectParams must be an object');
-  const refused = Object.keys(params).filter((name) => !(KEEP_OBJECT_PARAMS as readonly string[]).includes(name));
+  const refused = Object.keys(params).filter((name) => !Object.hasOwn(KEEP_OBJECT_PARAMS, name));
   if (refused.length > 0) {
     throw new TypeError(`copyTo putObjectParams cannot set ${refused.join(', ')} (a copy keeps the upload's content and content headers)`);
   }
