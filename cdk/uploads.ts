@@ -130,17 +130,7 @@ export function grantKeepOnUploads(
   destination: { readonly bucket: s3.IBucket; readonly prefix: string },
 ): iam.Grant {
   const read = grantOnUploads(target, grantee, UPLOAD_KEEP_SOURCE_S3_ACTIONS, ['kms:Decrypt']);
-  const pattern = `${destination.prefix}*`;
-  let write = iam.Grant.addToPrincipalOrResource({
-    grantee,
-    actions: [...UPLOAD_KEEP_DESTINATION_S3_ACTIONS],
-    resourceArns: [destination.bucket.arnForObjects(pattern)],
-    resource: destination.bucket,
-  });
-  if (destination.bucket.encryptionKey !== undefined) {
-    write = write.combine(destination.bucket.encryptionKey.grant(grantee, 'kms:GenerateDataKey'));
-  }
-  acknowledgePrefixWildcard(grantee, destination.bucket, pattern, UPLOAD_KEEP_WILDCARD_REASON);
+  const write = grantOnUploads(destination, grantee, UPLOAD_KEEP_DESTINATION_S3_ACTIONS, ['kms:GenerateDataKey'], UPLOAD_KEEP_WILDCARD_REASON);
   return read.combine(write);
 }
 
@@ -217,13 +207,14 @@ export interface UploadsGrantTarget {
 
 /**
  * Grant `actions` on `<prefix>*`, with `kmsActions` on the bucket's key when it
- * has one, and acknowledge the prefix wildcard (AwsSolutions-IAM5, this resource only).
+ * has one, and acknowledge the prefix wildcard (AwsSolutions-IAM5, this resource only, with `reason`).
  */
 export function grantOnUploads(
   target: UploadsGrantTarget,
   grantee: iam.IGrantable,
   actions: readonly string[],
   kmsActions: readonly string[],
+  reason: string = UPLOADS_WILDCARD_REASON,
 ): iam.Grant {
   const pattern = `${target.prefix}*`;
   let grant = iam.Grant.addToPrincipalOrResource({
@@ -233,6 +224,6 @@ export function grantOnUploads(
     resource: target.bucket,
   });
   if (target.bucket.encryptionKey !== undefined) grant = grant.combine(target.bucket.encryptionKey.grant(grantee, ...kmsActions));
-  acknowledgePrefixWildcard(grantee, target.bucket, pattern, UPLOADS_WILDCARD_REASON);
+  acknowledgePrefixWildcard(grantee, target.bucket, pattern, reason);
   return grant;
 }
