@@ -11,7 +11,7 @@ import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { SpillBucket, SpillBucketPropsError, type SpillBucketProps, UPLOADS_WILDCARD_REASON } from 'lambda-s3-spill/cdk';
+import { SpillBucket, SpillBucketPropsError, type SpillBucketProps, UPLOAD_KEEP_WILDCARD_REASON, UPLOADS_WILDCARD_REASON } from 'lambda-s3-spill/cdk';
 import { parseCfnYaml, type Template as CfnTemplate } from './helpers/cfn-yaml.js';
 import { allowStatements, flattener } from './helpers/spill-contract.js';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -179,6 +179,21 @@ describe('SpillBucket uploads', () => {
     expect(synthWithNag((app) => void uploadsStack(app))).toEqual([]);
     expect(synthWithNag((app) => void uploadsStack(app, { encryption: s3.BucketEncryption.KMS, uploads: { corsAllowedOrigins: [ORIGIN] } }))).toEqual([]);
     expect(UPLOADS_WILDCARD_REASON).toMatch(/uploads prefix/);
+  });
+
+  test('cdk-nag finds nothing unacknowledged in a keep grant to another bucket: its destination wildcard is acknowledged with its reason', () => {
+    const findings = synthWithNag((app) => {
+      const stack = new Stack(app, 'KeepElsewhere');
+      const spill = new SpillBucket(stack, 'Spill', { encryption: s3.BucketEncryption.KMS, uploads: {} });
+      const archive = new SpillBucket(stack, 'Archive', { encryption: s3.BucketEncryption.KMS });
+      const fn = new lambda.Function(stack, 'Keeper', {
+        runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = 1'),
+      });
+      Validations.of(fn).acknowledge({ id: BASIC_EXECUTION_ROLE, reason: 'Test function: the managed policy only writes its own logs.' });
+      spill.grantUploadKeep(fn, { bucket: archive.bucket, prefix: 'incoming/' });
+    });
+    expect(findings).toEqual([]);
+    expect(UPLOAD_KEEP_WILDCARD_REASON).toMatch(/destination prefix/);
   });
 });
 
