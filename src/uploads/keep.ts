@@ -13,8 +13,8 @@
  * @module uploads/keep
  */
 import type { CopyObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
-import { bucketNameProblem } from '../options/bucket-name.js';
-import { keyProblem } from '../storage/object-key.js';
+import { checkBucketName, mergeOptions } from '../options/resolve.js';
+import { keyProblem } from '../s3/keys.js';
 import { EXPIRES_METADATA, TOKEN_METADATA } from './policy.js';
 import { uploadFailure } from './storage-failure.js';
 
@@ -122,7 +122,12 @@ export interface KeepSource {
   readonly metadata: Readonly<Record<string, string>>;
 }
 
-const KEEP_OPTIONS = ['bucket', 'key', 'putObjectParams'];
+/** Every argument of `copyTo`, the undefined ones included; frozen. */
+export const keepUploadDefaults = Object.freeze({
+  bucket: undefined as string | undefined,
+  key: undefined as string | undefined,
+  putObjectParams: {} as KeepObjectParams,
+});
 
 /**
  * The `CopyObject` input that keeps `source` as `options` say: the copy source
@@ -134,19 +139,17 @@ const KEEP_OPTIONS = ['bucket', 'key', 'putObjectParams'];
  * @throws TypeError naming the argument that is wrong; nothing was sent
  */
 export function keepRequest(source: KeepSource, options: KeepUploadOptions): CopyObjectCommandInput {
-  if (typeof options !== 'object' || options === null) throw new TypeError('copyTo needs { key, bucket?, putObjectParams? }');
-  const unknown = Object.keys(options).filter((name) => !KEEP_OPTIONS.includes(name));
-  if (unknown.length > 0) throw new TypeError(`copyTo does not take ${unknown.map((u) => JSON.stringify(u)).join(', ')}`);
-  const bucket = options.bucket ?? source.bucket;
-  const bucketProblem = bucketNameProblem(bucket);
-  if (bucketProblem !== undefined) throw new TypeError(`copyTo bucket ${bucketProblem}`);
-  if (typeof options.key !== 'string') throw new TypeError('copyTo key must be a string');
-  const problem = keyProblem(options.key);
+  const merged = mergeOptions(options, keepUploadDefaults, 'copyTo');
+  const bucket = merged.bucket ?? source.bucket;
+  checkBucketName('copyTo bucket', bucket);
+  const { key } = merged;
+  if (typeof key !== 'string') throw new TypeError('copyTo key must be a string');
+  const problem = keyProblem(key);
   if (problem !== undefined) throw new TypeError(`copyTo key ${problem}`);
-  if (bucket === source.bucket && options.key.startsWith(source.keyPrefix)) {
+  if (bucket === source.bucket && key.startsWith(source.keyPrefix)) {
     throw new TypeError('copyTo key is under the uploads prefix, which its lifecycle rule empties');
   }
-  const params: KeepObjectParams = options.putObjectParams ?? {};
+  const params = merged.putObjectParams;
   if (typeof params !== 'object' || params === null) throw new TypeError('copyTo putObjectParams must be an object');
   const refused = Object.keys(params).filter((name) => !Object.hasOwn(KEEP_OBJECT_PARAMS, name));
   if (refused.length > 0) {
@@ -161,7 +164,7 @@ export function keepRequest(source: KeepSource, options: KeepUploadOptions): Cop
   return {
     ...rest,
     Bucket: bucket,
-    Key: options.key,
+    Key: key,
     CopySource: `${source.bucket}/${source.key.split('/').map(encodeURIComponent).join('/')}`,
     CopySourceIfMatch: source.etag,
     MetadataDirective: 'REPLACE',
@@ -193,7 +196,7 @@ export async function keepUpload(
   try {
     output = await client.send(new CopyObjectCommand(input));
   } catch (error) {
-    throw uploadFailure(error, source.field, 'keep');
+    throw uploadFailure(error, source.field, undefined, 'keep');
   }
   return { bucket: input.Bucket!, key: input.Key!, etag: output.CopyObjectResult?.ETag, size: source.size };
 }

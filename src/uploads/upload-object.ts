@@ -10,7 +10,8 @@
  *
  * @module uploads/upload-object
  */
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
+import { getObject, isSizeMismatch, readExactly } from '../s3/read.js';
 import { sliceBounds, sliceType } from './blob-slice.js';
 import { InvalidUploadError } from './errors.js';
 import { keepUpload, type KeepSource, type KeptUpload, type KeepUploadOptions } from './keep.js';
@@ -124,7 +125,7 @@ export class S3Upload {
    * @param contentType - the slice's `type` (default `''`)
    * @example
    * ```ts
-   * import type { S3Upload } from 'lambda-s3-spill';
+   * import type { S3Upload } from 'lambda-s3-spill/uploads';
    * declare const upload: S3Upload;
    * const header = await upload.slice(0, 512).bytes(); // the first 512 bytes: one ranged GetObject
    * console.log(header.byteLength);
@@ -157,7 +158,7 @@ export class S3Upload {
    * @throws UploadStorageError (502; 503 when S3 throttled) when S3 failed or refused (a missing permission)
    * @example
    * ```ts
-   * import type { S3Upload } from 'lambda-s3-spill';
+   * import type { S3Upload } from 'lambda-s3-spill/uploads';
    * declare const photo: S3Upload;
    * const kept = await photo.copyTo({ key: `photos/${crypto.randomUUID()}.jpg`, putObjectParams: { StorageClass: 'STANDARD_IA' } });
    * console.log(kept.bucket, kept.key, kept.size);
@@ -178,20 +179,20 @@ function changed(upload: CheckedUpload, detail: string): InvalidUploadError {
   return new InvalidUploadError('The upload changed after it was checked', { field: upload.field, cause: new Error(detail) });
 }
 
-/** Open a read of the view: the whole object, or its bytes `start` to `start + size - 1` (`Range`). Not for an empty view. */
-async function open(view: ObjectView, abortSignal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+/**
+ * `GetObject` of the view with `If-Match` (the whole object, or its bytes
+ * `start` to `start + size - 1` with `Range`), refused when its ETag, length
+ * or range is not what was checked. Not for an empty view.
+ */
+async function fetchChecked(view: ObjectView, abortSignal?: AbortSignal): Promise<GetObjectCommandOutput> {
   const { upload, start, size } = view;
   const whole = start === 0 && size === upload.size;
   const range = whole ? undefined : `bytes=${start}-${start + size - 1}`;
-  const { GetObjectCommand } = await import('@aws-sdk/client-s3');
-  let output;
+  let output: GetObjectCommandOutput;
   try {
-    output = await upload.client.send(
-      new GetObjectCommand({ Bucket: upload.bucket, Key: upload.key, IfMatch: upload.etag, Range: range }),
-      { abortSignal },
-    );
+    output = await getObject(upload.client, { Bucket: upload.bucket, Key: upload.key, IfMatch: upload.etag, Range: range }, abortSignal);
   } catch (error) {
-    throw uploadFailure(error, upload.field);
+    throw uploadFailure(error, upload.field, abortSignal);
   }
   const refuse = async (detail: string): Promise<never> => {
     await output.Body?.transformToWebStream().cancel();
@@ -206,7 +207,11 @@ async function open(view: ObjectView, abortSignal?: AbortSignal): Promise<Readab
     await refuse(`the read covers ${output.ContentRange}, asked for ${range} of ${upload.size}`);
   }
   if (output.Body === undefined) throw changed(upload, 'the read has no body');
-  return output.Body.transformToWebStream() as ReadableStream<Uint8Array>;
+  return output;
+}
+
+async function open(view: ObjectView): Promise<ReadableStream<Uint8Array>> {
+  return (await fetchChecked(view)).Body!.transformToWebStream() as ReadableStream<Uint8Array>;
 }
 
 /**
@@ -220,21 +225,15 @@ export function readAll(upload: CheckedUpload, abortSignal?: AbortSignal): Promi
 
 /** Read the bytes of a view (none for an empty one: no request), refusing them if they are not what was checked. */
 async function readView(view: ObjectView, abortSignal?: AbortSignal): Promise<Uint8Array> {
-  const { upload, size } = view;
   // No request: `bytes=10-9` is no empty range to S3, it answers the whole object.
-  if (size === 0) return new Uint8Array(0);
-  const stream = await open(view, abortSignal);
-  const out = new Uint8Array(size);
-  let offset = 0;
+  if (view.size === 0) return new Uint8Array(0);
+  const output = await fetchChecked(view, abortSignal);
+  let bytes;
   try {
-    for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
-      if (offset + chunk.byteLength > size) throw changed(upload, `more than the ${size} bytes asked for`);
-      out.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
+    bytes = await readExactly(output, view.size);
   } catch (error) {
-    throw error instanceof InvalidUploadError ? error : uploadFailure(error, upload.field);
+    throw uploadFailure(error, view.upload.field, abortSignal);
   }
-  if (offset !== size) throw changed(upload, `read ${offset} bytes, expected ${size}`);
-  return out;
+  if (isSizeMismatch(bytes)) throw changed(view.upload, bytes.problem);
+  return bytes;
 }

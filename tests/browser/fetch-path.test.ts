@@ -5,7 +5,7 @@
  * reason, and a network failure is an UploadRequestError with status 0 and the
  * cause. Against the local S3, in this process.
  */
-import { createUpload } from 'lambda-s3-spill';
+import { createUpload } from 'lambda-s3-spill/uploads';
 import { postFile, uploadFile, UploadRequestError } from 'lambda-s3-spill/browser';
 import { refusedEndpoint } from '../../samples/local/fault-proxy.js';
 import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';

@@ -8,7 +8,7 @@
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { createHash, randomBytes } from 'node:crypto';
-import { createUpload, InvalidUploadError, resolveUploads, type S3Upload } from 'lambda-s3-spill';
+import { createUpload, InvalidUploadError, resolveUploads, type S3Upload } from 'lambda-s3-spill/uploads';
 import { startFaultProxy } from '../../samples/local/fault-proxy.js';
 import { type LocalS3, localS3Client, startLocalS3 } from '../../samples/local/s3-server.js';
 import { newUploadKey } from '../../src/uploads/key.js';
@@ -144,7 +144,7 @@ describe('copyTo', () => {
     ['no key', {}, /copyTo key must be a string/],
     ['a key under the uploads prefix', { key: 'uploads/mine' }, /under the uploads prefix/],
     ['a bad bucket', { bucket: 'Not_A_Bucket', key: 'kept/x' }, /copyTo bucket must be/],
-    ['an unknown option', { key: 'kept/x', storageClass: 'GLACIER' }, /copyTo does not take "storageClass"/],
+    ['an unknown option (with the closest known one)', { key: 'kept/x', bucekt: 'kept-files' }, /copyTo has no option 'bucekt'; did you mean 'bucket'\?/],
     ['a putObjectParams that would change the content', { key: 'kept/x', putObjectParams: { ContentType: 'text/html' } }, /cannot set ContentType/],
   ])('refuses %s with a TypeError before any request', async (_, options, message) => {
     const upload = await uploaded(Buffer.from('small'));
