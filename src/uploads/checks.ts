@@ -5,7 +5,7 @@
  * @module uploads/checks
  */
 import { timingSafeEqual } from 'node:crypto';
-import { contentTypeAllowed } from './policy.js';
+import { contentTypeAllowed, EXPIRES_METADATA, TOKEN_METADATA } from './policy.js';
 
 /** What `HeadObject` said, as the checks read it. */
 export interface StoredUpload {
@@ -38,11 +38,11 @@ export interface UploadProblem {
  * Order: the token first (a made-up reference learns nothing about the object).
  */
 export function storedUploadProblem(stored: StoredUpload, expected: UploadExpectations): UploadProblem | undefined {
-  const token = stored.metadata['upload-token'];
+  const token = stored.metadata[TOKEN_METADATA];
   if (token === undefined || !sameSecret(token, expected.token)) {
     return { message: 'The upload reference is not valid', detail: 'the object does not carry the reference token' };
   }
-  const expires = Number(stored.metadata['upload-expires']);
+  const expires = Number(stored.metadata[EXPIRES_METADATA]);
   if (!Number.isInteger(expires)) {
     return { message: 'The upload reference is not valid', detail: 'the object carries no form expiry' };
   }

@@ -20,7 +20,7 @@ import { uploadKeyProblem } from './key.js';
 import { resolveS3UploadsOptions, type ResolvedS3Uploads, type ResolveUploadsOptions } from './options.js';
 import { looksLikeUploadReference, parseUploadReference, UPLOAD_REFERENCE_MARKER } from './reference.js';
 import { uploadFailure } from './storage-failure.js';
-import { readAll, S3Upload } from './upload-object.js';
+import { type CheckedUpload, readAll, S3Upload } from './upload-object.js';
 
 /** The request header of the whole-body mode. */
 export const UPLOAD_HEADER = 'X-S3-Upload';
@@ -110,7 +110,7 @@ async function checkReference(
   options: ResolvedS3Uploads,
   client: S3Client,
   signal: AbortSignal | undefined,
-): Promise<S3Upload> {
+): Promise<CheckedUpload> {
   const parts = parseUploadReference(text);
   if ('problem' in parts) throw invalidReference(parts.problem, field);
   if (parts.bucket !== options.bucket) throw invalidReference('reference names another bucket', field);
@@ -143,15 +143,22 @@ async function checkReference(
   if (problem !== undefined) {
     throw new InvalidUploadError(problem.message, { field, cause: new Error(`${problem.detail} (key ${parts.key})`) });
   }
-  return new S3Upload({
+  return {
     client,
     bucket: options.bucket,
     key: parts.key,
+    keyPrefix: options.keyPrefix,
     size: head.ContentLength!,
     type: head.ContentType ?? '',
     etag: head.ETag,
     field,
-  });
+    contentType: head.ContentType,
+    contentEncoding: head.ContentEncoding,
+    contentDisposition: head.ContentDisposition,
+    contentLanguage: head.ContentLanguage,
+    cacheControl: head.CacheControl,
+    metadata,
+  };
 }
 
 type AnyEvent = Record<string, unknown> & { headers?: unknown; multiValueHeaders?: unknown; body?: unknown };
@@ -168,10 +175,7 @@ async function resolveWholeBody<E>(
     throw new InvalidUploadError(`A request with ${UPLOAD_HEADER} must have an empty body`);
   }
   const upload = await checkReference(reference.trim(), undefined, options, client, signal);
-  const bytes = await readAll(
-    { client, bucket: upload.bucket, key: upload.key, size: upload.size, type: upload.type, etag: upload.etag, field: undefined },
-    signal,
-  );
+  const bytes = await readAll(upload, signal);
   const { body, isBase64Encoded } = eventBodyOf(bytes, upload.type || undefined);
   const replace: Record<string, string | undefined> = {
     'content-type': upload.type || undefined,
@@ -183,7 +187,7 @@ async function resolveWholeBody<E>(
   if (typeof e.multiValueHeaders === 'object' && e.multiValueHeaders !== null) {
     out.multiValueHeaders = withRequestHeaders(e.multiValueHeaders, replace, true);
   }
-  return { event: out as unknown as E, uploads: [upload] };
+  return { event: out as unknown as E, uploads: [new S3Upload(upload)] };
 }
 
 /** A header map without `X-S3-Upload`, with `replace` set (in the map's casing, lower case when new). */
@@ -237,7 +241,9 @@ async function resolveFields<E>(
   if (jobs.length > MAX_REFERENCES_PER_REQUEST) {
     throw new InvalidUploadError(`A request may carry at most ${MAX_REFERENCES_PER_REQUEST} uploads`);
   }
-  const uploads = await Promise.all(jobs.map((job) => checkReference(job.text, job.field, options, client, signal)));
+  const uploads = (await Promise.all(jobs.map((job) => checkReference(job.text, job.field, options, client, signal)))).map(
+    (checked) => new S3Upload(checked),
+  );
   const original = body as Record<string, unknown>;
   const out: Record<string, unknown> = { ...original };
   // defineProperty, not assignment: a field named "__proto__" must stay a field.
