@@ -369,7 +369,7 @@ describe('every entry alone, without the optional peers it does not need', () =>
         ),
       ),
     );
-  }, 240_000);
+  }, 600_000);
 
   test.each(Object.keys(ENTRIES) as EntryName[])('%s: only the peers it needs are there', (entry) => {
     const everyOptional = ['@aws-sdk/s3-presigned-post', '@aws-sdk/lib-storage', '@aws-sdk/s3-request-presigner', '@middy/core', 'aws-cdk-lib', 'constructs', 's3rver', 'tsx'];
