@@ -78,7 +78,9 @@ export async function resolveUploads<E>(event: E, options: ResolveUploadsOptions
 export async function resolveEvent<E>(event: E, options: ResolvedS3Uploads, context?: Context): Promise<Resolution<E>> {
   if (frontDoorOf(event) === 'unknown') return { event, uploads: [] };
   // The SDK loads on first use: importing the library (and every response that fits) never loads it.
-  const client = await clientOrDefault(options.s3Client);
+  // The client (and with it the SDK) only once a reference is found: a request without one loads nothing.
+  let made: Promise<S3Client> | undefined;
+  const client: ClientSource = () => (made ??= clientOrDefault(options.s3Client));
   // The same deadline as a spill's: the function's, or the gateway's integration timeout when it comes first.
   const deadline = deadlineSignal(
     millisUntilDeadline({
@@ -103,12 +105,15 @@ function invalidReference(detail: string, field: string | undefined): InvalidUpl
   return new InvalidUploadError('The upload reference is not valid', { field, cause: new Error(detail) });
 }
 
+/** The S3 client, made on first use. */
+type ClientSource = () => Promise<S3Client>;
+
 /** Check one reference: pure checks, then `HeadObject`, then the object's checks. */
 async function checkReference(
   text: string,
   field: string | undefined,
   options: ResolvedS3Uploads,
-  client: S3Client,
+  client: ClientSource,
   signal: AbortSignal | undefined,
 ): Promise<CheckedUpload> {
   const parts = parseUploadReference(text);
@@ -117,9 +122,11 @@ async function checkReference(
   const keyProblem = uploadKeyProblem(parts.key, options.keyPrefix);
   if (keyProblem !== undefined) throw invalidReference(keyProblem, field);
   let head;
+  let s3: S3Client;
   try {
-    const { HeadObjectCommand } = await import('@aws-sdk/client-s3');
-    head = await client.send(new HeadObjectCommand({ Bucket: options.bucket, Key: parts.key }), { abortSignal: signal });
+    const [{ HeadObjectCommand }, made] = await Promise.all([import('@aws-sdk/client-s3'), client()]);
+    s3 = made;
+    head = await s3.send(new HeadObjectCommand({ Bucket: options.bucket, Key: parts.key }), { abortSignal: signal });
   } catch (error) {
     throw uploadFailure(error, field);
   }
@@ -144,7 +151,7 @@ async function checkReference(
     throw new InvalidUploadError(problem.message, { field, cause: new Error(`${problem.detail} (key ${parts.key})`) });
   }
   return {
-    client,
+    client: s3,
     bucket: options.bucket,
     key: parts.key,
     keyPrefix: options.keyPrefix,
@@ -167,7 +174,7 @@ async function resolveWholeBody<E>(
   event: E,
   reference: string,
   options: ResolvedS3Uploads,
-  client: S3Client,
+  client: ClientSource,
   signal: AbortSignal | undefined,
 ): Promise<Resolution<E>> {
   const e = event as unknown as AnyEvent;
@@ -211,7 +218,7 @@ function withRequestHeaders(map: object, replace: Record<string, string | undefi
 async function resolveFields<E>(
   event: E,
   options: ResolvedS3Uploads,
-  client: S3Client,
+  client: ClientSource,
   signal: AbortSignal | undefined,
 ): Promise<Resolution<E>> {
   const e = event as unknown as AnyEvent;
