@@ -13,9 +13,12 @@ export default {
     '^lambda-s3-spill/browser$': '<rootDir>/src/browser/upload.ts',
     '^lambda-s3-spill/messages$': '<rootDir>/src/messages/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
+    // src/logging/powertools-logger.cts is imported as `.cjs`, the name tsc gives it in dist.
+    '^(\\.{1,2}/.*)\\.cjs$': '$1.cts',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
+    '^.+\\.cts$': ['ts-jest', { diagnostics: false }],
   },
   testTimeout: 60000,
   reporters: ['default', '<rootDir>/tests/support/summary-reporter.js'],

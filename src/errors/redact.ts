@@ -5,7 +5,6 @@
  *
  * @module errors/redact
  */
-import { isNativeError } from 'node:util/types';
 
 /** Properties of an AWS SDK or Node.js network error that are safe to log and useful to read. */
 const SAFE_CAUSE_PROPERTIES = new Set([
@@ -54,8 +53,9 @@ export function redactedCause(error: unknown): unknown {
 }
 
 function scrub(error: unknown, depth: number): unknown {
-  // isNativeError: errors from Node.js itself (ECONNREFUSED) may come from another realm.
-  if (!(error instanceof Error) && !isNativeError(error)) {
+  // isNativeError: errors from Node.js itself (ECONNREFUSED) may come from another realm. Taken on use, not
+  // imported: an ESM bundle hoists a builtin's static import to its top, where every cold start would pay it.
+  if (!(error instanceof Error) && !process.getBuiltinModule('node:util/types').isNativeError(error)) {
     return typeof error === 'string' ? redactSecrets(error) : error === undefined || error === null ? error : '[redacted]';
   }
   try {

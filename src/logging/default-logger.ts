@@ -33,14 +33,14 @@ type Level = 'debug' | 'info' | 'warn' | 'error';
  * core does not return from that invocation until it is written: no line is lost.
  */
 export function defaultLogger(env: NodeJS.ProcessEnv): DefaultLogger {
-  let logger: Logger | undefined;
+  let logger: SpillLogger | undefined;
   let loading: Promise<void> | undefined;
   let failed = false;
   const queued: [Level, unknown[]][] = [];
-  const write = (target: Logger, level: Level, args: unknown[]): void =>
+  const write = (target: SpillLogger, level: Level, args: unknown[]): void =>
     (target[level] as (...line: unknown[]) => void).apply(target, args);
   const load = (): Promise<void> =>
-    (loading ??= import('@aws-lambda-powertools/logger').then(
+    (loading ??= import('./powertools-logger.cjs').then(
       ({ Logger: PowertoolsLogger }) => {
         const serviceName = env.POWERTOOLS_SERVICE_NAME;
         const made = new PowertoolsLogger(serviceName === undefined || serviceName === '' ? { serviceName: 'lambda-s3-spill' } : {});
