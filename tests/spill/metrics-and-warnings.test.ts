@@ -205,6 +205,18 @@ describe('warnAtBytes', () => {
     expect(nearLimit(log)).toEqual([['s3Spill response near the limit', expect.objectContaining({ bytes: 9_002 })]]);
   });
 
+  it('the default logger writes the warning before the invocation returns', async () => {
+    const handler = middy(async () => responseOf(9_500)).use(s3Spill({ bucket: s3.bucket, s3Client: s3.client, maxBytes: 10_000 }));
+    await handler(eventOf('function-url'), context);
+    expect(emf.logLines).toEqual([
+      expect.objectContaining({
+        level: 'WARN',
+        message: 's3Spill response near the limit',
+        nearLimit: { frontDoor: 'function-url', bytes: 9_500, maxBytes: 10_000, warnAtBytes: 9_000 },
+      }),
+    ]);
+  });
+
   it('false turns it off; a spilled response and a non-HTTP result never warn', async () => {
     const off = spill({ maxBytes: 10_000, warnAtBytes: false });
     await middy(async () => responseOf(10_000)).use(off.middleware)(eventOf('function-url'), context);

@@ -25,19 +25,26 @@ export interface EmittedMetric {
 
 /**
  * Capture the EMF documents written to stdout (Powertools' `Console` writes
- * there outside `POWERTOOLS_DEV`); other output goes through. Call `stop()`
- * in `afterEach`.
+ * there outside `POWERTOOLS_DEV`), and the other JSON lines on stdout and
+ * stderr (a Powertools `Logger`'s); other output goes through. Call `stop()` in `afterEach`.
  */
-export function captureEmf(): { documents: EmfDocument[]; metrics: () => EmittedMetric[]; stop: () => void } {
+export function captureEmf(): { documents: EmfDocument[]; logLines: Record<string, unknown>[]; metrics: () => EmittedMetric[]; stop: () => void } {
   const documents: EmfDocument[] = [];
-  const write = process.stdout.write.bind(process.stdout) as (...args: unknown[]) => boolean;
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
-    for (const line of String(chunk).split('\n')) {
-      if (!line.startsWith('{"_aws"')) continue;
-      documents.push(JSON.parse(line) as EmfDocument);
-    }
-    return String(chunk).startsWith('{"_aws"') ? true : write(chunk, ...rest);
-  }) as typeof process.stdout.write);
+  const logLines: Record<string, unknown>[] = [];
+  const spies = [process.stdout, process.stderr].map((stream) => {
+    const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+    return jest.spyOn(stream, 'write').mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
+      const text = String(chunk);
+      if (!text.startsWith('{')) return write(chunk, ...rest);
+      // JSON lines: EMF documents, and the lines of a Powertools Logger (the default logger's; warnings go to stderr).
+      for (const line of text.split('\n').filter((l) => l !== '')) {
+        const parsed = JSON.parse(line) as Record<string, unknown>;
+        if ('_aws' in parsed) documents.push(parsed as unknown as EmfDocument);
+        else logLines.push(parsed);
+      }
+      return true;
+    }) as typeof stream.write);
+  });
   const metrics = (): EmittedMetric[] =>
     documents.flatMap((doc) =>
       doc._aws.CloudWatchMetrics.flatMap((directive) =>
@@ -50,5 +57,5 @@ export function captureEmf(): { documents: EmfDocument[]; metrics: () => Emitted
         })),
       ),
     );
-  return { documents, metrics, stop: () => spy.mockRestore() };
+  return { documents, logLines, metrics, stop: () => spies.forEach((spy) => spy.mockRestore()) };
 }
