@@ -8,6 +8,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { SpillBucketOffloadProps } from './offload-props.js';
 import type { SpillBucketUploadsProps } from './uploads.js';
+import type { SpillBucketMessagesProps } from './messages.js';
 
 /**
  * Props of {@link SpillBucket}. Every one is optional.
@@ -25,7 +26,7 @@ import type { SpillBucketUploadsProps } from './uploads.js';
  * new SpillBucket(stack, 'Spill', props);
  * ```
  */
-export interface SpillBucketProps extends SpillBucketOffloadProps, SpillBucketUploadsProps {
+export interface SpillBucketProps extends SpillBucketOffloadProps, SpillBucketUploadsProps, SpillBucketMessagesProps {
   /**
    * How long spilled objects are kept. Whole days, at least one: S3 rounds
    * lifecycle expiration to the next midnight UTC and deletes asynchronously, so
