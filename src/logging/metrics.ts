@@ -8,24 +8,27 @@
  */
 import type { SpillLogger } from './default-logger.js';
 
-/** The units the utilities emit: Powertools' `MetricUnit.Count` and `MetricUnit.Bytes`. */
-export type OutcomeUnit = 'Count' | 'Bytes';
-
-/** What a metric set made by `singleMetric()` must do; a Powertools `Metrics` does it. */
-export interface OutcomeMetricSet {
-  setDefaultDimensions(dimensions: Record<string, string>): unknown;
-  addMetric(name: string, unit: OutcomeUnit, value: number): unknown;
-}
-
 /**
  * The `metrics` option: a Powertools `Metrics` instance
  * (`new Metrics({ namespace, serviceName })` from `@aws-lambda-powertools/metrics`).
  * Declared here, not imported, so that the package stays an optional peer
- * (for the types too).
+ * (for the types too). The units used are Powertools' `MetricUnit.Count` and
+ * `MetricUnit.Bytes`.
  */
 export interface MetricsLike {
-  addMetric(name: string, unit: OutcomeUnit, value: number): unknown;
-  singleMetric(): OutcomeMetricSet;
+  /** Powertools' `addMetric(name, unit, value)`; checked at creation, as the mark of a `Metrics`. */
+  addMetric(name: string, unit: 'Count' | 'Bytes', value: number): unknown;
+  /**
+   * Powertools' `singleMetric()`: a new instance with the same namespace and
+   * default dimensions, which publishes each metric as it is added. The
+   * utilities emit through it only.
+   */
+  singleMetric(): {
+    /** Dimensions kept across the instance's flushes: the `utility` dimension goes here. */
+    setDefaultDimensions(dimensions: Record<string, string>): unknown;
+    /** Add a metric, published at once. */
+    addMetric(name: string, unit: 'Count' | 'Bytes', value: number): unknown;
+  };
 }
 
 /** The utilities, as the value of the `utility` dimension. */
