@@ -8,6 +8,7 @@ export default {
     '^lambda-s3-spill$': '<rootDir>/src/index.ts',
     '^lambda-s3-spill/cdk$': '<rootDir>/cdk/index.ts',
     '^lambda-s3-spill/dev$': '<rootDir>/src/dev/index.ts',
+    '^lambda-s3-spill/cache$': '<rootDir>/src/cache/index.ts',
     '^lambda-s3-spill/browser$': '<rootDir>/src/browser/upload.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -1,0 +1,325 @@
+/**
+ * One configured cache, shared by the requests of a door: the lookup before
+ * the handler and the store after it. It reads the request, asks the policy
+ * (`policy.ts`) what RFC 9111 allows, and carries that out on S3
+ * (`storage.ts`). S3 failing or slow never fails a request: a lookup that
+ * fails or runs out of time is a miss, a store that fails returns the response
+ * unstored; each is logged once.
+ *
+ * @module cache/cache
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import { beforeDeadline, deadlineSignal, millisUntilDeadline } from '../core/deadline.js';
+import { defaultLogger, type DefaultLogger } from '../core/default-logger.js';
+import { configurationProblem, redactedCause, SpillConfigurationError } from '../errors.js';
+import { DEFAULT_CONTENT_TYPE } from '../http/answers.js';
+import { contentHeadersOf, spillBodyOf } from '../http/body.js';
+import { describeRequest, type HttpRequestInfo, requestHeader } from '../http/events.js';
+import { locationProblem } from '../http/location.js';
+import { type HttpResult, isHttpResult, isStreamBody } from '../http/result.js';
+import { responseMaxBytes } from '../limits.js';
+import { environmentEndpointProblem } from '../options/endpoint-guard.js';
+import type { SpillLogger } from '../options/options.js';
+import { callUser } from '../options/per-request.js';
+import { measurePayload, payloadBytes } from '../sizing/payload-bytes.js';
+import type { MiddyLikeRequest } from '../types/middy.js';
+import { hitAnswer, hitSeeOther, notModified, onlyIfCachedMiss, seeStored, withFields } from './answers.js';
+import { entryMetadata, headerListOf, pointerMetadata, readFound, setsCookies, storedHeaders, type StoredEntry, strongEtag } from './entry.js';
+import { baseKey, baseMaterial, headerValues, type Target, targetOf, targetPrefix, variantKey } from './key.js';
+import { type ResolvedCacheOptions, resolveCacheOptions, type S3CacheOptions } from './options.js';
+import {
+  type CacheOutcome,
+  type CacheRequest,
+  cacheStatus,
+  type Forward,
+  freshness,
+  headerValue,
+  ifNoneMatchMatches,
+  invalidatesTarget,
+  lookupPlan,
+  requestDirectives,
+  storability,
+} from './policy.js';
+import { clientFor, deletePrefix, getBody, headObject, presign, putObject } from './storage.js';
+
+/** Time kept free before the function's (or the gateway's) deadline, milliseconds. */
+const DEADLINE_MARGIN_MS = 1000;
+
+/** What the lookup left for the store. */
+export interface Pending {
+  readonly info: HttpRequestInfo;
+  readonly request: CacheRequest;
+  readonly target: Target;
+  /** The base key (`undefined` for a method that is not looked up). */
+  readonly base: string | undefined;
+  readonly fwd: Forward;
+  /** The lookup failed (S3 down or late): nothing is stored either. */
+  readonly failed: boolean;
+}
+
+/** What the lookup found. */
+export type Lookup =
+  /** Not an HTTP request: the cache does nothing. */
+  | { readonly kind: 'skip' }
+  /** Answer this, without running the handler. */
+  | { readonly kind: 'hit'; readonly response: HttpResult }
+  /** Run the handler, then {@link Cache.store}. */
+  | { readonly kind: 'miss'; readonly pending: Pending };
+
+/** One configured cache. */
+export interface Cache {
+  readonly opts: ResolvedCacheOptions;
+  readonly logger: SpillLogger;
+  /** Before the handler. */
+  lookup(request: MiddyLikeRequest): Promise<Lookup>;
+  /** After the handler: store a storable response; return what to answer. */
+  store(request: MiddyLikeRequest, pending: Pending): Promise<unknown>;
+}
+
+/**
+ * Configure a cache.
+ *
+ * @throws TypeError naming an unknown option, or one of the wrong type or range
+ * @throws SpillConfigurationError when there is no bucket, or a deployed function has a local S3 endpoint
+ */
+export function createCache(options: S3CacheOptions, env: NodeJS.ProcessEnv = process.env): Cache {
+  const opts = resolveCacheOptions(options, env);
+  const endpointProblem = environmentEndpointProblem(env);
+  if (endpointProblem !== undefined) throw new SpillConfigurationError(endpointProblem);
+  const own: DefaultLogger | undefined = opts.logger === undefined ? defaultLogger(env) : undefined;
+  const logger: SpillLogger = opts.logger ?? own!;
+  let client: S3Client | undefined;
+  const s3 = async (): Promise<S3Client> => (client ??= await clientFor(opts.s3Client));
+
+  const metric = (name: string): void => opts.metrics?.addMetric(name, 'Count', 1);
+
+  function deadlineMillis(request: MiddyLikeRequest, info: HttpRequestInfo): number | undefined {
+    return millisUntilDeadline({
+      context: request.context,
+      info,
+      integrationTimeoutInMillis: undefined,
+      timeoutEarlyInMillis: DEADLINE_MARGIN_MS,
+      now: Date.now(),
+    });
+  }
+
+  function keyAnswer(request: MiddyLikeRequest): string | undefined {
+    if (opts.key === undefined) return undefined;
+    const keyFunction = opts.key;
+    const answer: unknown = callUser('key', () => keyFunction(request));
+    if (typeof answer !== 'string') throw configurationProblem('The key function must return a string');
+    return answer;
+  }
+
+  async function lookup(request: MiddyLikeRequest): Promise<Lookup> {
+    const info = describeRequest(request.event);
+    if (info.frontDoor === 'unknown') return { kind: 'skip' };
+    const event = request.event;
+    const cacheRequest: CacheRequest = {
+      method: info.method,
+      cacheControl: requestDirectives(requestHeader(event, 'cache-control'), requestHeader(event, 'pragma')),
+      authorization: requestHeader(event, 'authorization') !== undefined,
+    };
+    const target = targetOf(event, info.frontDoor);
+    const plan = lookupPlan(cacheRequest);
+    const looked = plan.kind === 'lookup' || plan.fwd === 'request';
+    const base = looked ? baseKey(opts.keyPrefix, target, baseMaterial(keyAnswer(request), headerValues(event, opts.vary))) : undefined;
+    const miss = (fwd: Forward, failed = false): Lookup => ({
+      kind: 'miss',
+      pending: { info, request: cacheRequest, target, base, fwd, failed },
+    });
+    if (plan.kind === 'forward') return miss(plan.fwd);
+    const budget = Math.min(opts.lookupTimeoutInMillis, deadlineMillis(request, info) ?? Number.POSITIVE_INFINITY);
+    const deadline = deadlineSignal(budget);
+    let found: Awaited<ReturnType<typeof find>>;
+    try {
+      found = await beforeDeadline(find(request, info, cacheRequest, base!, deadline?.signal), deadline?.signal);
+    } catch (error) {
+      if (error instanceof SpillConfigurationError) throw error;
+      const late = deadline?.signal.aborted === true;
+      logger.warn('s3Cache lookup failed; the request is answered as a miss', {
+        cache: { reason: late ? 'timeout' : 'error', budgetMs: budget, cause: redactedCause(error) },
+      });
+      await own?.pending();
+      metric('CacheMiss');
+      return miss('miss', true);
+    } finally {
+      deadline?.clear();
+    }
+    if (found.kind === 'hit') {
+      metric('CacheHit');
+      return found;
+    }
+    metric('CacheMiss');
+    if (cacheRequest.cacheControl.has('only-if-cached')) {
+      return { kind: 'hit', response: onlyIfCachedMiss(info, cacheStatus(undefined, { hit: false, fwd: found.fwd })) };
+    }
+    return miss(found.fwd);
+  }
+
+  /** Find a fresh entry for the request and make the hit's answer, or say why not. */
+  async function find(
+    request: MiddyLikeRequest,
+    info: HttpRequestInfo,
+    cacheRequest: CacheRequest,
+    base: string,
+    signal: AbortSignal | undefined,
+  ): Promise<{ kind: 'hit'; response: HttpResult } | { kind: 'forward'; fwd: Forward }> {
+    const c = await s3();
+    let key = base;
+    let head = await headObject(c, opts.bucket, key, signal);
+    if (head === undefined) return { kind: 'forward', fwd: 'uri-miss' };
+    let found = readFound(head.metadata);
+    let vary: readonly string[] = [];
+    if (found.kind === 'pointer') {
+      vary = found.vary;
+      key = variantKey(base, headerValues(request.event, vary));
+      head = await headObject(c, opts.bucket, key, signal);
+      if (head === undefined) return { kind: 'forward', fwd: 'vary-miss' };
+      found = readFound(head.metadata);
+    }
+    if (found.kind !== 'entry') return { kind: 'forward', fwd: 'uri-miss' };
+    const entry = found.entry;
+    // A stored response is served only to a request whose varied fields are the ones its key was made from.
+    if (entry.vary.join(',') !== vary.join(',')) return { kind: 'forward', fwd: 'vary-miss' };
+    const fresh = freshness(entry, cacheRequest, Date.now());
+    if (!fresh.fresh) return { kind: 'forward', fwd: 'stale' };
+    const status = cacheStatus(undefined, { hit: true, ttl: fresh.ttl });
+    if (ifNoneMatchMatches(requestHeader(request.event, 'if-none-match'), entry.etag)) {
+      return { kind: 'hit', response: notModified(entry, info, fresh.age, status) };
+    }
+    if (info.method === 'HEAD') return { kind: 'hit', response: hitAnswer(entry, info, fresh.age, status, undefined) };
+    const limit = responseMaxBytes(info.frontDoor);
+    if (head.bytes <= opts.inlineMaxBytes) {
+      const body = await getBody(c, opts.bucket, key, head.objectEtag, opts.inlineMaxBytes, signal);
+      if (body === undefined) return { kind: 'forward', fwd: 'stale' }; // replaced or removed since the HeadObject
+      const answer = hitAnswer(entry, info, fresh.age, status, body);
+      if (payloadBytes(answer) <= limit) return { kind: 'hit', response: answer };
+    }
+    const url = await signed(c, key);
+    return { kind: 'hit', response: hitSeeOther(entry, info, url, status) };
+  }
+
+  async function signed(c: S3Client, key: string): Promise<string> {
+    const url = await presign(c, opts.bucket, key, opts.expiresIn);
+    const problem = locationProblem(url);
+    if (problem !== undefined) throw configurationProblem(`The presigner (check the client endpoint) ${problem}`);
+    return url;
+  }
+
+  async function store(request: MiddyLikeRequest, pending: Pending): Promise<unknown> {
+    try {
+      return await storeResponse(request, pending);
+    } finally {
+      await own?.pending();
+    }
+  }
+
+  async function storeResponse(request: MiddyLikeRequest, pending: Pending): Promise<unknown> {
+    const { info } = pending;
+    const raw: unknown = request.response;
+    let result: HttpResult;
+    if (isHttpResult(raw)) {
+      if (isStreamBody(raw.body) || (raw.body !== undefined && raw.body !== null && typeof raw.body !== 'string')) return raw;
+      result = raw;
+    } else if (raw !== undefined && (info.frontDoor === 'http-v2' || info.frontDoor === 'function-url')) {
+      // A bare 2.0 result is a 200 application/json response (shared FACTS.md, "The five response shapes").
+      result = { statusCode: 200, headers: { 'Content-Type': DEFAULT_CONTENT_TYPE }, body: typeof raw === 'string' ? raw : JSON.stringify(raw) };
+    } else {
+      return raw;
+    }
+    const list = headerListOf(result, info);
+    const outcome = (extra: Partial<Extract<CacheOutcome, { hit: false }>> = {}): string =>
+      cacheStatus(headerValue(list, 'cache-status'), { hit: false, fwd: pending.fwd, ...extra });
+    if (invalidatesTarget(info.method, result.statusCode)) {
+      await invalidateTarget(request, pending);
+      return withFields(result, info, { 'Cache-Status': outcome() });
+    }
+    if (pending.failed || pending.base === undefined) return withFields(result, info, { 'Cache-Status': outcome() });
+    const now = Date.now();
+    const decision = storability({
+      request: pending.request,
+      status: result.statusCode,
+      headers: list,
+      setsCookies: setsCookies(result, list),
+      ttl: opts.ttl,
+      now,
+    });
+    if (!decision.store) {
+      logger.debug('s3Cache did not store the response', { cache: { why: decision.why } });
+      return withFields(result, info, { 'Cache-Status': outcome() });
+    }
+    const body = spillBodyOf(result, contentHeadersOf(result, info.frontDoor === 'alb' ? undefined : DEFAULT_CONTENT_TYPE), false);
+    if (body === undefined) return withFields(result, info, { 'Cache-Status': outcome() });
+    const etag = headerValue(list, 'etag') ?? strongEtag(body.bytes);
+    const headers = storedHeaders(list).filter(([name]) => name.toLowerCase() !== 'etag');
+    headers.push(['ETag', etag]);
+    const entry: StoredEntry = {
+      status: result.statusCode,
+      headers,
+      storedAt: now,
+      initialAge: decision.initialAge,
+      lifetime: decision.lifetime,
+      etag,
+      vary: decision.vary,
+      binary: result.isBase64Encoded === true,
+    };
+    const metadata = entryMetadata(entry);
+    if (metadata === undefined) {
+      logger.debug('s3Cache did not store the response', { cache: { why: 'its header fields are over the S3 metadata limit' } });
+      return withFields(result, info, { 'Cache-Status': outcome() });
+    }
+    const key = decision.vary.length === 0 ? pending.base : variantKey(pending.base, headerValues(request.event, decision.vary));
+    const ttl = decision.lifetime - decision.initialAge;
+    const stored = withFields(result, info, { ETag: etag, 'Cache-Status': outcome({ stored: true, ttl }) });
+    const deadline = deadlineSignal(deadlineMillis(request, info));
+    const started = performance.now();
+    let c: S3Client;
+    try {
+      c = await s3();
+      const puts = [putObject(c, opts.bucket, key, body, metadata, deadline?.signal)];
+      if (key !== pending.base) {
+        puts.push(putObject(c, opts.bucket, pending.base, { bytes: Buffer.alloc(0) }, pointerMetadata(decision.vary), deadline?.signal));
+      }
+      await beforeDeadline(Promise.all(puts), deadline?.signal);
+    } catch (error) {
+      logger.warn('s3Cache could not store the response; it is returned unstored', {
+        cache: { reason: deadline?.signal.aborted === true ? 'timeout' : 'error', cause: redactedCause(error) },
+      });
+      return withFields(result, info, { 'Cache-Status': outcome() });
+    } finally {
+      deadline?.clear();
+    }
+    metric('CacheStored');
+    logger.debug('s3Cache stored a response', {
+      cache: { bucket: opts.bucket, key, objectBytes: body.bytes.length, ttl, durationMs: Math.round(performance.now() - started) },
+    });
+    // A stored response over the front door's limit is answered from its entry, as a hit over inlineMaxBytes is.
+    if (measurePayload(stored, responseMaxBytes(info.frontDoor)).fits) return stored;
+    try {
+      const url = await beforeDeadline(signed(c, key), deadlineSignal(deadlineMillis(request, info))?.signal);
+      return seeStored(result, info, url, outcome({ stored: true, ttl }));
+    } catch (error) {
+      if (error instanceof SpillConfigurationError) throw error;
+      logger.warn('s3Cache stored the response but could not sign its URL', { cache: { cause: redactedCause(error) } });
+      return stored;
+    }
+  }
+
+  /** RFC 9111 section 4.4: an unsafe method's success invalidates its target's entries. */
+  async function invalidateTarget(request: MiddyLikeRequest, pending: Pending): Promise<void> {
+    const deadline = deadlineSignal(deadlineMillis(request, pending.info));
+    try {
+      await beforeDeadline(
+        s3().then((c) => deletePrefix(c, opts.bucket, targetPrefix(opts.keyPrefix, pending.target), deadline?.signal)),
+        deadline?.signal,
+      );
+    } catch (error) {
+      logger.warn('s3Cache could not invalidate the target of an unsafe request', { cache: { cause: redactedCause(error) } });
+    } finally {
+      deadline?.clear();
+    }
+  }
+
+  return { opts, logger, lookup, store };
+}

@@ -1,0 +1,154 @@
+/**
+ * The S3 side of the cache: read an entry's metadata (`HeadObject`), its body
+ * (`GetObject`, conditional on the entity tag just read), store an entry or a
+ * pointer (`PutObject`, multipart for large bodies), sign a URL, and list and
+ * delete a target's entries. The SDK is loaded on first use.
+ *
+ * @module cache/storage
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SpillBody } from '../http/body.js';
+import type { S3ClientLike } from '../options/options.js';
+
+type Sdk = typeof import('@aws-sdk/client-s3');
+type Objects = typeof import('../storage/s3-object.js');
+
+let sdk: Promise<Sdk> | undefined;
+let objects: Promise<Objects> | undefined;
+
+/** The S3 SDK module, imported once, on first use. */
+function loadSdk(): Promise<Sdk> {
+  return (sdk ??= import('@aws-sdk/client-s3'));
+}
+
+/** The project's put, presign and default client (loaded with the SDK). */
+function loadObjects(): Promise<Objects> {
+  return (objects ??= import('../storage/s3-object.js'));
+}
+
+/** The client: the option's, else the container's default client (shared with `s3Spill`). */
+export async function clientFor(option: S3ClientLike | undefined): Promise<S3Client> {
+  if (option !== undefined) return option as unknown as S3Client;
+  return (await loadObjects()).defaultS3Client();
+}
+
+/** What `HeadObject` found at a key. */
+export interface Head {
+  readonly metadata: Record<string, string> | undefined;
+  /** Bytes of the object. */
+  readonly bytes: number;
+  /** The object's own entity tag, for a conditional `GetObject`. */
+  readonly objectEtag: string | undefined;
+}
+
+/** Whether an SDK error says the object is not there (404). */
+function notFound(error: unknown): boolean {
+  const e = error as { name?: unknown; $metadata?: { httpStatusCode?: unknown } } | undefined;
+  return e?.name === 'NotFound' || e?.name === 'NoSuchKey' || e?.$metadata?.httpStatusCode === 404;
+}
+
+/** Whether an SDK error is a failed precondition (412): the object changed. */
+function preconditionFailed(error: unknown): boolean {
+  const e = error as { name?: unknown; $metadata?: { httpStatusCode?: unknown } } | undefined;
+  return e?.name === 'PreconditionFailed' || e?.$metadata?.httpStatusCode === 412;
+}
+
+/**
+ * `HeadObject`.
+ *
+ * @returns what was found, or `undefined` when there is no object
+ * @throws the SDK's error for any other failure
+ */
+export async function headObject(client: S3Client, bucket: string, key: string, signal: AbortSignal | undefined): Promise<Head | undefined> {
+  const { HeadObjectCommand } = await loadSdk();
+  try {
+    const out = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+    return { metadata: out.Metadata, bytes: out.ContentLength ?? 0, objectEtag: out.ETag };
+  } catch (error) {
+    if (notFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The body of an object, only if it is still the one whose metadata was read
+ * (`If-Match` its entity tag), and at most `maxBytes` long.
+ *
+ * @returns the bytes, or `undefined` when the object changed or went since
+ * @throws the SDK's error for any other failure
+ */
+export async function getBody(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  objectEtag: string | undefined,
+  maxBytes: number,
+  signal: AbortSignal | undefined,
+): Promise<Buffer | undefined> {
+  const { GetObjectCommand } = await loadSdk();
+  try {
+    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, IfMatch: objectEtag }), { abortSignal: signal });
+    if ((out.ContentLength ?? 0) > maxBytes) {
+      (out.Body as { destroy?: () => void } | undefined)?.destroy?.();
+      return undefined;
+    }
+    const bytes = await out.Body!.transformToByteArray();
+    return bytes.length > maxBytes ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  } catch (error) {
+    if (notFound(error) || preconditionFailed(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Store a body with its content headers and metadata (multipart above 32 MiB, as a spill). */
+export async function putObject(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  body: SpillBody,
+  metadata: Record<string, string>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const { storeObject } = await loadObjects();
+  await storeObject({
+    client,
+    bucket,
+    key,
+    body,
+    params: { Metadata: metadata },
+    multipartThreshold: 32 * 1024 * 1024,
+    partSize: 16 * 1024 * 1024,
+    queueSize: 8,
+    abortSignal: signal,
+  });
+}
+
+/** A presigned GET URL of an object. */
+export async function presign(client: S3Client, bucket: string, key: string, expiresIn: number): Promise<string> {
+  const { presignGet } = await loadObjects();
+  return presignGet(client, bucket, key, expiresIn);
+}
+
+/**
+ * Delete every object under a prefix (`ListObjectsV2`, then `DeleteObjects` by
+ * the thousand).
+ *
+ * @returns how many objects were deleted
+ */
+export async function deletePrefix(client: S3Client, bucket: string, prefix: string, signal?: AbortSignal): Promise<number> {
+  const { ListObjectsV2Command, DeleteObjectCommand } = await loadSdk();
+  let deleted = 0;
+  let token: string | undefined;
+  do {
+    const page = await client.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+      { abortSignal: signal },
+    );
+    const keys = (page.Contents ?? []).map((o) => o.Key).filter((k): k is string => k !== undefined);
+    // One DeleteObject each: DeleteObjects needs a Content-MD5 some S3-compatible servers refuse, and a target has few variants.
+    await Promise.all(keys.map((Key) => client.send(new DeleteObjectCommand({ Bucket: bucket, Key }), { abortSignal: signal })));
+    deleted += keys.length;
+    token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+  } while (token !== undefined);
+  return deleted;
+}
