@@ -296,13 +296,16 @@ export function createCache(options: S3CacheOptions, env: NodeJS.ProcessEnv = pr
     });
     // A stored response over the front door's limit is answered from its entry, as a hit over inlineMaxBytes is.
     if (measurePayload(stored, responseMaxBytes(info.frontDoor)).fits) return stored;
+    const signing = deadlineSignal(deadlineMillis(request, info));
     try {
-      const url = await beforeDeadline(signed(c, key), deadlineSignal(deadlineMillis(request, info))?.signal);
+      const url = await beforeDeadline(signed(c, key), signing?.signal);
       return seeStored(result, info, url, outcome({ stored: true, ttl }));
     } catch (error) {
       if (error instanceof SpillConfigurationError) throw error;
       logger.warn('s3Cache stored the response but could not sign its URL', { cache: { cause: redactedCause(error) } });
       return stored;
+    } finally {
+      signing?.clear();
     }
   }
 
