@@ -1,5 +1,6 @@
 /** The cache tests' rig: events of every front door with a path, query and headers; both doors; a client that records commands. */
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { Context } from 'aws-lambda';
 import middy from '@middy/core';
 import { s3Spill, type S3SpillOptions, withS3Spill } from 'lambda-s3-spill';
 import { s3Cache, type S3CacheOptions, withS3Cache } from 'lambda-s3-spill/cache';
@@ -92,16 +93,22 @@ export const DOORS: Door[] = ['middy', 'wrapper'];
 type Handler = (event: any) => Promise<unknown>;
 
 /** The handler behind a door: `s3Spill` then `s3Cache` (Middy), or `withS3Spill(withS3Cache(...))`; `spill: false` leaves out s3Spill. */
-export function behind(door: Door, handler: Handler, cache: S3CacheOptions, spill?: S3SpillOptions): (event: unknown) => Promise<unknown> {
+export function behind(
+  door: Door,
+  handler: Handler,
+  cache: S3CacheOptions,
+  spill?: S3SpillOptions,
+  ctx: Context = context,
+): (event: unknown) => Promise<unknown> {
   if (door === 'middy') {
     const m = middy(handler);
     if (spill !== undefined) m.use(s3Spill(spill));
     m.use(s3Cache(cache));
-    return (event) => m(event, context);
+    return (event) => m(event, ctx);
   }
   const cached = withS3Cache(async (event: unknown) => handler(event), cache);
   const wrapped = spill === undefined ? cached : withS3Spill(cached, spill);
-  return (event) => wrapped(event, context);
+  return (event) => wrapped(event, ctx);
 }
 
 /** A client that records the name of every command it sends (presigning still works: it is the same client underneath). */
