@@ -42,6 +42,7 @@ export function validateSpillBucketProps(props: SpillBucketProps): void {
   if (props.prefix !== undefined) checkPrefix(props.prefix);
   if (props.offloadPrefix !== undefined) checkPrefix(props.offloadPrefix, 'offloadPrefix');
   checkPrefixesApart(props.prefix ?? 'spill/', props.offloadPrefix ?? 'offload/');
+  if (props.cache !== undefined) checkCacheProps(props);
   checkWholeDays('expiration', props.expiration);
   checkWholeDays('offloadExpiration', props.offloadExpiration);
   if (props.encryption === s3.BucketEncryption.UNENCRYPTED) {
@@ -109,5 +110,22 @@ function checkWholeDays(name: string, duration: Duration | undefined): void {
   const days = duration.toDays({ integral: false });
   if (!Number.isInteger(days) || days < 1) {
     throw new SpillBucketPropsError(`SpillBucket: ${name} must be whole days, at least one (got ${days} days)`);
+  }
+}
+
+/** The cache prefix follows the prefix rules and overlaps neither the spill nor the offload prefix; its expiration is in whole days, and only for a new bucket. */
+function checkCacheProps(props: SpillBucketProps): void {
+  const cache = props.cache!;
+  if (cache.prefix !== undefined) checkPrefix(cache.prefix, 'cache.prefix');
+  const prefix = cache.prefix ?? 'cache/';
+  for (const [name, other] of [['prefix', props.prefix ?? 'spill/'], ['offloadPrefix', props.offloadPrefix ?? 'offload/']] as const) {
+    if (Token.isUnresolved(prefix) || Token.isUnresolved(other)) continue;
+    if (prefix.startsWith(other) || other.startsWith(prefix)) {
+      throw new SpillBucketPropsError(`SpillBucket: cache.prefix ("${prefix}") and ${name} ("${other}") must not overlap`);
+    }
+  }
+  checkWholeDays('cache.expiration', cache.expiration);
+  if (props.bucket !== undefined && cache.expiration !== undefined) {
+    throw new SpillBucketPropsError('SpillBucket: give either an existing bucket or cache.expiration, not both');
   }
 }
