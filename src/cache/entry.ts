@@ -99,9 +99,17 @@ export function setsCookies(result: HttpResult, list: HeaderList): boolean {
   return list.some(([name]) => name.toLowerCase() === 'set-cookie');
 }
 
-/** A strong entity tag of a body: 128 bits of its SHA-256, base64url, quoted. */
+/**
+ * A strong entity tag of a body: the MD5 of its bytes in hex, quoted. That is
+ * the `ETag` S3 itself answers for an object stored by one `PutObject` with
+ * SSE-S3 or no encryption (Amazon S3 API Reference, `Object`: "The ETag is an
+ * MD5 digest of the object data"), so a client that followed a `303` to the
+ * stored object holds the tag the cache compares `If-None-Match` with. Not so
+ * for multipart uploads (bodies of 32 MiB or more) or SSE-KMS: then only the
+ * cache's own answers carry the tag.
+ */
 export function strongEtag(body: Buffer): string {
-  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
+  return `"${createHash('md5').update(body).digest('hex')}"`;
 }
 
 /**
