@@ -14,6 +14,7 @@ import { CACHE_S3_ACTIONS, SPILL_CACHE_DEFAULTS, SpillBucket, SpillBucketPropsEr
 import { parseCfnYaml, type Template as Cfn } from './helpers/cfn-yaml.js';
 import { allowStatements, flattener, spillContract } from './helpers/spill-contract.js';
 import { addSpillStack, synthWithNag } from './helpers/stacks.js';
+import { CacheSampleStack } from '../../samples/cdk/cache-stack.js';
 
 const run = promisify(execFile);
 const templatePath = join(process.cwd(), 'samples', 'sam', 'cache-template.yaml');
@@ -82,4 +83,14 @@ test('props checked: overlapping prefixes, partial days, expiration with an exis
   expect(() => addSpillStack(new App(), { cache: { expiration: Duration.hours(5) } })).toThrow(SpillBucketPropsError);
   expect(() => addSpillStack(new App(), { cache: { prefix: '*' } })).toThrow(SpillBucketPropsError);
   expect(SpillBucket).toBeDefined();
+});
+
+test('samples/cdk/cache-stack.ts synthesizes clean under cdk-nag, with the grant and environment of the SAM template', () => {
+  let template: Cfn | undefined;
+  const findings = synthWithNag((app) => {
+    template = Template.fromStack(new CacheSampleStack(app, 'CacheSample')).toJSON() as Cfn;
+  });
+  expect(findings).toEqual([]);
+  const sam = cacheContract(parseCfnYaml(samText));
+  expect(cacheContract(template!)).toEqual(sam);
 });
