@@ -28,6 +28,13 @@ export const CACHE_PREFIX_ENV = 'S3_CACHE_PREFIX';
  * `logMetrics` middleware or `publishStoredMetrics()`).
  */
 export interface CacheMetrics {
+  /**
+   * Add one metric to the set published with the invocation.
+   *
+   * @param name - `CacheHit`, `CacheMiss` or `CacheStored`
+   * @param unit - always `Count`
+   * @param value - always 1
+   */
   addMetric(name: string, unit: 'Count', value: number): void;
 }
 
