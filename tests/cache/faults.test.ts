@@ -13,6 +13,8 @@ import { recordingLogger } from '../support/events.js';
 import { behind, cacheEvent, DOORS, seen } from './support.js';
 import middy from '@middy/core';
 import { s3Cache } from 'lambda-s3-spill/cache';
+import { s3Spill } from 'lambda-s3-spill';
+import { rawGet } from '../support/s3-objects.js';
 
 let s3: LocalS3;
 let proxy: FaultProxy;
@@ -87,4 +89,19 @@ test('a stalled lookup ends at the deadline when it comes before lookupTimeoutIn
   const answer = seen(await handler(cacheEvent('function-url', { path: `/f${++unique}` }), context));
   expect([answer.status, answer.body]).toEqual([200, 'ok']);
   expect(JSON.stringify(log.lines)).toContain('"reason":"timeout"');
+});
+
+test('a storable response over the limit whose store fails is returned unstored, and s3Spill behind the cache spills it', async () => {
+  proxy.setPlan(({ method }: { method: string }) => (method === 'PUT' ? DOWN : PASS));
+  const log = recordingLogger();
+  const big = 'b'.repeat(6_300_000);
+  const handler = middy(async () => ({ statusCode: 200, headers: { 'Cache-Control': 'max-age=60', 'Content-Type': 'text/plain' }, body: big }))
+    .use(s3Spill({ bucket: s3.bucket, s3Client: s3.client, logger: log.logger })) // the spill reaches S3 directly
+    .use(s3Cache({ bucket: s3.bucket, s3Client: testClient(proxy.endpoint, { maxAttempts: 1 }), logger: log.logger }));
+  const context = { getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+  const answer = seen(await handler(cacheEvent('http-v2', { path: `/f${++unique}` }), context));
+  expect([answer.status, answer.headers['cache-status']]).toEqual([303, 'lambda-s3-spill; fwd=uri-miss']);
+  expect(new URL(answer.headers.location!).pathname).toContain('/spill/');
+  expect((await rawGet(answer.headers.location!)).body.toString() === big).toBe(true);
+  expect(log.lines.filter((l) => l.level === 'warn')).toHaveLength(1);
 });
