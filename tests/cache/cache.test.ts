@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { invalidateCached, s3Cache, s3CacheValidateOptions, withS3Cache } from 'lambda-s3-spill/cache';
 import { listKeys, rawGet } from '../support/s3-objects.js';
+import { context } from '../support/events.js';
+import { MIDDY_VERSIONS } from '../support/middy-versions.js';
 import { behind, cacheEvent, DOORS, KINDS, quiet, recording, type RequestSpec, seen } from './support.js';
 
 let s3: LocalS3;
@@ -278,3 +280,17 @@ test('options: unknown keys refused with the closest name; wrong values refused;
 });
 
 export type { RequestSpec };
+
+describe.each(MIDDY_VERSIONS)('%s', (_name, middyOf) => {
+  test('a hit is an early response: the handler and every after are skipped', async () => {
+    let runs = 0;
+    let afters = 0;
+    const handler = middyOf(async () => ({ statusCode: 200, headers: { 'Cache-Control': 'max-age=60' }, body: `run ${++runs}` }))
+      .use({ after: () => void afters++ })
+      .use(s3Cache(options()));
+    const path = nextPath();
+    await handler(cacheEvent('http-v2', { path }), context);
+    const hit = seen(await handler(cacheEvent('http-v2', { path }), context));
+    expect([hit.body, hit.headers['cache-status']?.includes('hit'), runs, afters]).toEqual(['run 1', true, 1, 1]);
+  });
+});
