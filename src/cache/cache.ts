@@ -249,7 +249,9 @@ export function createCache(options: S3CacheOptions, env: NodeJS.ProcessEnv = pr
       logger.debug('s3Cache did not store the response', { cache: { why: decision.why } });
       return withFields(result, info, { 'Cache-Status': outcome() });
     }
-    const body = spillBodyOf(result, contentHeadersOf(result, info.frontDoor === 'alb' ? undefined : DEFAULT_CONTENT_TYPE), false);
+    // A `null` body is sent as no body (a 204's, often).
+    const readable = result.body === null ? { ...result, body: '' } : result;
+    const body = spillBodyOf(readable, contentHeadersOf(result, info.frontDoor === 'alb' ? undefined : DEFAULT_CONTENT_TYPE), false);
     if (body === undefined) return withFields(result, info, { 'Cache-Status': outcome() });
     const etag = headerValue(list, 'etag') ?? strongEtag(body.bytes);
     const headers = storedHeaders(list).filter(([name]) => name.toLowerCase() !== 'etag');

@@ -257,6 +257,15 @@ test('an unsafe method that succeeds invalidates its target (RFC 9111 section 4.
   expect(seen(await call(cacheEvent('http-v2', { path }))).headers['cache-status']).toContain('fwd=uri-miss');
 });
 
+test('a 204 with a null body and explicit freshness is stored and replayed without a body', async () => {
+  let runs = 0;
+  const call = behind('middy', async () => ({ statusCode: 204, headers: { 'Cache-Control': 'max-age=60' }, body: (++runs, null) }) as never, options());
+  const path = nextPath();
+  await call(cacheEvent('rest-v1', { path }));
+  const hit = seen(await call(cacheEvent('rest-v1', { path })));
+  expect([hit.status, hit.body, hit.headers['cache-status']?.includes('hit'), runs]).toEqual([204, '', true, 1]);
+});
+
 test('non-HTTP events pass through untouched', async () => {
   const call = behind('middy', async () => ({ big: 'value' }), options());
   expect(await call({ Records: [] })).toEqual({ big: 'value' });
