@@ -40,7 +40,20 @@ import {
   requestDirectives,
   storability,
 } from './policy.js';
-import { clientFor, deletePrefix, getBody, headObject, presign, putObject } from './storage.js';
+import { clientFor, deletePrefix, getBody, getObject, type Head, headObject, presign, putObject } from './storage.js';
+
+/** What a lookup found: a hit's answer, or why the request goes to the handler. */
+type Found = { readonly kind: 'hit'; readonly response: HttpResult } | { readonly kind: 'forward'; readonly fwd: Forward };
+
+/** Keys remembered per container, in each of the two memos. */
+const MEMO_MAX = 1024;
+
+/** Remember `value` under `key`, forgetting the oldest entry past {@link MEMO_MAX}. */
+function remember<V>(memo: Map<string, V>, key: string, value: V): void {
+  memo.delete(key);
+  memo.set(key, value);
+  if (memo.size > MEMO_MAX) memo.delete(memo.keys().next().value!);
+}
 
 /** Time kept free before the function's (or the gateway's) deadline, milliseconds. */
 const DEADLINE_MARGIN_MS = 1000;
@@ -131,7 +144,7 @@ export function createCache(options: S3CacheOptions, env: NodeJS.ProcessEnv = pr
     if (plan.kind === 'forward') return miss(plan.fwd);
     const budget = Math.min(opts.lookupTimeoutInMillis, deadlineMillis(request, info) ?? Number.POSITIVE_INFINITY);
     const deadline = deadlineSignal(budget);
-    let found: Awaited<ReturnType<typeof find>>;
+    let found: Found;
     try {
       found = await beforeDeadline(find(request, info, cacheRequest, base!, deadline?.signal), deadline?.signal);
     } catch (error) {
@@ -157,6 +170,16 @@ export function createCache(options: S3CacheOptions, env: NodeJS.ProcessEnv = pr
     return miss(found.fwd);
   }
 
+  /**
+   * What this container learned of the entries (at most {@link MEMO_MAX} each): the
+   * body size of a key, and the `Vary` fields of a base key. A warm container
+   * answers a small hit with one `GetObject` (it brings the metadata too)
+   * instead of a `HeadObject` and a `GetObject`; anything unexpected falls back
+   * to the full lookup.
+   */
+  const sizeOf = new Map<string, number>();
+  const varyOf = new Map<string, readonly string[]>();
+
   /** Find a fresh entry for the request and make the hit's answer, or say why not. */
   async function find(
     request: MiddyLikeRequest,
@@ -164,8 +187,23 @@ export function createCache(options: S3CacheOptions, env: NodeJS.ProcessEnv = pr
     cacheRequest: CacheRequest,
     base: string,
     signal: AbortSignal | undefined,
-  ): Promise<{ kind: 'hit'; response: HttpResult } | { kind: 'forward'; fwd: Forward }> {
+  ): Promise<Found> {
     const c = await s3();
+    const event = request.event;
+    if (info.method === 'GET' && requestHeader(event, 'if-none-match') === undefined) {
+      const vary = varyOf.get(base) ?? [];
+      const key = vary.length === 0 ? base : variantKey(base, headerValues(event, vary));
+      const size = sizeOf.get(key);
+      if (size !== undefined && size <= opts.inlineMaxBytes) {
+        const got = await getObject(c, opts.bucket, key, opts.inlineMaxBytes, signal);
+        const found = got === undefined ? undefined : readFound(got.metadata);
+        if (found?.kind === 'entry' && found.entry.vary.join(',') === vary.join(',')) {
+          return answer(c, request, info, cacheRequest, found.entry, key, got!, signal);
+        }
+        sizeOf.delete(key);
+        varyOf.delete(base);
+      }
+    }
     let key = base;
     let head = await headObject(c, opts.bucket, key, signal);
     if (head === undefined) return { kind: 'forward', fwd: 'uri-miss' };
@@ -173,15 +211,32 @@ export function createCache(options: S3CacheOptions, env: NodeJS.ProcessEnv = pr
     let vary: readonly string[] = [];
     if (found.kind === 'pointer') {
       vary = found.vary;
-      key = variantKey(base, headerValues(request.event, vary));
+      remember(varyOf, base, vary);
+      key = variantKey(base, headerValues(event, vary));
       head = await headObject(c, opts.bucket, key, signal);
       if (head === undefined) return { kind: 'forward', fwd: 'vary-miss' };
       found = readFound(head.metadata);
+    } else {
+      varyOf.delete(base);
     }
     if (found.kind !== 'entry') return { kind: 'forward', fwd: 'uri-miss' };
-    const entry = found.entry;
     // A stored response is served only to a request whose varied fields are the ones its key was made from.
-    if (entry.vary.join(',') !== vary.join(',')) return { kind: 'forward', fwd: 'vary-miss' };
+    if (found.entry.vary.join(',') !== vary.join(',')) return { kind: 'forward', fwd: 'vary-miss' };
+    remember(sizeOf, key, head.bytes);
+    return answer(c, request, info, cacheRequest, found.entry, key, head, signal);
+  }
+
+  /** The answer of a stored entry: fresh or not, `304`, `HEAD`, inline (reading the body unless it came along), or `303`. */
+  async function answer(
+    c: S3Client,
+    request: MiddyLikeRequest,
+    info: HttpRequestInfo,
+    cacheRequest: CacheRequest,
+    entry: StoredEntry,
+    key: string,
+    object: Head & { readonly body?: Buffer },
+    signal: AbortSignal | undefined,
+  ): Promise<Found> {
     const fresh = freshness(entry, cacheRequest, Date.now());
     if (!fresh.fresh) return { kind: 'forward', fwd: 'stale' };
     const status = cacheStatus(undefined, { hit: true, ttl: fresh.ttl });
@@ -189,12 +244,11 @@ export function createCache(options: S3CacheOptions, env: NodeJS.ProcessEnv = pr
       return { kind: 'hit', response: notModified(entry, info, fresh.age, status) };
     }
     if (info.method === 'HEAD') return { kind: 'hit', response: hitAnswer(entry, info, fresh.age, status, undefined) };
-    const limit = responseMaxBytes(info.frontDoor);
-    if (head.bytes <= opts.inlineMaxBytes) {
-      const body = await getBody(c, opts.bucket, key, head.objectEtag, opts.inlineMaxBytes, signal);
+    if (object.bytes <= opts.inlineMaxBytes) {
+      const body = object.body ?? (await getBody(c, opts.bucket, key, object.objectEtag, opts.inlineMaxBytes, signal));
       if (body === undefined) return { kind: 'forward', fwd: 'stale' }; // replaced or removed since the HeadObject
-      const answer = hitAnswer(entry, info, fresh.age, status, body);
-      if (payloadBytes(answer) <= limit) return { kind: 'hit', response: answer };
+      const inline = hitAnswer(entry, info, fresh.age, status, body);
+      if (payloadBytes(inline) <= responseMaxBytes(info.frontDoor)) return { kind: 'hit', response: inline };
     }
     const url = await signed(c, key);
     return { kind: 'hit', response: hitSeeOther(entry, info, url, status) };
@@ -293,6 +347,9 @@ export function createCache(options: S3CacheOptions, env: NodeJS.ProcessEnv = pr
       deadline?.clear();
     }
     metric('CacheStored');
+    remember(sizeOf, key, body.bytes.length);
+    if (key === pending.base) varyOf.delete(pending.base);
+    else remember(varyOf, pending.base, decision.vary);
     logger.debug('s3Cache stored a response', {
       cache: { bucket: opts.bucket, key, objectBytes: body.bytes.length, ttl, durationMs: Math.round(performance.now() - started) },
     });

@@ -100,6 +100,38 @@ export async function getBody(
   }
 }
 
+/**
+ * `GetObject` of an entry whose body is expected to be small: its metadata, and
+ * its body when it is at most `maxBytes` (a larger one is not read: the stream
+ * is dropped).
+ *
+ * @returns what was found, or `undefined` when there is no object
+ * @throws the SDK's error for any other failure
+ */
+export async function getObject(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  maxBytes: number,
+  signal: AbortSignal | undefined,
+): Promise<(Head & { readonly body?: Buffer }) | undefined> {
+  const { GetObjectCommand } = await loadSdk();
+  try {
+    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+    const bytes = out.ContentLength ?? 0;
+    const head = { metadata: out.Metadata, bytes, objectEtag: out.ETag };
+    if (bytes > maxBytes) {
+      (out.Body as { destroy?: () => void } | undefined)?.destroy?.();
+      return head;
+    }
+    const read = await out.Body!.transformToByteArray();
+    return { ...head, body: Buffer.from(read.buffer, read.byteOffset, read.length) };
+  } catch (error) {
+    if (notFound(error)) return undefined;
+    throw error;
+  }
+}
+
 /** Store a body with its content headers and metadata (multipart above 32 MiB, as a spill). */
 export async function putObject(
   client: S3Client,

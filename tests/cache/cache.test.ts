@@ -257,6 +257,23 @@ test('an unsafe method that succeeds invalidates its target (RFC 9111 section 4.
   expect(seen(await call(cacheEvent('http-v2', { path }))).headers['cache-status']).toContain('fwd=uri-miss');
 });
 
+test('a warm container answers a small hit with one GetObject, and falls back to the full lookup when the entry went', async () => {
+  let runs = 0;
+  const { client, commands } = recording(s3.client);
+  const call = behind('middy', async () => ({ statusCode: 200, headers: { 'Cache-Control': 'max-age=60', Vary: 'Accept-Encoding' }, body: `run ${++runs}` }), options({ s3Client: client }));
+  const path = nextPath();
+  const ask = async () => seen(await call(cacheEvent('http-v2', { path, headers: { 'accept-encoding': 'br' } })));
+  await ask();
+  commands.length = 0;
+  expect((await ask()).body).toBe('run 1');
+  expect(commands).toEqual(['GetObject']);
+  await invalidateCached({ path }, { bucket: s3.bucket, s3Client: s3.client });
+  commands.length = 0;
+  const after = await ask();
+  expect([after.body, after.headers['cache-status']]).toEqual(['run 2', 'lambda-s3-spill; fwd=uri-miss; stored; ttl=60']);
+  expect(commands).toEqual(['GetObject', 'HeadObject', 'PutObject', 'PutObject']);
+});
+
 test('a 204 with a null body and explicit freshness is stored and replayed without a body', async () => {
   let runs = 0;
   const call = behind('middy', async () => ({ statusCode: 204, headers: { 'Cache-Control': 'max-age=60' }, body: (++runs, null) }) as never, options());
