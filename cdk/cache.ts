@@ -7,6 +7,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { CACHE_CONTRACT } from '../src/contract.js';
 import { acknowledgePrefixWildcard } from './acknowledgements.js';
 
 /** The response cache under its own prefix. */
@@ -51,7 +52,7 @@ export interface SpillBucketCacheProps {
  */
 export const SPILL_CACHE_DEFAULTS = {
   /** The same default as `s3Cache`'s `S3_CACHE_PREFIX`. */
-  prefix: 'cache/',
+  prefix: CACHE_CONTRACT.defaultPrefix,
   /** Two days: a day's freshness and a URL's minutes, with S3's rounding to midnight UTC. */
   expiration: Duration.days(2),
 } as const;
@@ -68,7 +69,7 @@ export const SPILL_CACHE_DEFAULTS = {
  * CACHE_S3_ACTIONS; // ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject']
  * ```
  */
-export const CACHE_S3_ACTIONS: readonly string[] = ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'];
+export const CACHE_S3_ACTIONS: readonly string[] = CACHE_CONTRACT.s3Actions;
 
 /**
  * Why the cache grant's resource ends in a wildcard (AwsSolutions-IAM5).
@@ -101,7 +102,7 @@ export function grantOnCache(bucket: s3.IBucket, prefix: string, grantee: iam.IG
   grant = grant.combine(
     iam.Grant.addToPrincipalOrResource({
       grantee,
-      actions: ['s3:ListBucket'],
+      actions: [...CACHE_CONTRACT.listS3Actions],
       resourceArns: [bucket.bucketArn],
       resource: bucket,
       conditions: { StringLike: { 's3:prefix': pattern } },

@@ -10,7 +10,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { UPLOADS_CONTRACT } from '../src/contract.js';
+import { CACHE_CONTRACT, UPLOADS_CONTRACT } from '../src/contract.js';
 import { SpillBucketPropsError } from './errors.js';
 import { acknowledgeNoAccessLogs, acknowledgePrefixWildcard, OFFLOAD_PREFIX_WILDCARD_REASON } from './acknowledgements.js';
 import {
@@ -180,7 +180,7 @@ export class SpillBucket extends Construct {
    */
   public connectCache(fn: lambda.Function): iam.Grant {
     fn.addEnvironment(SPILL_ENV.bucket, this.bucket.bucketName);
-    fn.addEnvironment('S3_CACHE_PREFIX', this.cachePrefix);
+    fn.addEnvironment(CACHE_CONTRACT.prefixEnv, this.cachePrefix);
     return this.grantCache(fn);
   }
 

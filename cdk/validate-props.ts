@@ -5,7 +5,7 @@
  */
 import { type Duration, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { OFFLOAD_CONTRACT, SPILL_CONTRACT } from '../src/contract.js';
+import { CACHE_CONTRACT, OFFLOAD_CONTRACT, SPILL_CONTRACT } from '../src/contract.js';
 import { SpillBucketPropsError } from './errors.js';
 import type { SpillBucketProps } from './spill-bucket-props.js';
 
@@ -118,8 +118,9 @@ function checkWholeDays(name: string, duration: Duration | undefined): void {
 function checkCacheProps(props: SpillBucketProps): void {
   const cache = props.cache!;
   if (cache.prefix !== undefined) checkPrefix(cache.prefix, 'cache.prefix');
-  const prefix = cache.prefix ?? 'cache/';
-  for (const [name, other] of [['prefix', props.prefix ?? 'spill/'], ['offloadPrefix', props.offloadPrefix ?? 'offload/']] as const) {
+  const prefix = cache.prefix ?? CACHE_CONTRACT.defaultPrefix;
+  const others = [['prefix', props.prefix ?? SPILL_CONTRACT.defaultPrefix], ['offloadPrefix', props.offloadPrefix ?? OFFLOAD_CONTRACT.defaultPrefix]] as const;
+  for (const [name, other] of others) {
     if (Token.isUnresolved(prefix) || Token.isUnresolved(other)) continue;
     if (prefix.startsWith(other) || other.startsWith(prefix)) {
       throw new SpillBucketPropsError(`SpillBucket: cache.prefix ("${prefix}") and ${name} ("${other}") must not overlap`);

@@ -9,18 +9,19 @@
  * @module cache/cache
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { beforeDeadline, deadlineSignal, millisUntilDeadline } from '../core/deadline.js';
-import { defaultLogger, type DefaultLogger } from '../core/default-logger.js';
-import { configurationProblem, redactedCause, SpillConfigurationError } from '../errors.js';
+import { configurationProblem, SpillConfigurationError } from '../errors/base.js';
+import { redactedCause } from '../errors/redact.js';
 import { DEFAULT_CONTENT_TYPE } from '../http/answers.js';
 import { contentHeadersOf, spillBodyOf } from '../http/body.js';
 import { describeRequest, type HttpRequestInfo, requestHeader } from '../http/events.js';
 import { locationProblem } from '../http/location.js';
 import { type HttpResult, isHttpResult, isStreamBody } from '../http/result.js';
 import { responseMaxBytes } from '../limits.js';
-import { environmentEndpointProblem } from '../options/endpoint-guard.js';
-import type { SpillLogger } from '../options/options.js';
+import { beforeDeadline, deadlineSignal, millisUntilDeadline } from '../lambda/deadline.js';
+import { defaultLogger, type DefaultLogger, type SpillLogger } from '../logging/default-logger.js';
 import { callUser } from '../options/per-request.js';
+import { environmentEndpointProblem } from '../s3/endpoint-guard.js';
+import { classifyS3Failure } from '../s3/failure.js';
 import { measurePayload, payloadBytes } from '../sizing/payload-bytes.js';
 import type { MiddyLikeRequest } from '../types/middy.js';
 import { hitAnswer, hitSeeOther, notModified, onlyIfCachedMiss, seeStored, withFields } from './answers.js';
@@ -149,9 +150,9 @@ export function createCache(options: S3CacheOptions, env: NodeJS.ProcessEnv = pr
       found = await beforeDeadline(find(request, info, cacheRequest, base!, deadline?.signal), deadline?.signal);
     } catch (error) {
       if (error instanceof SpillConfigurationError) throw error;
-      const late = deadline?.signal.aborted === true;
+      const failure = classifyS3Failure(error, deadline?.signal);
       logger.warn('s3Cache lookup failed; the request is answered as a miss', {
-        cache: { reason: late ? 'timeout' : 'error', budgetMs: budget, cause: redactedCause(error) },
+        cache: { reason: failure.kind, status: failure.status, budgetMs: budget, cause: redactedCause(error) },
       });
       await own?.pending();
       metric('CacheMiss');
@@ -245,7 +246,7 @@ export function createCache(options: S3CacheOptions, env: NodeJS.ProcessEnv = pr
     }
     if (info.method === 'HEAD') return { kind: 'hit', response: hitAnswer(entry, info, fresh.age, status, undefined) };
     if (object.bytes <= opts.inlineMaxBytes) {
-      const body = object.body ?? (await getBody(c, opts.bucket, key, object.objectEtag, opts.inlineMaxBytes, signal));
+      const body = object.body ?? (await getBody(c, opts.bucket, key, object.objectEtag, object.bytes, signal));
       if (body === undefined) return { kind: 'forward', fwd: 'stale' }; // replaced or removed since the HeadObject
       const inline = hitAnswer(entry, info, fresh.age, status, body);
       if (payloadBytes(inline) <= responseMaxBytes(info.frontDoor)) return { kind: 'hit', response: inline };
@@ -339,8 +340,9 @@ export function createCache(options: S3CacheOptions, env: NodeJS.ProcessEnv = pr
       }
       await beforeDeadline(Promise.all(puts), deadline?.signal);
     } catch (error) {
+      const failure = classifyS3Failure(error, deadline?.signal);
       logger.warn('s3Cache could not store the response; it is returned unstored', {
-        cache: { reason: deadline?.signal.aborted === true ? 'timeout' : 'error', cause: redactedCause(error) },
+        cache: { reason: failure.kind, status: failure.status, cause: redactedCause(error) },
       });
       return withFields(result, info, { 'Cache-Status': outcome() });
     } finally {

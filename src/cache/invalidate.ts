@@ -3,7 +3,7 @@
  *
  * @module cache/invalidate
  */
-import { redactedCause } from '../errors.js';
+import { redactedCause } from '../errors/redact.js';
 import { targetPrefix } from './key.js';
 import { type CacheLocationOptions, resolveCacheOptions } from './options.js';
 import { clientFor, deletePrefix } from './storage.js';

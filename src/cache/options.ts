@@ -4,22 +4,16 @@
  *
  * Environment: the bucket is `S3_SPILL_BUCKET` (one `SpillBucket` serves the
  * spill and the cache; `SpillBucket.connectCache` sets it), the key prefix
- * `S3_CACHE_PREFIX`, else `'cache/'`.
+ * `S3_CACHE_PREFIX`, else `'cache/'` (`CACHE_CONTRACT` in `contract.ts`).
  *
  * @module cache/options
  */
-import { SpillConfigurationError } from '../errors.js';
+import { CACHE_CONTRACT, SPILL_CONTRACT } from '../contract.js';
 import { PRESIGNED_URL_MAX_EXPIRES_IN } from '../limits.js';
-import { bucketNameProblem } from '../options/bucket-name.js';
-import type { S3ClientLike, SpillLogger } from '../options/options.js';
-import { keyPrefixProblem } from '../storage/object-key.js';
+import type { SpillLogger } from '../logging/default-logger.js';
+import { checkLogger, checkS3Client, integerIn, mergeOptions, resolveBucket, resolveKeyPrefix } from '../options/resolve.js';
+import type { S3ClientLike } from '../s3/client.js';
 import type { MiddyLikeRequest } from '../types/middy.js';
-
-/** The default key prefix of cache entries. */
-export const DEFAULT_CACHE_PREFIX = 'cache/';
-
-/** The environment variable that names the cache's key prefix. */
-export const CACHE_PREFIX_ENV = 'S3_CACHE_PREFIX';
 
 /**
  * The part of a Powertools `Metrics` instance the cache calls: one metric per
@@ -136,7 +130,12 @@ export const defaults = Object.freeze({
   metrics: undefined as CacheMetrics | undefined,
 });
 
-const LOCATION_KEYS = ['bucket', 'keyPrefix', 's3Client'] as const;
+/** The options of `invalidateCached`: where the entries are. */
+const locationDefaults = Object.freeze({
+  bucket: defaults.bucket,
+  keyPrefix: defaults.keyPrefix,
+  s3Client: defaults.s3Client,
+});
 
 /** The cache's options after defaults and environment. */
 export interface ResolvedCacheOptions extends Omit<typeof defaults, 'bucket' | 'keyPrefix' | 'vary'> {
@@ -163,72 +162,24 @@ export function resolveCacheOptions(
   name = 's3Cache',
   locationOnly = false,
 ): ResolvedCacheOptions {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${name} options must be an object`);
-  const known: readonly string[] = locationOnly ? LOCATION_KEYS : Object.keys(defaults);
-  for (const option of Object.keys(options)) {
-    if (!known.includes(option)) {
-      throw new TypeError(`${name} has no option '${option}'${closest(option, known)}`);
-    }
-  }
-  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-  const merged = { ...defaults, ...given } as typeof defaults;
-  const bucket = merged.bucket ?? env.S3_SPILL_BUCKET;
-  if (bucket === undefined || bucket === '') {
-    throw new SpillConfigurationError(`${name} needs a bucket: pass { bucket } or set the S3_SPILL_BUCKET environment variable`);
-  }
-  const bucketProblem = bucketNameProblem(bucket);
-  if (bucketProblem !== undefined) throw new TypeError(`bucket ${bucketProblem}`);
-  const keyPrefix = merged.keyPrefix ?? (env[CACHE_PREFIX_ENV] || DEFAULT_CACHE_PREFIX);
-  if (typeof keyPrefix !== 'string') throw new TypeError('keyPrefix must be a string');
-  const prefixProblem = keyPrefixProblem(keyPrefix);
-  if (prefixProblem !== undefined) throw new TypeError(`keyPrefix ${prefixProblem}`);
-  if (merged.s3Client !== undefined && typeof (merged.s3Client as { send?: unknown }).send !== 'function') {
-    throw new TypeError('s3Client must be an S3Client');
-  }
+  const merged = locationOnly
+    ? { ...defaults, ...mergeOptions(options, locationDefaults, name) }
+    : mergeOptions(options, defaults, name);
+  const bucket = resolveBucket(merged.bucket, env, [SPILL_CONTRACT.bucketEnv], name);
+  const keyPrefix = resolveKeyPrefix(merged.keyPrefix, env, CACHE_CONTRACT.prefixEnv, CACHE_CONTRACT.defaultPrefix);
+  checkS3Client('s3Client', merged.s3Client);
   if (merged.ttl !== undefined) integerIn('ttl', merged.ttl, 1, 31_536_000);
   if (!Array.isArray(merged.vary) || merged.vary.some((v) => typeof v !== 'string' || !FIELD_NAME.test(v))) {
     throw new TypeError('vary must be an array of header names');
   }
-  if (merged.vary.some((v) => v === '*')) throw new TypeError("vary cannot hold '*'");
   if (merged.key !== undefined && typeof merged.key !== 'function') throw new TypeError('key must be a function');
   integerIn('inlineMaxBytes', merged.inlineMaxBytes, 0, 6_291_556);
   integerIn('lookupTimeoutInMillis', merged.lookupTimeoutInMillis, 1, 60_000);
   integerIn('expiresIn', merged.expiresIn, 1, PRESIGNED_URL_MAX_EXPIRES_IN);
-  if (merged.logger !== undefined && typeof (merged.logger as { warn?: unknown }).warn !== 'function') {
-    throw new TypeError('logger must be a Powertools Logger');
-  }
+  checkLogger(merged.logger);
   if (merged.metrics !== undefined && typeof (merged.metrics as { addMetric?: unknown }).addMetric !== 'function') {
     throw new TypeError('metrics must be a Powertools Metrics');
   }
   const vary = [...new Set(merged.vary.map((v) => v.toLowerCase()))].sort();
-  return { ...merged, bucket, keyPrefix, vary };
-}
-
-function integerIn(option: string, value: unknown, min: number, max: number): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new TypeError(`${option} must be an integer from ${min} to ${max}, got ${String(value)}`);
-  }
-}
-
-/** `" (did you mean 'bucket'?)"` for a near miss, else `''`. */
-function closest(option: string, known: readonly string[]): string {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of known) {
-    const distance = editDistance(option.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  return best === undefined ? '' : ` (did you mean '${best}'?)`;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
+  return { ...merged, bucket: bucket as string, keyPrefix: keyPrefix as string, vary };
 }

@@ -8,28 +8,20 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SpillBody } from '../http/body.js';
-import type { S3ClientLike } from '../options/options.js';
+import { classifyS3Failure } from '../s3/failure.js';
+import { presignGet } from '../s3/presign.js';
+import { getObject as sendGetObject, isSizeMismatch, readExactly } from '../s3/read.js';
+import { storeObject } from '../s3/store.js';
+
+export { clientOrDefault as clientFor } from '../s3/client.js';
 
 type Sdk = typeof import('@aws-sdk/client-s3');
-type Objects = typeof import('../storage/s3-object.js');
 
 let sdk: Promise<Sdk> | undefined;
-let objects: Promise<Objects> | undefined;
 
 /** The S3 SDK module, imported once, on first use. */
 function loadSdk(): Promise<Sdk> {
   return (sdk ??= import('@aws-sdk/client-s3'));
-}
-
-/** The project's put, presign and default client (loaded with the SDK). */
-function loadObjects(): Promise<Objects> {
-  return (objects ??= import('../storage/s3-object.js'));
-}
-
-/** The client: the option's, else the container's default client (shared with `s3Spill`). */
-export async function clientFor(option: S3ClientLike | undefined): Promise<S3Client> {
-  if (option !== undefined) return option as unknown as S3Client;
-  return (await loadObjects()).defaultS3Client();
 }
 
 /** What `HeadObject` found at a key. */
@@ -42,16 +34,7 @@ export interface Head {
 }
 
 /** Whether an SDK error says the object is not there (404). */
-function notFound(error: unknown): boolean {
-  const e = error as { name?: unknown; $metadata?: { httpStatusCode?: unknown } } | undefined;
-  return e?.name === 'NotFound' || e?.name === 'NoSuchKey' || e?.$metadata?.httpStatusCode === 404;
-}
-
-/** Whether an SDK error is a failed precondition (412): the object changed. */
-function preconditionFailed(error: unknown): boolean {
-  const e = error as { name?: unknown; $metadata?: { httpStatusCode?: unknown } } | undefined;
-  return e?.name === 'PreconditionFailed' || e?.$metadata?.httpStatusCode === 412;
-}
+const notFound = (error: unknown): boolean => classifyS3Failure(error).kind === 'not-found';
 
 /**
  * `HeadObject`.
@@ -72,7 +55,7 @@ export async function headObject(client: S3Client, bucket: string, key: string, 
 
 /**
  * The body of an object, only if it is still the one whose metadata was read
- * (`If-Match` its entity tag), and at most `maxBytes` long.
+ * (`If-Match` its entity tag), exactly `bytes` long (its `HeadObject` size).
  *
  * @returns the bytes, or `undefined` when the object changed or went since
  * @throws the SDK's error for any other failure
@@ -82,20 +65,16 @@ export async function getBody(
   bucket: string,
   key: string,
   objectEtag: string | undefined,
-  maxBytes: number,
+  bytes: number,
   signal: AbortSignal | undefined,
 ): Promise<Buffer | undefined> {
-  const { GetObjectCommand } = await loadSdk();
   try {
-    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, IfMatch: objectEtag }), { abortSignal: signal });
-    if ((out.ContentLength ?? 0) > maxBytes) {
-      (out.Body as { destroy?: () => void } | undefined)?.destroy?.();
-      return undefined;
-    }
-    const bytes = await out.Body!.transformToByteArray();
-    return bytes.length > maxBytes ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    const out = await sendGetObject(client, { Bucket: bucket, Key: key, IfMatch: objectEtag }, signal);
+    const read = await readExactly(out, bytes);
+    return isSizeMismatch(read) ? undefined : Buffer.from(read.buffer, read.byteOffset, read.length);
   } catch (error) {
-    if (notFound(error) || preconditionFailed(error)) return undefined;
+    const kind = classifyS3Failure(error, signal).kind;
+    if (kind === 'not-found' || kind === 'precondition-failed') return undefined;
     throw error;
   }
 }
@@ -115,17 +94,16 @@ export async function getObject(
   maxBytes: number,
   signal: AbortSignal | undefined,
 ): Promise<(Head & { readonly body?: Buffer }) | undefined> {
-  const { GetObjectCommand } = await loadSdk();
   try {
-    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+    const out = await sendGetObject(client, { Bucket: bucket, Key: key }, signal);
     const bytes = out.ContentLength ?? 0;
     const head = { metadata: out.Metadata, bytes, objectEtag: out.ETag };
     if (bytes > maxBytes) {
       (out.Body as { destroy?: () => void } | undefined)?.destroy?.();
       return head;
     }
-    const read = await out.Body!.transformToByteArray();
-    return { ...head, body: Buffer.from(read.buffer, read.byteOffset, read.length) };
+    const read = await readExactly(out, bytes);
+    return isSizeMismatch(read) ? undefined : { ...head, body: Buffer.from(read.buffer, read.byteOffset, read.length) };
   } catch (error) {
     if (notFound(error)) return undefined;
     throw error;
@@ -141,7 +119,6 @@ export async function putObject(
   metadata: Record<string, string>,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  const { storeObject } = await loadObjects();
   await storeObject({
     client,
     bucket,
@@ -157,7 +134,6 @@ export async function putObject(
 
 /** A presigned GET URL of an object. */
 export async function presign(client: S3Client, bucket: string, key: string, expiresIn: number): Promise<string> {
-  const { presignGet } = await loadObjects();
   return presignGet(client, bucket, key, expiresIn);
 }
 

@@ -6,7 +6,7 @@
 import type { Context } from 'aws-lambda';
 import type { HttpResult } from '../http/result.js';
 import type { MiddyLikeRequest } from '../types/middy.js';
-import type { LambdaHandler } from '../wrapper.js';
+import type { LambdaHandler } from '../lambda/handler.js';
 import { createCache } from './cache.js';
 import type { S3CacheOptions } from './options.js';
 

@@ -61,7 +61,7 @@ describe.each(DOORS)('%s door', (door) => {
     expect([answer.status, answer.body]).toEqual([200, 'run 1']);
     expect(answer.headers['cache-status']).toBe('lambda-s3-spill; fwd=miss');
     expect(r.warnings()).toHaveLength(1);
-    expect(JSON.stringify(r.warnings()[0])).toContain(fault === STALL ? '"reason":"timeout"' : '"reason":"error"');
+    expect(JSON.stringify(r.warnings()[0])).toContain(fault === STALL ? '"reason":"timeout"' : '"reason":"throttled"');
     expect(r.sent().filter((q) => q.method === 'PUT')).toHaveLength(0);
   });
 

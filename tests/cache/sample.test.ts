@@ -4,7 +4,7 @@
  * local S3 through `AWS_ENDPOINT_URL_S3`), both doors, and the invalidation.
  */
 import { type EmbeddedS3, startEmbeddedS3 } from '../../src/dev/local-s3.js';
-import { defaultS3Client } from '../../src/storage/s3-object.js';
+import { defaultS3Client } from '../../src/s3/client.js';
 import { context } from '../support/events.js';
 import { cacheEvent, seen } from './support.js';
 
@@ -24,7 +24,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  defaultS3Client().destroy();
+  (await defaultS3Client()).destroy();
   await s3.stop();
   for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
   Object.assign(process.env, saved);
