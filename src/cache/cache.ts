@@ -46,6 +46,20 @@ import { clientFor, deletePrefix, getBody, getObject, type Head, headObject, pre
 /** What a lookup found: a hit's answer, or why the request goes to the handler. */
 type Found = { readonly kind: 'hit'; readonly response: HttpResult } | { readonly kind: 'forward'; readonly fwd: Forward };
 
+/** The misses a request waits out when another invocation is computing the same key. */
+const COLLAPSED: ReadonlySet<Forward> = new Set(['uri-miss', 'vary-miss', 'stale']);
+
+/** Whether `promise` settles within `millis`. */
+async function settledWithin(promise: Promise<void>, millis: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, millis))));
+  try {
+    return await Promise.race([promise.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Keys remembered per container, in each of the two memos. */
 const MEMO_MAX = 1024;
 
@@ -69,6 +83,8 @@ export interface Pending {
   readonly fwd: Forward;
   /** The lookup failed (S3 down or late): nothing is stored either. */
   readonly failed: boolean;
+  /** Lets the requests waiting for this key look again (called by the store, or by {@link Cache.release}). */
+  readonly release?: () => void;
 }
 
 /** What the lookup found. */
@@ -88,6 +104,8 @@ export interface Cache {
   lookup(request: MiddyLikeRequest): Promise<Lookup>;
   /** After the handler: store a storable response; return what to answer. */
   store(request: MiddyLikeRequest, pending: Pending): Promise<unknown>;
+  /** The handler failed with no response: let the requests waiting for this key go on. */
+  release(pending: Pending): void;
 }
 
 /**
@@ -144,21 +162,29 @@ export function createCache(options: S3CacheOptions, env: NodeJS.ProcessEnv = pr
     });
     if (plan.kind === 'forward') return miss(plan.fwd);
     const budget = Math.min(opts.lookupTimeoutInMillis, deadlineMillis(request, info) ?? Number.POSITIVE_INFINITY);
-    const deadline = deadlineSignal(budget);
-    let found: Found;
-    try {
-      found = await beforeDeadline(find(request, info, cacheRequest, base!, deadline?.signal), deadline?.signal);
-    } catch (error) {
-      if (error instanceof SpillConfigurationError) throw error;
-      const failure = classifyS3Failure(error, deadline?.signal);
-      logger.warn('s3Cache lookup failed; the request is answered as a miss', {
-        cache: { reason: failure.kind, status: failure.status, budgetMs: budget, cause: redactedCause(error) },
-      });
-      await own?.pending();
+    let found = await attempt(request, info, cacheRequest, base!, budget);
+    let release: (() => void) | undefined;
+    // Collapsing (RFC 9111 section 4): a request that misses while another invocation in this container computes
+    // the same key waits for its store (up to the lookup budget), then looks again.
+    const collapse = found !== 'failed' && found.kind === 'forward' && info.method === 'GET' && COLLAPSED.has(found.fwd);
+    if (collapse && !uncollapsed.has(base!)) {
+      const leader = inFlight.get(base!);
+      if (leader !== undefined) {
+        if (await settledWithin(leader, budget)) found = await attempt(request, info, cacheRequest, base!, budget);
+        else if (inFlight.get(base!) === leader) inFlight.delete(base!);
+      } else if (!cacheRequest.cacheControl.has('only-if-cached')) {
+        let settle!: () => void;
+        const computing = new Promise<void>((resolve) => (settle = resolve));
+        inFlight.set(base!, computing);
+        release = () => {
+          if (inFlight.get(base!) === computing) inFlight.delete(base!);
+          settle();
+        };
+      }
+    }
+    if (found === 'failed') {
       metric('CacheMiss');
       return miss('miss', true);
-    } finally {
-      deadline?.clear();
     }
     if (found.kind === 'hit') {
       metric('CacheHit');
@@ -168,8 +194,37 @@ export function createCache(options: S3CacheOptions, env: NodeJS.ProcessEnv = pr
     if (cacheRequest.cacheControl.has('only-if-cached')) {
       return { kind: 'hit', response: onlyIfCachedMiss(info, cacheStatus(undefined, { hit: false, fwd: found.fwd })) };
     }
-    return miss(found.fwd);
+    return { kind: 'miss', pending: { info, request: cacheRequest, target, base, fwd: found.fwd, failed: false, release } };
   }
+
+  /** One lookup within `budget` milliseconds; `'failed'` (logged once) when S3 failed or was late. */
+  async function attempt(
+    request: MiddyLikeRequest,
+    info: HttpRequestInfo,
+    cacheRequest: CacheRequest,
+    base: string,
+    budget: number,
+  ): Promise<Found | 'failed'> {
+    const deadline = deadlineSignal(budget);
+    try {
+      return await beforeDeadline(find(request, info, cacheRequest, base, deadline?.signal), deadline?.signal);
+    } catch (error) {
+      if (error instanceof SpillConfigurationError) throw error;
+      const failure = classifyS3Failure(error, deadline?.signal);
+      logger.warn('s3Cache lookup failed; the request is answered as a miss', {
+        cache: { reason: failure.kind, status: failure.status, budgetMs: budget, cause: redactedCause(error) },
+      });
+      await own?.pending();
+      return 'failed';
+    } finally {
+      deadline?.clear();
+    }
+  }
+
+  /** The keys being computed by an invocation of this container, and the promise settled by its store. */
+  const inFlight = new Map<string, Promise<void>>();
+  /** Base keys whose last answer was not stored: waiting for another invocation's would gain nothing. */
+  const uncollapsed = new Map<string, true>();
 
   /**
    * What this container learned of the entries (at most {@link MEMO_MAX} each): the
@@ -266,6 +321,7 @@ export function createCache(options: S3CacheOptions, env: NodeJS.ProcessEnv = pr
     try {
       return await storeResponse(request, pending);
     } finally {
+      pending.release?.();
       await own?.pending();
     }
   }
@@ -301,6 +357,7 @@ export function createCache(options: S3CacheOptions, env: NodeJS.ProcessEnv = pr
       now,
     });
     if (!decision.store) {
+      remember(uncollapsed, pending.base, true);
       logger.debug('s3Cache did not store the response', { cache: { why: decision.why } });
       return withFields(result, info, { 'Cache-Status': outcome() });
     }
@@ -349,6 +406,7 @@ export function createCache(options: S3CacheOptions, env: NodeJS.ProcessEnv = pr
       deadline?.clear();
     }
     metric('CacheStored');
+    uncollapsed.delete(pending.base);
     remember(sizeOf, key, body.bytes.length);
     if (key === pending.base) varyOf.delete(pending.base);
     else remember(varyOf, pending.base, decision.vary);
@@ -385,5 +443,5 @@ export function createCache(options: S3CacheOptions, env: NodeJS.ProcessEnv = pr
     }
   }
 
-  return { opts, logger, lookup, store };
+  return { opts, logger, lookup, store, release: (pending) => pending.release?.() };
 }

@@ -68,7 +68,12 @@ export function s3Cache(options: S3CacheOptions = {}): MiddlewareLikeObj {
   };
 
   const s3CacheMiddlewareOnError = async (request: MiddyLikeRequest): Promise<void> => {
-    if (request.response === undefined) return;
+    if (request.response === undefined) {
+      const state = pending.get(request);
+      pending.delete(request);
+      if (state !== undefined) cache.release(state);
+      return;
+    }
     await s3CacheMiddlewareAfter(request);
   };
 

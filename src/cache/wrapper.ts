@@ -44,7 +44,12 @@ export function withS3Cache<TEvent = unknown, TResult = unknown>(
     const request: MiddyLikeRequest = { event, context, response: undefined, error: undefined, internal: {} };
     const found = await cache.lookup(request);
     if (found.kind === 'hit') return found.response;
-    request.response = await handler(event, context);
+    try {
+      request.response = await handler(event, context);
+    } catch (error) {
+      if (found.kind === 'miss') cache.release(found.pending);
+      throw error;
+    }
     if (found.kind === 'skip') return request.response as TResult;
     return (await cache.store(request, found.pending)) as TResult | HttpResult;
   };
