@@ -162,6 +162,7 @@ export function createCache(options: S3CacheOptions, env: NodeJS.ProcessEnv = pr
     });
     if (plan.kind === 'forward') return miss(plan.fwd);
     const budget = Math.min(opts.lookupTimeoutInMillis, deadlineMillis(request, info) ?? Number.POSITIVE_INFINITY);
+    const until = Date.now() + budget;
     let found = await attempt(request, info, cacheRequest, base!, budget);
     let release: (() => void) | undefined;
     // Collapsing (RFC 9111 section 4): a request that misses while another invocation in this container computes
@@ -170,7 +171,11 @@ export function createCache(options: S3CacheOptions, env: NodeJS.ProcessEnv = pr
     if (collapse && !uncollapsed.has(base!)) {
       const leader = inFlight.get(base!);
       if (leader !== undefined) {
-        if (await settledWithin(leader, budget)) found = await attempt(request, info, cacheRequest, base!, budget);
+        // The wait counts against the lookup's budget; the look after it gets one of its own (within the deadline).
+        if (await settledWithin(leader, until - Date.now())) {
+          const again = Math.min(opts.lookupTimeoutInMillis, deadlineMillis(request, info) ?? Number.POSITIVE_INFINITY);
+          found = await attempt(request, info, cacheRequest, base!, again);
+        }
         else if (inFlight.get(base!) === leader) inFlight.delete(base!);
       } else if (!cacheRequest.cacheControl.has('only-if-cached')) {
         let settle!: () => void;

@@ -90,7 +90,9 @@ export interface S3CacheOptions extends CacheLocationOptions {
   /**
    * Time, in milliseconds, a lookup may take: a lookup not answered by then
    * (or by the deadline: the function's, less one second) is a miss and the
-   * handler runs. Why 1,000: see docs/cache.md, "Choosing lookupTimeoutInMillis".
+   * handler runs. A request that finds the same key being computed by another
+   * invocation of the container waits for it within this time, then looks
+   * once more (with as much time again). Why 1,000: see docs/cache.md, "Choosing lookupTimeoutInMillis".
    * From 1 to 60,000.
    * @default 1000
    */
