@@ -51,7 +51,8 @@ export async function runCacheDemo(): Promise<CacheDemoRow[]> {
     return { statusCode: 200, headers: { 'Content-Type': cities.contentType, 'Cache-Control': 'public, s-maxage=300' }, body: cities.bytes.toString('utf8') };
   })
     .use(s3Spill({ bucket: s3.bucket, s3Client: s3.client, logger: quiet }))
-    .use(s3Cache({ bucket: s3.bucket, s3Client: s3.client, logger: quiet }));
+    // The local S3 runs in this process: on a busy machine a lookup can pass the default second, and is then a miss.
+    .use(s3Cache({ bucket: s3.bucket, s3Client: s3.client, logger: quiet, lookupTimeoutInMillis: 10_000 }));
   const front = await startFrontDoor(handler, 'function-url');
   const rows: CacheDemoRow[] = [];
   let etag = '';

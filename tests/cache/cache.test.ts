@@ -22,7 +22,9 @@ afterAll(async () => {
 
 let unique = 0;
 const nextPath = (): string => `/t${++unique}`;
-const options = (extra: object = {}) => ({ bucket: s3.bucket, s3Client: s3.client, logger: quiet, ...extra });
+// The local S3 shares the CPU with the tests: a lookup slower than the default second is a miss by design
+// (tests/cache/faults.test.ts), which would make every assertion of a hit depend on the machine's load.
+const options = (extra: object = {}) => ({ bucket: s3.bucket, s3Client: s3.client, logger: quiet, lookupTimeoutInMillis: 20_000, ...extra });
 
 /** A handler that counts its runs and answers `body(event)` with `headers`. */
 function counted(headers: Record<string, string> = { 'Cache-Control': 'max-age=60', 'Content-Type': 'text/plain' }, body = (_event: unknown, n: number) => `run ${n}`) {

@@ -23,6 +23,7 @@ test('CacheMiss and CacheStored on a miss, CacheHit on a hit', async () => {
     bucket: s3.bucket,
     s3Client: s3.client,
     logger: quiet,
+    lookupTimeoutInMillis: 20_000,
     metrics,
   });
   await call(cacheEvent('http-v2', { path: '/m' }));
