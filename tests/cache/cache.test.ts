@@ -285,6 +285,17 @@ test('a 204 with a null body and explicit freshness is stored and replayed witho
   expect([hit.status, hit.body, hit.headers['cache-status']?.includes('hit'), runs]).toEqual([204, '', true, 1]);
 });
 
+test('only-if-cached: 504 without running the handler when nothing fresh is stored, the entry when it is', async () => {
+  let runs = 0;
+  const call = behind('middy', async () => ({ statusCode: 200, headers: { 'Cache-Control': 'max-age=60' }, body: `run ${++runs}` }), options());
+  const path = nextPath();
+  const cold = seen(await call(cacheEvent('http-v2', { path, headers: { 'cache-control': 'only-if-cached' } })));
+  expect([cold.status, cold.body, runs]).toEqual([504, '', 0]);
+  await call(cacheEvent('http-v2', { path }));
+  const warm = seen(await call(cacheEvent('http-v2', { path, headers: { 'cache-control': 'only-if-cached' } })));
+  expect([warm.status, warm.body, runs]).toEqual([200, 'run 1', 1]);
+});
+
 test('non-HTTP events pass through untouched', async () => {
   const call = behind('middy', async () => ({ big: 'value' }), options());
   expect(await call({ Records: [] })).toEqual({ big: 'value' });
