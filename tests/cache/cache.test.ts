@@ -130,6 +130,7 @@ describe.each(DOORS)('%s door', (door) => {
     const stale = seen(await call(cacheEvent('http-v2', { path })));
     expect([stale.body, stale.headers['cache-status']]).toEqual(['run 2', 'lambda-s3-spill; fwd=stale; stored; ttl=1']);
     expect(seen(await call(cacheEvent('http-v2', { path }))).body).toBe('run 2');
+    expect(state.runs).toBe(2);
   });
 
   test('not stored: private, Set-Cookie, no freshness, Vary: *; each request runs the handler', async () => {
