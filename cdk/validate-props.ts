@@ -5,7 +5,7 @@
  */
 import { type Duration, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { CACHE_CONTRACT, OFFLOAD_CONTRACT, SPILL_CONTRACT } from '../src/contract.js';
+import { CACHE_CONTRACT, MESSAGES_CONTRACT, OFFLOAD_CONTRACT, SPILL_CONTRACT, UPLOADS_CONTRACT } from '../src/contract.js';
 import { SpillBucketPropsError } from './errors.js';
 import type { SpillBucketProps } from './spill-bucket-props.js';
 
@@ -115,12 +115,17 @@ function checkWholeDays(name: string, duration: Duration | undefined): void {
   }
 }
 
-/** The cache prefix follows the prefix rules and overlaps neither the spill nor the offload prefix; its expiration is in whole days, and only for a new bucket. */
+/** The cache prefix follows the prefix rules and overlaps no other prefix of the bucket (spill, offload, uploads, messages); its expiration is in whole days, and only for a new bucket. */
 function checkCacheProps(props: SpillBucketProps): void {
   const cache = props.cache!;
   if (cache.prefix !== undefined) checkPrefix(cache.prefix, 'cache.prefix');
   const prefix = cache.prefix ?? CACHE_CONTRACT.defaultPrefix;
-  const others = [['prefix', props.prefix ?? SPILL_CONTRACT.defaultPrefix], ['offloadPrefix', props.offloadPrefix ?? OFFLOAD_CONTRACT.defaultPrefix]] as const;
+  const others: [string, string][] = [
+    ['prefix', props.prefix ?? SPILL_CONTRACT.defaultPrefix],
+    ['offloadPrefix', props.offloadPrefix ?? OFFLOAD_CONTRACT.defaultPrefix],
+  ];
+  if (props.uploads !== undefined) others.push(['uploads.prefix', props.uploads.prefix ?? UPLOADS_CONTRACT.defaultPrefix]);
+  if (props.messages !== undefined) others.push(['messages.prefix', props.messages.prefix ?? MESSAGES_CONTRACT.defaultPrefix]);
   for (const [name, other] of others) {
     if (Token.isUnresolved(prefix) || Token.isUnresolved(other)) continue;
     if (prefix.startsWith(other) || other.startsWith(prefix)) {

@@ -80,6 +80,7 @@ test('cdk-nag: nothing reported on the bucket or the function beyond the test fu
 
 test('props checked: overlapping prefixes, partial days, expiration with an existing bucket', () => {
   expect(() => addSpillStack(new App(), { cache: { prefix: 'spill/cache/' } })).toThrow(SpillBucketPropsError);
+  expect(() => addSpillStack(new App(), { cache: { prefix: 'messages/' }, messages: {} })).toThrow(/cache.prefix .* messages.prefix/);
   expect(() => addSpillStack(new App(), { cache: { expiration: Duration.hours(5) } })).toThrow(SpillBucketPropsError);
   expect(() => addSpillStack(new App(), { cache: { prefix: '*' } })).toThrow(SpillBucketPropsError);
   expect(SpillBucket).toBeDefined();
