@@ -9,6 +9,7 @@ export { createUpload, type UploadForm } from './create-upload.js';
 export { s3Uploads, s3UploadsValidateOptions } from './middleware.js';
 export { resolveUploads, UPLOAD_HEADER } from './resolve.js';
 export { S3Upload } from './upload-object.js';
+export type { KeepObjectParams, KeepUploadOptions, KeptUpload } from './keep.js';
 export { S3SpillError, SpillConfigurationError } from '../errors/base.js';
 export { S3UploadsError, InvalidUploadError, UploadStorageError } from './errors.js';
 export type { CreateUploadOptions, ResolveUploadsOptions, S3UploadsOptions } from './options.js';
