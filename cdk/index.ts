@@ -57,3 +57,6 @@ export {
   type SpillMessagesProps,
   type SpillBucketMessagesProps,
 } from './messages.js';
+
+// The response cache (issue 21): the cache prefix of SpillBucket, its lifecycle rule and grant.
+export { SPILL_CACHE_DEFAULTS, CACHE_S3_ACTIONS, CACHE_WILDCARD_REASON, type SpillCacheProps, type SpillBucketCacheProps } from './cache.js';

@@ -10,7 +10,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { MESSAGES_CONTRACT, UPLOADS_CONTRACT } from '../src/contract.js';
+import { CACHE_CONTRACT, MESSAGES_CONTRACT, UPLOADS_CONTRACT } from '../src/contract.js';
 import { SpillBucketPropsError } from './errors.js';
 import { acknowledgeNoAccessLogs, acknowledgePrefixWildcard, OFFLOAD_PREFIX_WILDCARD_REASON } from './acknowledgements.js';
 import {
@@ -26,6 +26,7 @@ import {
   SPILL_S3_ACTIONS,
 } from './defaults.js';
 import type { SpillBucketProps } from './spill-bucket-props.js';
+import { grantOnCache, SPILL_CACHE_DEFAULTS } from './cache.js';
 import {
   grantKeepOnUploads,
   grantOnUploads,
@@ -118,6 +119,15 @@ export class SpillBucket extends Construct {
   /** Key prefix of the bodies of large SQS and SNS messages (the `messages` prop), or `undefined` without messages. */
   public readonly messagesPrefix?: string;
 
+  /** Key prefix of the response cache (`s3Cache`); its grant and lifecycle rule are scoped to it. */
+  public readonly cachePrefix: string;
+
+  /** The cache lifecycle rule's expiration. */
+  private readonly cacheExpiration: NonNullable<NonNullable<SpillBucketProps['cache']>['expiration']>;
+
+  /** Whether the cache was wired (its lifecycle rule added, or warned about for an existing bucket). */
+  private cacheWired = false;
+
   public constructor(scope: Construct, id: string, props: SpillBucketProps = {}) {
     super(scope, id);
     validateSpillBucketProps(props);
@@ -149,6 +159,74 @@ export class SpillBucket extends Construct {
       }
     }
     this.encryptionKey = this.bucket.encryptionKey;
+    this.cachePrefix = props.cache?.prefix ?? SPILL_CACHE_DEFAULTS.prefix;
+    this.cacheExpiration = props.cache?.expiration ?? SPILL_CACHE_DEFAULTS.expiration;
+    if (props.cache !== undefined) this.wireCache();
+  }
+
+  /**
+   * Grant what `s3Cache()`, `withS3Cache()` and `invalidateCached()` need, on
+   * `<cachePrefix>*` only: `s3:GetObject`, `s3:PutObject`,
+   * `s3:AbortMultipartUpload`, `s3:DeleteObject`, and `s3:ListBucket` limited
+   * to keys under the prefix (a target's variants are found by listing); with a
+   * KMS key, `kms:GenerateDataKey` and `kms:Decrypt`. Adds the cache lifecycle
+   * rule on first use.
+   *
+   * @param grantee - the principal, usually a function
+   * @returns the combined grant
+   * @example
+   * ```ts
+   * import * as iam from 'aws-cdk-lib/aws-iam';
+   * import type { SpillBucket } from 'lambda-s3-spill/cdk';
+   * declare const spill: SpillBucket;
+   * declare const role: iam.Role;
+   * spill.grantCache(role).assertSuccess();
+   * ```
+   */
+  public grantCache(grantee: iam.IGrantable): iam.Grant {
+    this.wireCache();
+    return grantOnCache(this.bucket, this.cachePrefix, grantee);
+  }
+
+  /**
+   * Wire a function that uses `s3Cache()` / `withS3Cache()`: {@link SpillBucket.grantCache}
+   * and the environment they read (`S3_SPILL_BUCKET`, `S3_CACHE_PREFIX`).
+   *
+   * @param fn - the function
+   * @returns the grant
+   * @example
+   * ```ts
+   * import * as lambda from 'aws-cdk-lib/aws-lambda';
+   * import type { SpillBucket } from 'lambda-s3-spill/cdk';
+   * declare const spill: SpillBucket;
+   * declare const fn: lambda.Function;
+   * spill.connect(fn);
+   * spill.connectCache(fn);
+   * ```
+   */
+  public connectCache(fn: lambda.Function): iam.Grant {
+    fn.addEnvironment(SPILL_ENV.bucket, this.bucket.bucketName);
+    fn.addEnvironment(CACHE_CONTRACT.prefixEnv, this.cachePrefix);
+    return this.grantCache(fn);
+  }
+
+  /** The cache prefix's lifecycle rule, once. */
+  private wireCache(): void {
+    if (this.cacheWired) return;
+    this.cacheWired = true;
+    if (this.bucket instanceof s3.Bucket && this.bucket.node.scope === this) {
+      this.bucket.addLifecycleRule({
+        id: 'ExpireCachedResponses',
+        prefix: this.cachePrefix,
+        expiration: this.cacheExpiration,
+        abortIncompleteMultipartUploadAfter: SPILL_BUCKET_FIXED_SETTINGS.abortIncompleteMultipartUploadAfter,
+      });
+    } else {
+      Annotations.of(this).addWarningV2(
+        'lambda-s3-spill:existing-bucket-cache',
+        `SpillBucket uses an existing bucket: make sure it expires objects under "${this.cachePrefix}"`,
+      );
+    }
   }
 
   /**
