@@ -19,6 +19,7 @@ import { type HttpResult, isHttpResult, isStreamBody } from '../http/result.js';
 import { responseMaxBytes } from '../limits.js';
 import { beforeDeadline, deadlineSignal, millisUntilDeadline } from '../lambda/deadline.js';
 import { defaultLogger, type DefaultLogger, type SpillLogger } from '../logging/default-logger.js';
+import { emitOutcome } from '../logging/metrics.js';
 import { callUser } from '../options/per-request.js';
 import { environmentEndpointProblem } from '../s3/endpoint-guard.js';
 import { classifyS3Failure } from '../s3/failure.js';
@@ -44,7 +45,7 @@ import {
 import { clientFor, deletePrefix, getBody, getObject, type Head, headObject, presign, putObject } from './storage.js';
 
 /** What a lookup found: a hit's answer, or why the request goes to the handler. */
-type Found = { readonly kind: 'hit'; readonly response: HttpResult } | { readonly kind: 'forward'; readonly fwd: Forward };
+type Found = { readonly kind: 'hit'; readonly response: HttpResult; readonly bytes?: number } | { readonly kind: 'forward'; readonly fwd: Forward };
 
 /** The misses a request waits out when another invocation is computing the same key. */
 const COLLAPSED: ReadonlySet<Forward> = new Set(['uri-miss', 'vary-miss', 'stale']);
@@ -123,7 +124,8 @@ export function createCache(options: S3CacheOptions, env: NodeJS.ProcessEnv = pr
   let client: S3Client | undefined;
   const s3 = async (): Promise<S3Client> => (client ??= await clientFor(opts.s3Client));
 
-  const metric = (name: string): void => opts.metrics?.addMetric(name, 'Count', 1);
+  /** One metric set per looked-up or stored response: `CacheHit`, `CacheMiss`, `CacheStored`, with the stored body's bytes. */
+  const metric = (name: string, bytes = 0): void => emitOutcome(opts.metrics, logger, 'cache', name, 1, bytes);
 
   function deadlineMillis(request: MiddyLikeRequest, info: HttpRequestInfo): number | undefined {
     return millisUntilDeadline({
@@ -192,7 +194,7 @@ export function createCache(options: S3CacheOptions, env: NodeJS.ProcessEnv = pr
       return miss('miss', true);
     }
     if (found.kind === 'hit') {
-      metric('CacheHit');
+      metric('CacheHit', found.bytes);
       return found;
     }
     metric('CacheMiss');
@@ -302,17 +304,17 @@ export function createCache(options: S3CacheOptions, env: NodeJS.ProcessEnv = pr
     if (!fresh.fresh) return { kind: 'forward', fwd: 'stale' };
     const status = cacheStatus(undefined, { hit: true, ttl: fresh.ttl });
     if (ifNoneMatchMatches(requestHeader(request.event, 'if-none-match'), entry.etag)) {
-      return { kind: 'hit', response: notModified(entry, info, fresh.age, status) };
+      return { kind: 'hit', response: notModified(entry, info, fresh.age, status), bytes: object.bytes };
     }
-    if (info.method === 'HEAD') return { kind: 'hit', response: hitAnswer(entry, info, fresh.age, status, undefined) };
+    if (info.method === 'HEAD') return { kind: 'hit', response: hitAnswer(entry, info, fresh.age, status, undefined), bytes: object.bytes };
     if (object.bytes <= opts.inlineMaxBytes) {
       const body = object.body ?? (await getBody(c, opts.bucket, key, object.objectEtag, object.bytes, signal));
       if (body === undefined) return { kind: 'forward', fwd: 'stale' }; // replaced or removed since the HeadObject
       const inline = hitAnswer(entry, info, fresh.age, status, body);
-      if (payloadBytes(inline) <= responseMaxBytes(info.frontDoor)) return { kind: 'hit', response: inline };
+      if (payloadBytes(inline) <= responseMaxBytes(info.frontDoor)) return { kind: 'hit', response: inline, bytes: object.bytes };
     }
     const url = await signed(c, key);
-    return { kind: 'hit', response: hitSeeOther(entry, info, url, status) };
+    return { kind: 'hit', response: hitSeeOther(entry, info, url, status), bytes: object.bytes };
   }
 
   async function signed(c: S3Client, key: string): Promise<string> {
@@ -410,7 +412,7 @@ export function createCache(options: S3CacheOptions, env: NodeJS.ProcessEnv = pr
     } finally {
       deadline?.clear();
     }
-    metric('CacheStored');
+    metric('CacheStored', body.bytes.length);
     uncollapsed.delete(pending.base);
     remember(sizeOf, key, body.bytes.length);
     if (key === pending.base) varyOf.delete(pending.base);

@@ -9,28 +9,20 @@
  * @module cache/options
  */
 import { CACHE_CONTRACT, SPILL_CONTRACT } from '../contract.js';
-import { PRESIGNED_URL_MAX_EXPIRES_IN } from '../limits.js';
+import { LAMBDA_RESPONSE_MAX_BYTES, PRESIGNED_URL_MAX_EXPIRES_IN } from '../limits.js';
 import type { SpillLogger } from '../logging/default-logger.js';
-import { checkLogger, checkS3Client, integerIn, mergeOptions, resolveBucket, resolveKeyPrefix } from '../options/resolve.js';
+import type { MetricsLike } from '../logging/metrics.js';
+import { checkLogger, checkMetrics, checkS3Client, integerIn, mergeOptions, resolveBucket, resolveKeyPrefix } from '../options/resolve.js';
 import type { S3ClientLike } from '../s3/client.js';
 import type { MiddyLikeRequest } from '../types/middy.js';
 
 /**
- * The part of a Powertools `Metrics` instance the cache calls: one metric per
- * looked-up request (`CacheHit`, `CacheMiss`) and per stored response
- * (`CacheStored`), unit `Count`. Publishing stays with the function (Powertools'
- * `logMetrics` middleware or `publishStoredMetrics()`).
+ * The `metrics` option of the cache: a Powertools `Metrics` instance, as every
+ * utility takes it. Each looked-up request publishes `CacheHit` or `CacheMiss`,
+ * each stored response `CacheStored` (Count, and `…Bytes`: the stored body's
+ * bytes), through `singleMetric()` with the dimension `utility: cache`.
  */
-export interface CacheMetrics {
-  /**
-   * Add one metric to the set published with the invocation.
-   *
-   * @param name - `CacheHit`, `CacheMiss` or `CacheStored`
-   * @param unit - always `Count`
-   * @param value - always 1
-   */
-  addMetric(name: string, unit: 'Count', value: number): void;
-}
+export type CacheMetrics = MetricsLike;
 
 /** Options of {@link invalidateCached}, and where {@link s3Cache} keeps its entries. Every one is optional. */
 export interface CacheLocationOptions {
@@ -111,7 +103,7 @@ export interface S3CacheOptions extends CacheLocationOptions {
    */
   readonly logger?: SpillLogger;
   /**
-   * Powertools `Metrics`: `CacheHit`, `CacheMiss`, `CacheStored` (Count).
+   * Powertools `Metrics`: `CacheHit`, `CacheMiss`, `CacheStored` (Count) and `CacheHitBytes`, `CacheStoredBytes` (Bytes), one set per request.
    * @default undefined
    */
   readonly metrics?: CacheMetrics;
@@ -175,13 +167,11 @@ export function resolveCacheOptions(
     throw new TypeError('vary must be an array of header names');
   }
   if (merged.key !== undefined && typeof merged.key !== 'function') throw new TypeError('key must be a function');
-  integerIn('inlineMaxBytes', merged.inlineMaxBytes, 0, 6_291_556);
+  integerIn('inlineMaxBytes', merged.inlineMaxBytes, 0, LAMBDA_RESPONSE_MAX_BYTES);
   integerIn('lookupTimeoutInMillis', merged.lookupTimeoutInMillis, 1, 60_000);
   integerIn('expiresIn', merged.expiresIn, 1, PRESIGNED_URL_MAX_EXPIRES_IN);
   checkLogger(merged.logger);
-  if (merged.metrics !== undefined && typeof (merged.metrics as { addMetric?: unknown }).addMetric !== 'function') {
-    throw new TypeError('metrics must be a Powertools Metrics');
-  }
+  checkMetrics(merged.metrics);
   const vary = [...new Set(merged.vary.map((v) => v.toLowerCase()))].sort();
   return { ...merged, bucket: bucket as string, keyPrefix: keyPrefix as string, vary };
 }
