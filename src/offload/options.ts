@@ -53,6 +53,22 @@ export interface ResolveOffloadedOptions {
    * @default 104_857_600 (100 MiB)
    */
   readonly maxResolveBytes?: number;
+  /**
+   * Most references one event (or value) may hold; one more and the whole
+   * event is refused (`OffloadReferenceError`) before anything is read. A
+   * reference repeated counts once per place it appears.
+   * @default 100
+   */
+  readonly maxReferences?: number;
+  /**
+   * Most bytes of JSON text one event (or value) may resolve to, summed over
+   * every reference in it: a reference that appears n times counts n times its
+   * `bytes`, since each place gets its own parse (the object is read once).
+   * Over it, the whole event is refused (`OffloadReferenceError`) before
+   * anything is read. The parsed values take several times their text in memory.
+   * @default 104_857_600 (100 MiB)
+   */
+  readonly maxResolveTotalBytes?: number;
 }
 
 /** Options of {@link s3Offload} and {@link withS3Offload}. Every one is optional. */
@@ -100,6 +116,8 @@ export const offloadDefaults = Object.freeze({
   keyPrefix: undefined as string | undefined,
   s3Client: undefined as S3Client | undefined,
   maxResolveBytes: 100 * 1024 * 1024,
+  maxReferences: 100,
+  maxResolveTotalBytes: 100 * 1024 * 1024,
   maxBytes: LAMBDA_RESPONSE_MAX_BYTES,
   alwaysOffload: false as PerRequestFlag,
   logger: undefined as SpillLogger | undefined,
@@ -157,6 +175,8 @@ export function resolveOffloadOptions(
   if (prefixProblem !== undefined) throw new TypeError(`keyPrefix ${prefixProblem}`);
   if (keyPrefix.includes('//')) throw new TypeError('keyPrefix must not contain an empty segment ("//")');
   integerIn('maxResolveBytes', merged.maxResolveBytes, 1, Number.MAX_SAFE_INTEGER);
+  integerIn('maxReferences', merged.maxReferences, 1, Number.MAX_SAFE_INTEGER);
+  integerIn('maxResolveTotalBytes', merged.maxResolveTotalBytes, 1, Number.MAX_SAFE_INTEGER);
   integerIn('maxBytes', merged.maxBytes, MIN_MAX_BYTES, LAMBDA_RESPONSE_MAX_BYTES);
   const referenceBytes = payloadBytes(makeReference(bucket, keyPrefix + KEY_SUFFIX_SAMPLE, 999_999_999_999, '0'.repeat(64)));
   if (referenceBytes > merged.maxBytes) {
@@ -177,6 +197,8 @@ export function resolveOffloadOptions(
     buckets: [...new Set([bucket, ...merged.allowedBuckets])],
     keyPrefix,
     maxResolveBytes: merged.maxResolveBytes,
+    maxReferences: merged.maxReferences,
+    maxResolveTotalBytes: merged.maxResolveTotalBytes,
   };
   return { ...merged, bucket, keyPrefix, policy };
 }

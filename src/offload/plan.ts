@@ -7,7 +7,14 @@
  */
 import { frontDoorOf } from '../http/events.js';
 import { measurePayload, type PayloadMeasure } from '../sizing/payload-bytes.js';
-import { type FoundReference, findReferences, type OffloadPointer, referenceProblem, type ReferencePolicy } from './reference.js';
+import {
+  type FoundReference,
+  findReferences,
+  OFFLOAD_RESOLVE_MAX_DEPTH,
+  type OffloadPointer,
+  referenceProblem,
+  type ReferencePolicy,
+} from './reference.js';
 
 /** What to do with a result. */
 export type OffloadPlan =
@@ -49,17 +56,32 @@ export interface ResolvePlan {
 
 /**
  * Find the references of a value (down to `OFFLOAD_RESOLVE_MAX_DEPTH`) and
- * check each against the policy. When any is refused, none is to be read.
+ * check each against the policy, then the value as a whole: at most
+ * `maxReferences` of them, and at most `maxResolveTotalBytes` once resolved,
+ * every place a reference appears counted (each gets its own parse). When
+ * anything is refused, nothing is to be read.
  *
  * @param value - an event, or a value a caller received
- * @param policy - buckets, key prefix, size
+ * @param policy - buckets, key prefix, sizes, counts
  */
 export function planResolve(value: unknown, policy: ReferencePolicy): ResolvePlan {
   const allowed: { path: FoundReference['path']; pointer: OffloadPointer }[] = [];
-  for (const found of findReferences(value)) {
-    const problem = referenceProblem(found.claimed, policy);
-    if (problem !== undefined) return { allowed: [], refused: { path: found.path, problem } };
-    allowed.push({ path: found.path, pointer: found.claimed as OffloadPointer });
+  const found = findReferences(value, OFFLOAD_RESOLVE_MAX_DEPTH, policy.maxReferences + 1);
+  if (found.length > policy.maxReferences) {
+    const problem = `the value holds more than maxReferences (${policy.maxReferences}) references`;
+    return { allowed: [], refused: { path: found[policy.maxReferences]!.path, problem } };
+  }
+  let total = 0;
+  for (const { path, claimed } of found) {
+    const problem = referenceProblem(claimed, policy);
+    if (problem !== undefined) return { allowed: [], refused: { path, problem } };
+    const pointer = claimed as OffloadPointer;
+    total += pointer.bytes;
+    if (total > policy.maxResolveTotalBytes) {
+      const over = `the references resolve to more than maxResolveTotalBytes (${policy.maxResolveTotalBytes}) bytes`;
+      return { allowed: [], refused: { path, problem: over } };
+    }
+    allowed.push({ path, pointer });
   }
   return { allowed };
 }

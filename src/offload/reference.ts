@@ -99,6 +99,10 @@ export interface ReferencePolicy {
   readonly keyPrefix: string;
   /** Largest value, in bytes, that may be read. */
   readonly maxResolveBytes: number;
+  /** Most references one value may hold (each place counts). */
+  readonly maxReferences: number;
+  /** Most bytes one value may resolve to, summed over every place a reference appears. */
+  readonly maxResolveTotalBytes: number;
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -178,11 +182,13 @@ export interface FoundReference {
 /**
  * The references in `value`: the value itself, or inside plain objects and
  * arrays down to `maxDepth`. A reference's own content is not searched.
+ *
+ * @param limit - stop once this many are found (the caller refuses more than it wants anyway)
  */
-export function findReferences(value: unknown, maxDepth = OFFLOAD_RESOLVE_MAX_DEPTH): FoundReference[] {
+export function findReferences(value: unknown, maxDepth = OFFLOAD_RESOLVE_MAX_DEPTH, limit = Number.POSITIVE_INFINITY): FoundReference[] {
   const found: FoundReference[] = [];
   const walk = (node: unknown, path: (string | number)[], depth: number): void => {
-    if (typeof node !== 'object' || node === null) return;
+    if (typeof node !== 'object' || node === null || found.length >= limit) return;
     if (looksLikeReference(node)) {
       found.push({ path, claimed: node[OFFLOAD_REFERENCE_KEY] });
       return;
