@@ -9,8 +9,10 @@ import type { Construct } from 'constructs';
 import { SpillBucket } from 'lambda-s3-spill/cdk';
 
 /**
- * A state machine of two functions: the first returns about 1 MB, the second
- * receives it whole. Between them travels a reference of about 300 bytes.
+ * A state machine of two functions: the first returns a status and about 1 MB
+ * of rows, the second receives them whole. Between them travels the status
+ * and, in place of the rows, a reference of about 300 bytes; a `Choice` state
+ * branches on the status.
  */
 export class OffloadSampleStack extends Stack {
   public readonly stateMachine: sfn.StateMachine;
@@ -30,9 +32,15 @@ export class OffloadSampleStack extends Stack {
 
     // A failed store is typed: retry it like a throttle.
     const retry = { errors: ['OffloadStoreError', 'OffloadTimeoutError'], maxAttempts: 2, interval: Duration.seconds(1) };
+    // The rows travel as a reference (paths: ['$.items']); the control field stays inline for the Choice.
+    const summarize = new tasks.LambdaInvoke(this, 'Summarize it', { lambdaFunction: second, payloadResponseOnly: true }).addRetry(retry);
     const definition = new tasks.LambdaInvoke(this, 'Make the report', { lambdaFunction: first, payloadResponseOnly: true })
       .addRetry(retry)
-      .next(new tasks.LambdaInvoke(this, 'Summarize it', { lambdaFunction: second, payloadResponseOnly: true }).addRetry(retry));
+      .next(
+        new sfn.Choice(this, 'Anything to summarize?')
+          .when(sfn.Condition.stringEquals('$.status', 'EMPTY'), new sfn.Succeed(this, 'Nothing to summarize'))
+          .otherwise(summarize),
+      );
 
     this.stateMachine = new sfn.StateMachine(this, 'Pipeline', {
       definitionBody: sfn.DefinitionBody.fromChainable(definition),

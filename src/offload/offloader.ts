@@ -16,8 +16,12 @@ import { defaultKey } from '../storage/object-key.js';
 import type { MiddyLikeRequest } from '../types/middy.js';
 import { OffloadReferenceError } from './errors.js';
 import { type ResolvedOffloadOptions, resolveOffloadOptions, type S3OffloadOptions } from './options.js';
-import { isHttpEvent, planOffload, planResolve, type ResolvePlan } from './plan.js';
-import { looksLikeReference } from './reference.js';
+import { formatValuePath } from './paths.js';
+import { isHttpEvent, type OffloadPlan, type PathSelection, planOffload, planResolve, type ResolvePlan } from './plan.js';
+import { looksLikeReference, type OffloadReference, referenceBytes, replaceAt } from './reference.js';
+
+/** Selected values stored at once. */
+const STORE_CONCURRENCY = 4;
 
 /** One configured core, shared by the invocations of a door. */
 export interface Offloader {
@@ -118,39 +122,78 @@ export function createOffloader(options: S3OffloadOptions, env: NodeJS.ProcessEn
     }
   }
 
+  const selection: PathSelection | undefined =
+    opts.paths === undefined
+      ? undefined
+      : { paths: opts.paths, referenceBytes: (bytes) => referenceBytes(opts.bucket, opts.keyPrefix, bytes) };
+
   function after(request: MiddyLikeRequest): Promise<void> | undefined {
     const result: unknown = request.response;
     if (looksLikeReference(result)) return undefined; // a reference passed on: never a reference to a reference
-    const plan = planOffload(request.event, result, opts.maxBytes, false);
-    if (plan.kind === 'offload') return offload(request, result, 'over');
-    if (plan.why !== 'it fits' || !alwaysConfigured) return undefined;
-    if (!decideFlag('alwaysOffload', undefined, opts.alwaysOffload, request)) return undefined;
-    return offload(request, result, 'always');
+    let plan = planOffload(request.event, result, opts.maxBytes, false, selection);
+    if (plan.kind === 'pass' && plan.why === 'it fits' && alwaysConfigured && decideFlag('alwaysOffload', undefined, opts.alwaysOffload, request)) {
+      plan = planOffload(request.event, result, opts.maxBytes, true, selection);
+    }
+    if (plan.kind === 'pass') return undefined;
+    if (plan.kind === 'offload') return offload(request, result, plan.why);
+    return offloadValues(request, result, plan);
   }
 
   async function offload(request: MiddyLikeRequest, result: unknown, why: 'over' | 'always'): Promise<void> {
     const started = performance.now();
     const text = (JSON.stringify(result === undefined ? null : result) as string | undefined) ?? 'null';
-    const key = `${opts.keyPrefix}${defaultKey()}.json`;
     const [{ storeValue }, client] = await Promise.all([import('./store.js'), clientOf(opts), own?.load()]);
     const deadline = deadlineOf(request);
     try {
-      const reference = await storeValue({
-        client,
-        bucket: opts.bucket,
-        key,
-        text,
-        params: opts.putObjectParams,
-        abortSignal: deadline?.signal,
-      });
+      const reference = await storeValue({ client, bucket: opts.bucket, key: newKey(), text, params: opts.putObjectParams, abortSignal: deadline?.signal });
       request.response = reference;
-      const pointer = reference.lambdaS3Offload;
-      logger.info('s3Offload stored a result in S3', {
-        offload: { bucket: pointer.bucket, key: pointer.key, bytes: pointer.bytes, reason: why, durationMs: ms(started) },
-      });
+      logStored(reference, why, started);
     } finally {
       deadline?.clear();
     }
+  }
+
+  /** Store each planned value (a few at a time) and put its reference in its place; all or nothing. */
+  async function offloadValues(request: MiddyLikeRequest, result: unknown, plan: Extract<OffloadPlan, { kind: 'offload-paths' }>): Promise<void> {
+    const started = performance.now();
+    const [{ storeValue }, client] = await Promise.all([import('./store.js'), clientOf(opts), own?.load()]);
+    const deadline = deadlineOf(request);
+    const references: OffloadReference[] = new Array(plan.values.length);
+    let next = 0;
+    let failed = false;
+    const worker = async (): Promise<void> => {
+      while (!failed && next < plan.values.length) {
+        const i = next++;
+        const text = JSON.stringify(plan.values[i]!.value) as string;
+        try {
+          references[i] = await storeValue({ client, bucket: opts.bucket, key: newKey(), text, params: opts.putObjectParams, abortSignal: deadline?.signal });
+        } catch (error) {
+          failed = true; // start nothing new: the invocation fails anyway
+          throw error;
+        }
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(STORE_CONCURRENCY, plan.values.length) }, worker));
+    } finally {
+      deadline?.clear();
+    }
+    request.response = replaceAt(
+      result,
+      plan.values.map(({ path }, i) => ({ path, value: references[i] })),
+    );
+    plan.values.forEach(({ path }, i) => logStored(references[i]!, plan.why, started, formatValuePath(path)));
+  }
+
+  function newKey(): string {
+    return `${opts.keyPrefix}${defaultKey()}.json`;
+  }
+
+  function logStored(reference: OffloadReference, why: 'over' | 'always', started: number, path?: string): void {
+    const { bucket, key, bytes } = reference.lambdaS3Offload;
+    logger.info('s3Offload stored a result in S3', {
+      offload: { bucket, key, bytes, reason: why, durationMs: ms(started), ...(path === undefined ? {} : { path }) },
+    });
   }
 
   return { opts, logger, before, after };

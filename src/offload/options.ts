@@ -14,10 +14,10 @@ import { LAMBDA_RESPONSE_MAX_BYTES } from '../limits.js';
 import { bucketNameProblem } from '../options/bucket-name.js';
 import type { SpillLogger } from '../options/options.js';
 import { checkFlag, type PerRequestFlag } from '../options/per-request.js';
-import { payloadBytes } from '../sizing/payload-bytes.js';
 import { keyPrefixProblem } from '../storage/object-key.js';
 import type { PutObjectParams } from '../storage/s3-object.js';
-import { makeReference, type ReferencePolicy } from './reference.js';
+import { type OffloadPath, parseOffloadPaths } from './paths.js';
+import { type ReferencePolicy, referenceBytes } from './reference.js';
 
 /** Options of {@link resolveOffloaded}, and the reading side of {@link s3Offload}. Every one is optional. */
 export interface ResolveOffloadedOptions {
@@ -107,6 +107,23 @@ export interface S3OffloadOptions extends ResolveOffloadedOptions {
    * @default {}
    */
   readonly putObjectParams?: PutObjectParams;
+  /**
+   * Offload only the values at these paths, each to its own object with its
+   * own reference in its place, and keep the rest of the result inline (a
+   * Step Functions `Choice` can still read `$.status` next to an offloaded
+   * `$.items`). A subset of JSONPath as Step Functions writes paths: `$`
+   * followed by `.name`, `['name']` (with `\'` and `\\` escapes), `[n]`
+   * (n >= 0) and `[*]` (every item of an array). When the result is over
+   * `maxBytes`, the largest selected values go first until it fits (with
+   * `alwaysOffload`, every selected value). The plan is made on sizes before
+   * anything is stored: when the result cannot fit even with every selected
+   * value offloaded, the whole result is offloaded instead (one object,
+   * nothing else written). A path that matches nothing is not an error.
+   * Checked at creation: a malformed path, a negative index, `$` alone, or two
+   * paths where one contains the other is a `TypeError` naming the path.
+   * @default undefined (the whole result is offloaded)
+   */
+  readonly paths?: readonly string[];
 }
 
 /** Every option, the undefined ones included (Middy's `defaults` convention); frozen. */
@@ -123,12 +140,15 @@ export const offloadDefaults = Object.freeze({
   logger: undefined as SpillLogger | undefined,
   timeoutEarlyInMillis: 1000,
   putObjectParams: {} as PutObjectParams,
+  paths: undefined as readonly string[] | undefined,
 });
 
 /** The options after defaults and environment are applied. */
-export interface ResolvedOffloadOptions extends Omit<typeof offloadDefaults, 'bucket' | 'keyPrefix'> {
+export interface ResolvedOffloadOptions extends Omit<typeof offloadDefaults, 'bucket' | 'keyPrefix' | 'paths'> {
   readonly bucket: string;
   readonly keyPrefix: string;
+  /** The `paths` option, parsed; `undefined`: the whole result is offloaded. */
+  readonly paths: readonly OffloadPath[] | undefined;
   /** What references are accepted. */
   readonly policy: ReferencePolicy;
 }
@@ -136,8 +156,6 @@ export interface ResolvedOffloadOptions extends Omit<typeof offloadDefaults, 'bu
 /** The smallest `maxBytes`: room for a reference. */
 const MIN_MAX_BYTES = 1024;
 
-/** Longest key suffix `s3Offload` writes: `20261201T120000000Z-<uuid>.json`. */
-const KEY_SUFFIX_SAMPLE = `20261201T120000000Z-${'0'.repeat(36)}.json`;
 
 /**
  * Merge options over the defaults and the environment, and validate them.
@@ -178,10 +196,11 @@ export function resolveOffloadOptions(
   integerIn('maxReferences', merged.maxReferences, 1, Number.MAX_SAFE_INTEGER);
   integerIn('maxResolveTotalBytes', merged.maxResolveTotalBytes, 1, Number.MAX_SAFE_INTEGER);
   integerIn('maxBytes', merged.maxBytes, MIN_MAX_BYTES, LAMBDA_RESPONSE_MAX_BYTES);
-  const referenceBytes = payloadBytes(makeReference(bucket, keyPrefix + KEY_SUFFIX_SAMPLE, 999_999_999_999, '0'.repeat(64)));
-  if (referenceBytes > merged.maxBytes) {
-    throw new TypeError(`maxBytes (${merged.maxBytes}) is smaller than a reference to this bucket and prefix (${referenceBytes} bytes)`);
+  const largestReference = referenceBytes(bucket, keyPrefix, 999_999_999_999);
+  if (largestReference > merged.maxBytes) {
+    throw new TypeError(`maxBytes (${merged.maxBytes}) is smaller than a reference to this bucket and prefix (${largestReference} bytes)`);
   }
+  const paths = merged.paths === undefined ? undefined : parseOffloadPaths(merged.paths);
   checkFlag('alwaysOffload', merged.alwaysOffload);
   if (merged.s3Client !== undefined && typeof (merged.s3Client as { send?: unknown }).send !== 'function') {
     throw new TypeError('s3Client must be an S3Client');
@@ -200,7 +219,7 @@ export function resolveOffloadOptions(
     maxReferences: merged.maxReferences,
     maxResolveTotalBytes: merged.maxResolveTotalBytes,
   };
-  return { ...merged, bucket, keyPrefix, policy };
+  return { ...merged, bucket, keyPrefix, policy, paths };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

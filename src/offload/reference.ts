@@ -22,6 +22,7 @@
  */
 import { S3_KEY_MAX_BYTES } from '../limits.js';
 import { bucketNameProblem } from '../options/bucket-name.js';
+import { payloadBytes } from '../sizing/payload-bytes.js';
 
 /** The one key of a reference object. */
 export const OFFLOAD_REFERENCE_KEY = 'lambdaS3Offload';
@@ -78,6 +79,18 @@ export function makeReference(bucket: string, key: string, bytes: number, sha256
       contentType: OFFLOAD_CONTENT_TYPE,
     },
   };
+}
+
+/** The longest key suffix `s3Offload` writes after its prefix: `<UTC timestamp>-<UUID v4>.json`. */
+const KEY_SUFFIX_SAMPLE = `20261201T120000000Z-${'0'.repeat(36)}.json`;
+
+/**
+ * The size, in bytes of JSON text, of the reference `s3Offload` writes for a
+ * value of `bytes` bytes under this bucket and prefix: known before anything
+ * is stored (the key's suffix and the hash have a fixed length).
+ */
+export function referenceBytes(bucket: string, keyPrefix: string, bytes: number): number {
+  return payloadBytes(makeReference(bucket, keyPrefix + KEY_SUFFIX_SAMPLE, bytes, '0'.repeat(64)));
 }
 
 /**
@@ -236,13 +249,18 @@ export function replaceAt(value: unknown, replacements: readonly { path: readonl
       if (!copied.has(child)) {
         child = shallowCopy(child);
         copied.add(child);
-        node[step] = child;
+        setOwn(node, step, child);
       }
       node = child as Record<string | number, unknown>;
     }
-    node[path[path.length - 1]!] = replacement;
+    setOwn(node, path[path.length - 1]!, replacement);
   }
   return root;
+}
+
+/** Set an own property, even one named `__proto__` (JSON.parse makes those; an assignment would set the prototype). */
+function setOwn(node: Record<string | number, unknown>, key: string | number, value: unknown): void {
+  Object.defineProperty(node, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 function shallowCopy(value: object): object {

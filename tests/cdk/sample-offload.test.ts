@@ -33,7 +33,9 @@ describe('samples/cdk offload stack', () => {
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
     const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
     const definition = JSON.stringify(machine.Properties.DefinitionString);
-    expect(definition).toMatch(/Make the report.*Next.*Summarize it/);
+    expect(definition).toMatch(/Make the report.*Next.*Anything to summarize\?/);
+    expect(definition).toContain('Choice');
+    expect(definition).toContain('$.status');
     expect(definition).toContain('OffloadStoreError');
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       TracingConfiguration: { Enabled: true },
@@ -54,7 +56,7 @@ describe('samples/cdk offload handlers, run as the state machine runs them', () 
     process.env = saved;
   });
 
-  test('the first returns about 1 MB, the state carries a reference, the second receives the rows whole', async () => {
+  test('the first returns a status and about 1 MB of rows, the state carries the status and a reference, the second receives the rows whole', async () => {
     const s3 = await startLocalS3('offload-sample');
     try {
       // The unchanged default client of the library, pointed at the local S3 the standard way.
@@ -74,7 +76,9 @@ describe('samples/cdk offload handlers, run as the state machine runs them', () 
       expect(payloadBytes(full)).toBeGreaterThan(1_000_000);
       const state = await produce({}, context);
       expect(payloadBytes(state)).toBeLessThanOrEqual(STEP_FUNCTIONS_STATE_MAX_BYTES);
-      expect(state).toHaveProperty('lambdaS3Offload.bytes', payloadBytes(full));
+      // paths: ['$.items']: the status stays inline for the Choice, the rows are a reference.
+      expect(state).toHaveProperty('status', 'READY');
+      expect(state).toHaveProperty('items.lambdaS3Offload.bytes', payloadBytes(full.items));
       // Step Functions passes the state as JSON text.
       const output = await consume(JSON.parse(JSON.stringify(state)), context);
       expect(output).toEqual(await summarize(full));

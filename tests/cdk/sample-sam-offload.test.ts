@@ -52,6 +52,25 @@ describe('agrees with the CDK offload sample', () => {
     ]));
   });
 
+  test('the state machines have the same states, transitions and Choice rules', () => {
+    const graph = (states: Record<string, Record<string, unknown>>) =>
+      Object.fromEntries(
+        Object.entries(states).map(([name, state]) => [
+          name,
+          { Type: state.Type, Next: state.Next, End: state.End, Choices: state.Choices, Default: state.Default },
+        ]),
+      );
+    const cdkMachine = Object.values(cdk.Resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine')!;
+    // CDK writes the definition as an Fn::Join of text and function ARNs: the ARNs do not matter here.
+    const parts = (cdkMachine.Properties!.DefinitionString as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    const cdkDefinition = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'arn')).join('')) as { StartAt: string; States: Record<string, Record<string, unknown>> };
+    const samMachine = sam.Resources.Pipeline!;
+    const samDefinition = samMachine.Properties!.Definition as { StartAt: string; States: Record<string, Record<string, unknown>> };
+    expect(samDefinition.StartAt).toBe(cdkDefinition.StartAt);
+    expect(graph(samDefinition.States)).toEqual(graph(cdkDefinition.States));
+    expect(samDefinition.States['Anything to summarize?']!.Choices).toEqual([{ Variable: '$.status', StringEquals: 'EMPTY', Next: 'Nothing to summarize' }]);
+  });
+
   test('a template that differs is caught (a read grant on the producer)', () => {
     const changed = parseCfnYaml(samText.replace('- s3:PutObject\n                - s3:AbortMultipartUpload\n              Resource', '- s3:PutObject\n                - s3:GetObject\n              Resource'));
     expect(offloadContract(changed)).not.toEqual(cdkContract);
