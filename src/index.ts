@@ -33,6 +33,8 @@ export type { MiddyLikeRequest, MiddlewareLikeObj, MiddlewareLikeFn } from './ty
 export { s3Offload, s3OffloadValidateOptions } from './offload/middleware.js';
 export { withS3Offload } from './offload/wrapper.js';
 export { resolveOffloaded, type ResolveOffloadedCallOptions } from './offload/resolve.js';
+export { s3Serdes, type S3SerdesOptions, DURABLE_INLINE_KEY } from './offload/serdes.js';
+export type { DurableSerdes, DurableSerdesContext } from './types/durable.js';
 export type { S3OffloadOptions, ResolveOffloadedOptions } from './offload/options.js';
 export {
   OFFLOAD_REFERENCE_KEY,
@@ -49,7 +51,7 @@ export {
   OffloadStoreError,
   OffloadTimeoutError,
 } from './offload/errors.js';
-export { STEP_FUNCTIONS_STATE_MAX_BYTES, ASYNC_INVOKE_MAX_BYTES } from './limits.js';
+export { STEP_FUNCTIONS_STATE_MAX_BYTES, ASYNC_INVOKE_MAX_BYTES, DURABLE_CHECKPOINT_MAX_BYTES } from './limits.js';
 
 // The request side (issue 13): upload forms, references and the middleware that resolves them.
 export { createUpload, type UploadForm } from './uploads/create-upload.js';

@@ -14,10 +14,9 @@ import type { SpillLogger } from '../options/options.js';
 import { decideFlag } from '../options/per-request.js';
 import { defaultKey } from '../storage/object-key.js';
 import type { MiddyLikeRequest } from '../types/middy.js';
-import { OffloadReferenceError } from './errors.js';
 import { type ResolvedOffloadOptions, resolveOffloadOptions, type S3OffloadOptions } from './options.js';
 import { formatValuePath } from './paths.js';
-import { isHttpEvent, type OffloadPlan, type PathSelection, planOffload, planResolve, type ResolvePlan } from './plan.js';
+import { isHttpEvent, type OffloadPlan, type PathSelection, planOffload, planResolve, refusal, type ResolvePlan } from './plan.js';
 import { looksLikeReference, type OffloadReference, referenceBytes, replaceAt } from './reference.js';
 
 /** Selected values stored at once. */
@@ -48,16 +47,6 @@ async function clientOf(opts: ResolvedOffloadOptions): Promise<S3Client> {
   if (opts.s3Client !== undefined) return opts.s3Client;
   const { defaultS3Client } = await import('../storage/s3-object.js');
   return defaultS3Client();
-}
-
-/**
- * The refusal of a plan, as the error to throw: generic for the caller, the
- * problem (which may name a bucket or key) as the `cause`, for the logs.
- */
-export function refusal(plan: ResolvePlan): OffloadReferenceError | undefined {
-  if (plan.refused === undefined) return undefined;
-  const where = plan.refused.path.length === 0 ? 'the value' : `at ${JSON.stringify(plan.refused.path)}`;
-  return new OffloadReferenceError('An offload reference was refused', { cause: new Error(`${where}: ${plan.refused.problem}`) });
 }
 
 /**

@@ -188,10 +188,7 @@ export function resolveOffloadOptions(
     if (problem !== undefined) throw new TypeError(`allowedBuckets: ${String(other)} ${problem}`);
   }
   const keyPrefix = merged.keyPrefix ?? nonEmpty(env.S3_OFFLOAD_PREFIX) ?? 'offload/';
-  if (typeof keyPrefix !== 'string') throw new TypeError('keyPrefix must be a string');
-  const prefixProblem = keyPrefixProblem(keyPrefix) ?? (keyPrefix.includes('\\') ? 'must not contain "\\"' : undefined);
-  if (prefixProblem !== undefined) throw new TypeError(`keyPrefix ${prefixProblem}`);
-  if (keyPrefix.includes('//')) throw new TypeError('keyPrefix must not contain an empty segment ("//")');
+  checkReadableKeyPrefix(keyPrefix);
   integerIn('maxResolveBytes', merged.maxResolveBytes, 1, Number.MAX_SAFE_INTEGER);
   integerIn('maxReferences', merged.maxReferences, 1, Number.MAX_SAFE_INTEGER);
   integerIn('maxResolveTotalBytes', merged.maxResolveTotalBytes, 1, Number.MAX_SAFE_INTEGER);
@@ -222,11 +219,27 @@ export function resolveOffloadOptions(
   return { ...merged, bucket, keyPrefix, policy, paths };
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
+/**
+ * Check a key prefix that references will be read under: the rules of every
+ * key prefix, and none of what `keyProblemForRead` refuses in a key
+ * (a `\\`, an empty segment), so that keys written under it can be read back.
+ *
+ * @throws TypeError naming `keyPrefix`
+ */
+export function checkReadableKeyPrefix(keyPrefix: unknown): asserts keyPrefix is string {
+  if (typeof keyPrefix !== 'string') throw new TypeError('keyPrefix must be a string');
+  const prefixProblem = keyPrefixProblem(keyPrefix) ?? (keyPrefix.includes('\\') ? 'must not contain "\\"' : undefined);
+  if (prefixProblem !== undefined) throw new TypeError(`keyPrefix ${prefixProblem}`);
+  if (keyPrefix.includes('//')) throw new TypeError('keyPrefix must not contain an empty segment ("//")');
+}
+
+/** An environment variable, `undefined` when unset or empty. */
+export function nonEmpty(value: string | undefined): string | undefined {
   return value === '' ? undefined : value;
 }
 
-function integerIn(option: string, value: unknown, min: number, max: number): void {
+/** @throws TypeError naming the option, unless `value` is an integer from `min` to `max` */
+export function integerIn(option: string, value: unknown, min: number, max: number): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new TypeError(`${option} must be an integer from ${min} to ${max}, got ${String(value)}`);
   }

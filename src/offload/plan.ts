@@ -6,6 +6,7 @@
  * @module offload/plan
  */
 import { frontDoorOf } from '../http/events.js';
+import { OffloadReferenceError } from './errors.js';
 import { measurePayload, payloadBytes, type PayloadMeasure } from '../sizing/payload-bytes.js';
 import { type OffloadPath, selectPaths, type ValuePath } from './paths.js';
 import {
@@ -134,4 +135,14 @@ export function planResolve(value: unknown, policy: ReferencePolicy): ResolvePla
     allowed.push({ path, pointer });
   }
   return { allowed };
+}
+
+/**
+ * The refusal of a plan, as the error to throw: generic for the caller, the
+ * problem (which may name a bucket or key) as the `cause`, for the logs.
+ */
+export function refusal(plan: ResolvePlan): OffloadReferenceError | undefined {
+  if (plan.refused === undefined) return undefined;
+  const where = plan.refused.path.length === 0 ? 'the value' : `at ${JSON.stringify(plan.refused.path)}`;
+  return new OffloadReferenceError('An offload reference was refused', { cause: new Error(`${where}: ${plan.refused.problem}`) });
 }
