@@ -186,3 +186,62 @@ export const OFFLOAD_DEFAULTS = {
   /** Offloaded values are deleted a day after they were stored (the lifecycle rule of the offload prefix). */
   offloadExpiration: Duration.days(1),
 } as const;
+
+/**
+ * Environment variables `s3Serdes()` reads when no option is passed.
+ *
+ * @example
+ * ```ts
+ * import { DURABLE_ENV } from 'lambda-s3-spill/cdk';
+ * DURABLE_ENV.prefix; // 'S3_DURABLE_PREFIX'
+ * ```
+ */
+export const DURABLE_ENV = {
+  /** Name of the bucket durable values go to and are read from (the spill bucket's variable). */
+  bucket: 'S3_SPILL_BUCKET',
+  /** Key prefix of durable values. */
+  prefix: 'S3_DURABLE_PREFIX',
+} as const;
+
+/**
+ * S3 actions of a durable function using `s3Serdes()`, on `<durablePrefix>*`:
+ * it stores its large step results and reads them back on replay.
+ *
+ * @example
+ * ```ts
+ * import { DURABLE_S3_ACTIONS } from 'lambda-s3-spill/cdk';
+ * DURABLE_S3_ACTIONS; // ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject']
+ * ```
+ */
+export const DURABLE_S3_ACTIONS: readonly string[] = ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'];
+
+/**
+ * KMS actions of a durable function with SSE-KMS: it writes and reads.
+ *
+ * @example
+ * ```ts
+ * import { DURABLE_KMS_ACTIONS } from 'lambda-s3-spill/cdk';
+ * DURABLE_KMS_ACTIONS; // ['kms:GenerateDataKey', 'kms:Decrypt']
+ * ```
+ */
+export const DURABLE_KMS_ACTIONS: readonly string[] = ['kms:GenerateDataKey', 'kms:Decrypt'];
+
+/**
+ * Defaults of the durable-function props of `SpillBucket`.
+ *
+ * @example
+ * ```ts
+ * import { DURABLE_DEFAULTS } from 'lambda-s3-spill/cdk';
+ * DURABLE_DEFAULTS.durableExpiration.toDays(); // 366
+ * ```
+ */
+export const DURABLE_DEFAULTS = {
+  /** The same default as `s3Serdes`'s `S3_DURABLE_PREFIX`. */
+  durablePrefix: 'durable/',
+  /**
+   * As long as the longest durable execution: `executionTimeout` is at most
+   * 31,622,400 seconds (366 days; AWS::Lambda::Function `DurableConfig`,
+   * `ExecutionTimeout`), and until it ends its replays read these objects.
+   */
+  durableExpiration: Duration.days(366),
+} as const;

@@ -11,8 +11,17 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { SpillBucketPropsError } from './errors.js';
-import { acknowledgeNoAccessLogs, acknowledgePrefixWildcard, OFFLOAD_PREFIX_WILDCARD_REASON } from './acknowledgements.js';
 import {
+  acknowledgeNoAccessLogs,
+  acknowledgePrefixWildcard,
+  DURABLE_PREFIX_WILDCARD_REASON,
+  OFFLOAD_PREFIX_WILDCARD_REASON,
+} from './acknowledgements.js';
+import {
+  DURABLE_DEFAULTS,
+  DURABLE_ENV,
+  DURABLE_KMS_ACTIONS,
+  DURABLE_S3_ACTIONS,
   OFFLOAD_DEFAULTS,
   OFFLOAD_ENV,
   OFFLOAD_KMS_ACTIONS,
@@ -99,6 +108,15 @@ export class SpillBucket extends Construct {
   /** Whether offloading was wired (its lifecycle rule added, or warned about for an existing bucket). */
   private offloadWired = false;
 
+  /** Key prefix of values `s3Serdes` stores for durable functions; their grant and lifecycle rule are scoped to it. */
+  public readonly durablePrefix: string;
+
+  /** The durable lifecycle rule's expiration. */
+  private readonly durableExpiration: NonNullable<SpillBucketProps['durableExpiration']>;
+
+  /** Whether durable functions were wired (their lifecycle rule added, or warned about for an existing bucket). */
+  private durableWired = false;
+
   /** Key prefix of the uploads (the `uploads` prop), or `undefined` without uploads. */
   public readonly uploadsPrefix?: string;
 
@@ -112,6 +130,8 @@ export class SpillBucket extends Construct {
     }
     this.offloadPrefix = props.offloadPrefix ?? OFFLOAD_DEFAULTS.offloadPrefix;
     this.offloadExpiration = props.offloadExpiration ?? OFFLOAD_DEFAULTS.offloadExpiration;
+    this.durablePrefix = props.durablePrefix ?? DURABLE_DEFAULTS.durablePrefix;
+    this.durableExpiration = props.durableExpiration ?? DURABLE_DEFAULTS.durableExpiration;
     if (props.bucket === undefined) {
       this.bucket = this.createBucket(props);
     } else {
@@ -205,10 +225,13 @@ export class SpillBucket extends Construct {
   /**
    * Grant a consumer what resolving references needs (`s3Offload`'s `before`,
    * `resolveOffloaded`, a Step Functions `aws-sdk:s3:getObject` task), on
-   * `<offloadPrefix>*` only: `s3:GetObject`, and with a KMS key `kms:Decrypt`.
+   * `<offloadPrefix>*` only: `s3:GetObject`, and with a KMS key `kms:Decrypt`;
+   * also `s3:DeleteObject` with `{ deleteAfterUse: true }` (for
+   * `s3Offload({ deleteAfterUse: true })` and `resolveOffloaded(value, { deleteAfterUse: true })`).
    * Adds the offload lifecycle rule on first use.
    *
    * @param grantee - the principal: a function that only resolves, a state machine, a caller's role
+   * @param options - `deleteAfterUse`: also `s3:DeleteObject`
    * @returns the combined grant
    * @example
    * ```ts
@@ -219,8 +242,9 @@ export class SpillBucket extends Construct {
    * spill.grantOffloadRead(callerRole);
    * ```
    */
-  public grantOffloadRead(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOffload(grantee, OFFLOAD_READ_S3_ACTIONS, OFFLOAD_KMS_ACTIONS.read);
+  public grantOffloadRead(grantee: iam.IGrantable, options: { readonly deleteAfterUse?: boolean } = {}): iam.Grant {
+    const actions = options.deleteAfterUse === true ? [...OFFLOAD_READ_S3_ACTIONS, 's3:DeleteObject'] : OFFLOAD_READ_S3_ACTIONS;
+    return this.grantOffload(grantee, actions, OFFLOAD_KMS_ACTIONS.read);
   }
 
   /**
@@ -229,7 +253,8 @@ export class SpillBucket extends Construct {
    * both grants (a function in a chain both receives and returns references).
    *
    * @param fn - the function
-   * @param access - `write` (store results) and `read` (resolve references), both `true` by default
+   * @param access - `write` (store results) and `read` (resolve references), both `true` by default;
+   *   `deleteAfterUse` (with `read`): also `s3:DeleteObject`, for `s3Offload({ deleteAfterUse: true })`
    * @returns the combined grant
    * @example
    * ```ts
@@ -242,12 +267,16 @@ export class SpillBucket extends Construct {
    * spill.connectOffload(second); // receives them (and may return large ones)
    * ```
    */
-  public connectOffload(fn: lambda.Function, access: { readonly write?: boolean; readonly read?: boolean } = {}): iam.Grant {
-    const { write = true, read = true } = access;
+  public connectOffload(
+    fn: lambda.Function,
+    access: { readonly write?: boolean; readonly read?: boolean; readonly deleteAfterUse?: boolean } = {},
+  ): iam.Grant {
+    const { write = true, read = true, deleteAfterUse = false } = access;
     if (!write && !read) throw new TypeError('SpillBucket.connectOffload: write and read cannot both be false');
+    if (deleteAfterUse && !read) throw new TypeError('SpillBucket.connectOffload: deleteAfterUse needs read');
     fn.addEnvironment(OFFLOAD_ENV.bucket, this.bucket.bucketName);
     fn.addEnvironment(OFFLOAD_ENV.prefix, this.offloadPrefix);
-    const grants = [...(write ? [this.grantOffloadWrite(fn)] : []), ...(read ? [this.grantOffloadRead(fn)] : [])];
+    const grants = [...(write ? [this.grantOffloadWrite(fn)] : []), ...(read ? [this.grantOffloadRead(fn, { deleteAfterUse })] : [])];
     return grants.reduce((all, grant) => all.combine(grant));
   }
 
@@ -280,6 +309,78 @@ export class SpillBucket extends Construct {
       Annotations.of(this).addWarningV2(
         'lambda-s3-spill:existing-bucket-offload',
         `SpillBucket uses an existing bucket: make sure it expires objects under "${this.offloadPrefix}"`,
+      );
+    }
+  }
+
+  /**
+   * Grant a durable function what `s3Serdes()` needs, on `<durablePrefix>*`
+   * only: `s3:PutObject` (multipart included), `s3:AbortMultipartUpload` and
+   * `s3:GetObject` (it stores large step results and reads them back on
+   * replay), and with a KMS key `kms:GenerateDataKey` and `kms:Decrypt`. Adds
+   * the durable lifecycle rule (`ExpireDurableObjects`) on first use.
+   *
+   * @param grantee - the principal, usually the durable function
+   * @returns the combined grant
+   * @example
+   * ```ts
+   * import type * as lambda from 'aws-cdk-lib/aws-lambda';
+   * import type { SpillBucket } from 'lambda-s3-spill/cdk';
+   * declare const spill: SpillBucket;
+   * declare const workflow: lambda.Function;
+   * spill.grantDurable(workflow);
+   * ```
+   */
+  public grantDurable(grantee: iam.IGrantable): iam.Grant {
+    this.wireDurable();
+    const pattern = `${this.durablePrefix}*`;
+    let grant = iam.Grant.addToPrincipalOrResource({
+      grantee,
+      actions: [...DURABLE_S3_ACTIONS],
+      resourceArns: [this.bucket.arnForObjects(pattern)],
+      resource: this.bucket,
+    });
+    if (this.encryptionKey !== undefined) grant = grant.combine(this.encryptionKey.grant(grantee, ...DURABLE_KMS_ACTIONS));
+    acknowledgePrefixWildcard(grantee, this.bucket, pattern, DURABLE_PREFIX_WILDCARD_REASON);
+    return grant;
+  }
+
+  /**
+   * Wire a durable function that uses `s3Serdes()`: the environment
+   * (`S3_SPILL_BUCKET`, `S3_DURABLE_PREFIX`) and {@link SpillBucket.grantDurable}.
+   *
+   * @param fn - the durable function
+   * @returns the grant
+   * @example
+   * ```ts
+   * import type * as lambda from 'aws-cdk-lib/aws-lambda';
+   * import type { SpillBucket } from 'lambda-s3-spill/cdk';
+   * declare const spill: SpillBucket;
+   * declare const workflow: lambda.Function;
+   * spill.connectDurable(workflow);
+   * ```
+   */
+  public connectDurable(fn: lambda.Function): iam.Grant {
+    fn.addEnvironment(DURABLE_ENV.bucket, this.bucket.bucketName);
+    fn.addEnvironment(DURABLE_ENV.prefix, this.durablePrefix);
+    return this.grantDurable(fn);
+  }
+
+  /** The durable prefix's lifecycle rule, once. */
+  private wireDurable(): void {
+    if (this.durableWired) return;
+    this.durableWired = true;
+    if (this.bucket instanceof s3.Bucket && this.bucket.node.scope === this) {
+      this.bucket.addLifecycleRule({
+        id: 'ExpireDurableObjects',
+        prefix: this.durablePrefix,
+        expiration: this.durableExpiration,
+        abortIncompleteMultipartUploadAfter: SPILL_BUCKET_FIXED_SETTINGS.abortIncompleteMultipartUploadAfter,
+      });
+    } else {
+      Annotations.of(this).addWarningV2(
+        'lambda-s3-spill:existing-bucket-durable',
+        `SpillBucket uses an existing bucket: make sure it keeps objects under "${this.durablePrefix}" as long as a durable execution lasts`,
       );
     }
   }

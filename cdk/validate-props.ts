@@ -19,6 +19,7 @@ const NEW_BUCKET_PROPS = [
   'serverAccessLogsBucket',
   'serverAccessLogsPrefix',
   'offloadExpiration',
+  'durableExpiration',
 ] as const satisfies readonly (keyof SpillBucketProps)[];
 
 /**
@@ -41,9 +42,18 @@ export function validateSpillBucketProps(props: SpillBucketProps): void {
   }
   if (props.prefix !== undefined) checkPrefix(props.prefix);
   if (props.offloadPrefix !== undefined) checkPrefix(props.offloadPrefix, 'offloadPrefix');
-  checkPrefixesApart(props.prefix ?? 'spill/', props.offloadPrefix ?? 'offload/');
+  if (props.durablePrefix !== undefined) checkPrefix(props.durablePrefix, 'durablePrefix');
+  const prefixes = {
+    prefix: props.prefix ?? 'spill/',
+    offloadPrefix: props.offloadPrefix ?? 'offload/',
+    durablePrefix: props.durablePrefix ?? 'durable/',
+  };
+  checkPrefixesApart(prefixes, 'prefix', 'offloadPrefix');
+  checkPrefixesApart(prefixes, 'prefix', 'durablePrefix');
+  checkPrefixesApart(prefixes, 'offloadPrefix', 'durablePrefix');
   checkWholeDays('expiration', props.expiration);
   checkWholeDays('offloadExpiration', props.offloadExpiration);
+  checkWholeDays('durableExpiration', props.durableExpiration);
   if (props.encryption === s3.BucketEncryption.UNENCRYPTED) {
     throw new SpillBucketPropsError('SpillBucket: encryption must not be UNENCRYPTED');
   }
@@ -96,11 +106,12 @@ function checkPrefix(prefix: string, name = 'prefix'): void {
   }
 }
 
-/** The spill and offload prefixes name disjoint keys: one lifecycle rule, one set of grants per object. */
-function checkPrefixesApart(spill: string, offload: string): void {
-  if (Token.isUnresolved(spill) || Token.isUnresolved(offload)) return;
-  if (spill.startsWith(offload) || offload.startsWith(spill)) {
-    throw new SpillBucketPropsError(`SpillBucket: prefix ("${spill}") and offloadPrefix ("${offload}") must not overlap`);
+/** The spill, offload and durable prefixes name disjoint keys: one lifecycle rule, one set of grants per object. */
+function checkPrefixesApart(prefixes: Record<string, string>, a: string, b: string): void {
+  const [x, y] = [prefixes[a]!, prefixes[b]!];
+  if (Token.isUnresolved(x) || Token.isUnresolved(y)) return;
+  if (x.startsWith(y) || y.startsWith(x)) {
+    throw new SpillBucketPropsError(`SpillBucket: ${a} ("${x}") and ${b} ("${y}") must not overlap`);
   }
 }
 
