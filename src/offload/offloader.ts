@@ -12,7 +12,9 @@ import { defaultLogger } from '../core/default-logger.js';
 import { describeRequest } from '../http/events.js';
 import type { SpillLogger } from '../options/options.js';
 import { decideFlag } from '../options/per-request.js';
+import { redactedCause } from '../errors.js';
 import { defaultKey } from '../storage/object-key.js';
+import type { DeletedObject } from '../storage/s3-object.js';
 import type { MiddyLikeRequest } from '../types/middy.js';
 import { type ResolvedOffloadOptions, resolveOffloadOptions, type S3OffloadOptions } from './options.js';
 import { formatValuePath } from './paths.js';
@@ -34,12 +36,41 @@ export interface Offloader {
    */
   before(request: MiddyLikeRequest): Promise<void> | undefined;
   /**
-   * Replace an oversized `request.response` by a reference. Synchronous
-   * (`undefined`) when it passes.
+   * Replace an oversized `request.response` by a reference; then, with
+   * `deleteAfterUse` and unless `settled` is `false` (an error is being
+   * handled), delete the objects `before` resolved. Synchronous (`undefined`)
+   * when there is nothing to do.
    *
    * @throws OffloadStoreError, OffloadTimeoutError (as rejections); TypeError from `JSON.stringify`
    */
-  after(request: MiddyLikeRequest): Promise<void> | undefined;
+  after(request: MiddyLikeRequest, settled?: boolean): Promise<void> | undefined;
+}
+
+/** The distinct objects of a plan's references. */
+export function objectsOf(plan: ResolvePlan): DeletedObject[] {
+  const objects = new Map<string, DeletedObject>();
+  for (const { pointer } of plan.allowed) objects.set(JSON.stringify([pointer.bucket, pointer.key]), { bucket: pointer.bucket, key: pointer.key });
+  return [...objects.values()];
+}
+
+/**
+ * Delete what a resolution read (`deleteAfterUse`). Never rejects: an object
+ * that could not be deleted is a `warn` record, and the lifecycle rule's.
+ */
+export async function deleteUsed(
+  objects: readonly DeletedObject[],
+  opts: ResolvedOffloadOptions,
+  logger: SpillLogger,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const [{ deleteObjects }, client] = await Promise.all([import('../storage/s3-object.js'), clientOf(opts)]);
+  const failed = await deleteObjects(client, objects, signal);
+  for (const { bucket, key, error } of failed) {
+    logger.warn('s3Offload could not delete a resolved object (the lifecycle rule will)', {
+      offloadDelete: { bucket, key, error: redactedCause(error) },
+    });
+  }
+  logger.debug('s3Offload deleted the resolved objects', { offloadDelete: { objects: objects.length - failed.length, failed: failed.length } });
 }
 
 /** The S3 client: the option's, else the container's shared default (loaded with the S3 code). */
@@ -97,12 +128,16 @@ export function createOffloader(options: S3OffloadOptions, env: NodeJS.ProcessEn
     return resolveEvent(request, plan);
   }
 
+  /** The objects `before` resolved, per invocation, for `deleteAfterUse`. */
+  const used = new WeakMap<MiddyLikeRequest, readonly DeletedObject[]>();
+
   async function resolveEvent(request: MiddyLikeRequest, plan: ResolvePlan): Promise<void> {
     const started = performance.now();
     const deadline = plan.refused === undefined ? deadlineOf(request) : undefined;
     try {
       const [resolved] = await Promise.all([resolveWith(request.event, plan, opts, deadline?.signal), own?.load()]);
       request.event = resolved.value;
+      if (opts.deleteAfterUse) used.set(request, objectsOf(plan));
       logger.debug('s3Offload resolved the references of the event', {
         offloadResolve: { references: plan.allowed.length, objects: resolved.objects, bytes: resolved.bytes, durationMs: ms(started) },
       });
@@ -116,7 +151,23 @@ export function createOffloader(options: S3OffloadOptions, env: NodeJS.ProcessEn
       ? undefined
       : { paths: opts.paths, referenceBytes: (bytes) => referenceBytes(opts.bucket, opts.keyPrefix, bytes) };
 
-  function after(request: MiddyLikeRequest): Promise<void> | undefined {
+  function after(request: MiddyLikeRequest, settled = true): Promise<void> | undefined {
+    const stored = store(request);
+    const objects = settled ? used.get(request) : undefined;
+    if (objects === undefined) return stored;
+    used.delete(request);
+    return (async () => {
+      await stored; // a failed store fails the invocation: nothing is deleted, a retry reads them again
+      const deadline = deadlineOf(request);
+      try {
+        await deleteUsed(objects, opts, logger, deadline?.signal);
+      } finally {
+        deadline?.clear();
+      }
+    })();
+  }
+
+  function store(request: MiddyLikeRequest): Promise<void> | undefined {
     const result: unknown = request.response;
     if (looksLikeReference(result)) return undefined; // a reference passed on: never a reference to a reference
     let plan = planOffload(request.event, result, opts.maxBytes, false, selection);

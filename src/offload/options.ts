@@ -69,6 +69,27 @@ export interface ResolveOffloadedOptions {
    * @default 104_857_600 (100 MiB)
    */
   readonly maxResolveTotalBytes?: number;
+  /**
+   * Delete the objects behind the references once they were used: for
+   * `s3Offload` / `withS3Offload`, after the invocation succeeded (the handler
+   * returned, and its result was stored if it had to be), never when anything
+   * failed, so that a retry can still read them; for `resolveOffloaded`, after
+   * every reference was read and verified, nothing when it rejects. Each
+   * distinct object is deleted once. A failed delete is logged (`warn`) and
+   * left to the lifecycle rule. Needs `s3:DeleteObject` on the prefix
+   * (`grantOffloadRead(fn, { deleteAfterUse: true })`). Leave it off when one
+   * reference is read more than once (several states of a state machine, a
+   * fan-out).
+   * @default false
+   */
+  readonly deleteAfterUse?: boolean;
+  /**
+   * Powertools logger: one `info` record per offload (bucket, key, bytes,
+   * duration), a `debug` record per resolution, a `warn` record per object
+   * `deleteAfterUse` could not delete.
+   * @default - a Powertools `Logger` with the function's `POWERTOOLS_SERVICE_NAME`, or `lambda-s3-spill`
+   */
+  readonly logger?: SpillLogger;
 }
 
 /** Options of {@link s3Offload} and {@link withS3Offload}. Every one is optional. */
@@ -89,11 +110,6 @@ export interface S3OffloadOptions extends ResolveOffloadedOptions {
    * @default false
    */
   readonly alwaysOffload?: PerRequestFlag;
-  /**
-   * Powertools logger for the offload record (bucket, key, bytes, duration).
-   * @default - a Powertools `Logger` with the function's `POWERTOOLS_SERVICE_NAME`, or `lambda-s3-spill`
-   */
-  readonly logger?: SpillLogger;
   /**
    * Time kept free before the function's deadline
    * (`context.getRemainingTimeInMillis()`), in milliseconds: storing or reading
@@ -135,6 +151,7 @@ export const offloadDefaults = Object.freeze({
   maxResolveBytes: 100 * 1024 * 1024,
   maxReferences: 100,
   maxResolveTotalBytes: 100 * 1024 * 1024,
+  deleteAfterUse: false,
   maxBytes: LAMBDA_RESPONSE_MAX_BYTES,
   alwaysOffload: false as PerRequestFlag,
   logger: undefined as SpillLogger | undefined,
@@ -199,6 +216,7 @@ export function resolveOffloadOptions(
   }
   const paths = merged.paths === undefined ? undefined : parseOffloadPaths(merged.paths);
   checkFlag('alwaysOffload', merged.alwaysOffload);
+  if (typeof merged.deleteAfterUse !== 'boolean') throw new TypeError('deleteAfterUse must be a boolean');
   if (merged.s3Client !== undefined && typeof (merged.s3Client as { send?: unknown }).send !== 'function') {
     throw new TypeError('s3Client must be an S3Client');
   }

@@ -5,6 +5,7 @@
  */
 import {
   AbortMultipartUploadCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   PutObjectCommand,
   S3Client,
@@ -47,6 +48,37 @@ export function defaultS3Client(): S3Client {
 /** How many default clients this process created (1 after any number of spills). */
 export function defaultS3ClientsCreated(): number {
   return defaultClientsCreated;
+}
+
+/** An object to delete, and, when it failed, why. */
+export interface DeletedObject {
+  readonly bucket: string;
+  readonly key: string;
+}
+
+/**
+ * Delete objects (all at once). Never rejects: what could not be deleted
+ * comes back with the SDK's error, for the caller to log (the lifecycle rule
+ * removes it later).
+ *
+ * @returns the objects that were not deleted, each with its error (raw: scrub it with `redactedCause` before logging)
+ */
+export async function deleteObjects(
+  client: S3Client,
+  objects: readonly DeletedObject[],
+  abortSignal?: AbortSignal,
+): Promise<(DeletedObject & { readonly error: unknown })[]> {
+  const outcomes = await Promise.all(
+    objects.map(async ({ bucket, key }) => {
+      try {
+        await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal });
+        return undefined;
+      } catch (error) {
+        return { bucket, key, error };
+      }
+    }),
+  );
+  return outcomes.filter((o) => o !== undefined);
 }
 
 /** How to store one object. */

@@ -63,20 +63,11 @@ export function s3Uploads(options: S3UploadsOptions): MiddlewareLikeObj {
     const uploads = found.get(request);
     if (uploads === undefined || !resolved.deleteAfter) return;
     // The SDK loads on first use: importing the library (and every response that fits) never loads it.
-    const [{ DeleteObjectCommand }, { defaultS3Client }] = await Promise.all([
-      import('@aws-sdk/client-s3'),
-      import('../storage/s3-object.js'),
-    ]);
-    const client = resolved.s3Client ?? defaultS3Client();
-    await Promise.all(
-      uploads.map(async (upload) => {
-        try {
-          await client.send(new DeleteObjectCommand({ Bucket: upload.bucket, Key: upload.key }));
-        } catch (error) {
-          resolved.logger?.warn({ message: 'upload not deleted', bucket: upload.bucket, key: upload.key, error: redactedCause(error) });
-        }
-      }),
-    );
+    const { defaultS3Client, deleteObjects } = await import('../storage/s3-object.js');
+    const failed = await deleteObjects(resolved.s3Client ?? defaultS3Client(), uploads);
+    for (const { bucket, key, error } of failed) {
+      resolved.logger?.warn({ message: 'upload not deleted', bucket, key, error: redactedCause(error) });
+    }
   };
 
   return resolved.deleteAfter
