@@ -63,7 +63,8 @@ export async function deleteUsed(
   logger: SpillLogger,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  const [{ deleteObjects }, client] = await Promise.all([import('../storage/s3-object.js'), clientOf(opts)]);
+  const { deleteObjects } = await import('../storage/s3-object.js');
+  const client = await clientOf(opts);
   const failed = await deleteObjects(client, objects, signal);
   for (const { bucket, key, error } of failed) {
     logger.warn('s3Offload could not delete a resolved object (the lifecycle rule will)', {
@@ -93,7 +94,9 @@ export async function resolveWith(
 ): Promise<{ value: unknown; objects: number; bytes: number }> {
   const refused = refusal(plan);
   if (refused !== undefined) throw refused;
-  const [{ resolveReferences }, client] = await Promise.all([import('./load.js'), clientOf(opts)]);
+  // One dynamic import after the other: they share the SDK, and an ESM loader may link a shared module only once.
+  const { resolveReferences } = await import('./load.js');
+  const client = await clientOf(opts);
   return resolveReferences(value, plan, client, signal);
 }
 
@@ -182,7 +185,8 @@ export function createOffloader(options: S3OffloadOptions, env: NodeJS.ProcessEn
   async function offload(request: MiddyLikeRequest, result: unknown, why: 'over' | 'always'): Promise<void> {
     const started = performance.now();
     const text = (JSON.stringify(result === undefined ? null : result) as string | undefined) ?? 'null';
-    const [{ storeValue }, client] = await Promise.all([import('./store.js'), clientOf(opts), own?.load()]);
+    const [{ storeValue }] = await Promise.all([import('./store.js'), own?.load()]);
+    const client = await clientOf(opts); // after store.js: one SDK import at a time
     const deadline = deadlineOf(request);
     try {
       const reference = await storeValue({ client, bucket: opts.bucket, key: newKey(), text, params: opts.putObjectParams, abortSignal: deadline?.signal });
@@ -196,7 +200,8 @@ export function createOffloader(options: S3OffloadOptions, env: NodeJS.ProcessEn
   /** Store each planned value (a few at a time) and put its reference in its place; all or nothing. */
   async function offloadValues(request: MiddyLikeRequest, result: unknown, plan: Extract<OffloadPlan, { kind: 'offload-paths' }>): Promise<void> {
     const started = performance.now();
-    const [{ storeValue }, client] = await Promise.all([import('./store.js'), clientOf(opts), own?.load()]);
+    const [{ storeValue }] = await Promise.all([import('./store.js'), own?.load()]);
+    const client = await clientOf(opts); // after store.js: one SDK import at a time
     const deadline = deadlineOf(request);
     const references: OffloadReference[] = new Array(plan.values.length);
     let next = 0;

@@ -170,7 +170,8 @@ export function s3Serdes<T = unknown>(options: S3SerdesOptions = {}): DurableSer
     if (text === undefined) return undefined; // a function or a symbol: nothing to keep, as JSON.stringify says
     const inline = `${INLINE_OPEN}${text}}`;
     if (Buffer.byteLength(inline, 'utf8') <= DURABLE_CHECKPOINT_MAX_BYTES) return inline;
-    const [{ storeValue }, client] = await Promise.all([import('./store.js'), clientOf()]);
+    const { storeValue } = await import('./store.js');
+    const client = await clientOf(); // after store.js: one SDK import at a time
     const reference = await storeValue({
       client,
       bucket: opts.bucket,
@@ -198,7 +199,8 @@ export function s3Serdes<T = unknown>(options: S3SerdesOptions = {}): DurableSer
     const plan = planResolve(checkpoint, opts.policy);
     const refused = refusal(plan);
     if (refused !== undefined) throw refused;
-    const [{ resolveReferences }, client] = await Promise.all([import('./load.js'), clientOf()]);
+    const { resolveReferences } = await import('./load.js');
+    const client = await clientOf(); // after load.js: one SDK import at a time
     return (await resolveReferences(checkpoint, plan, client, undefined)).value as T;
   }
 

@@ -29,7 +29,7 @@ describe('samples/cdk offload stack', () => {
   });
 
   test('two functions in a state machine, the second after the first, retrying typed offload failures', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 2);
+    template.resourceCountIs('AWS::Lambda::Function', 3);
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
     const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
     const definition = JSON.stringify(machine.Properties.DefinitionString);
@@ -44,8 +44,17 @@ describe('samples/cdk offload stack', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'ExpireOffloadedObjects', Prefix: 'offload/' })]) },
     });
-    template.allResourcesProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ S3_OFFLOAD_BUCKET: Match.anyValue(), S3_OFFLOAD_PREFIX: 'offload/' }) },
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    const variables = functions.map((f) => f.Properties.Environment.Variables as Record<string, unknown>);
+    expect(variables.filter((v) => v.S3_OFFLOAD_PREFIX === 'offload/')).toHaveLength(2);
+    // The durable function: s3Serdes's environment, its prefix's own lifecycle rule (366 days).
+    expect(functions.filter((f) => f.Properties.DurableConfig !== undefined)).toHaveLength(1);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      DurableConfig: { ExecutionTimeout: 604_800 },
+      Environment: { Variables: Match.objectLike({ S3_SPILL_BUCKET: { Ref: Match.anyValue() }, S3_DURABLE_PREFIX: 'durable/' }) },
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'ExpireDurableObjects', Prefix: 'durable/', ExpirationInDays: 366 })]) },
     });
   });
 });

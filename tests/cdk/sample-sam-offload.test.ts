@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { OFFLOAD_DEFAULTS, OFFLOAD_READ_S3_ACTIONS, OFFLOAD_WRITE_S3_ACTIONS } from 'lambda-s3-spill/cdk';
+import { DURABLE_DEFAULTS, DURABLE_S3_ACTIONS, OFFLOAD_DEFAULTS, OFFLOAD_READ_S3_ACTIONS, OFFLOAD_WRITE_S3_ACTIONS } from 'lambda-s3-spill/cdk';
 import { OffloadSampleStack } from '../../samples/cdk/offload-stack.js';
 import { parseCfnYaml } from './helpers/cfn-yaml.js';
 import { offloadContract } from './helpers/spill-contract.js';
@@ -41,13 +41,21 @@ describe('agrees with the CDK offload sample', () => {
       abortIncompleteMultipartUploadDays: 1,
       status: 'Enabled',
     });
-    const on = (actions: readonly string[]) => actions.map((a) => `${a} on <bucket>.Arn/${prefix}*`);
-    expect(cdkContract.functions).toHaveLength(2);
+    expect(cdkContract.lifecycleRules).toContainEqual({
+      prefix: DURABLE_DEFAULTS.durablePrefix,
+      expirationDays: DURABLE_DEFAULTS.durableExpiration.toDays(),
+      abortIncompleteMultipartUploadDays: 1,
+      status: 'Enabled',
+    });
+    const on = (actions: readonly string[], under: string = prefix) => actions.map((a) => `${a} on <bucket>.Arn/${under}*`);
+    const offloadEnv = { S3_OFFLOAD_BUCKET: '<bucket>', S3_OFFLOAD_PREFIX: prefix, S3_SPILL_BUCKET: undefined, S3_DURABLE_PREFIX: undefined };
+    expect(cdkContract.functions).toHaveLength(3);
     expect(cdkContract.functions).toEqual(expect.arrayContaining([
-      { environment: { S3_OFFLOAD_BUCKET: '<bucket>', S3_OFFLOAD_PREFIX: prefix }, grants: on(OFFLOAD_WRITE_S3_ACTIONS).sort() },
+      { environment: offloadEnv, grants: on(OFFLOAD_WRITE_S3_ACTIONS).sort() },
+      { environment: offloadEnv, grants: [...on(OFFLOAD_WRITE_S3_ACTIONS), ...on(OFFLOAD_READ_S3_ACTIONS)].sort() },
       {
-        environment: { S3_OFFLOAD_BUCKET: '<bucket>', S3_OFFLOAD_PREFIX: prefix },
-        grants: [...on(OFFLOAD_WRITE_S3_ACTIONS), ...on(OFFLOAD_READ_S3_ACTIONS)].sort(),
+        environment: { S3_OFFLOAD_BUCKET: undefined, S3_OFFLOAD_PREFIX: undefined, S3_SPILL_BUCKET: '<bucket>', S3_DURABLE_PREFIX: DURABLE_DEFAULTS.durablePrefix },
+        grants: on(DURABLE_S3_ACTIONS, DURABLE_DEFAULTS.durablePrefix).sort(),
       },
     ]));
   });
