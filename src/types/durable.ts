@@ -20,6 +20,8 @@ export interface DurableSerdesContext {
  * payload, exactly; `deserialize` gets it back on replay.
  */
 export interface DurableSerdes<T> {
+  /** The checkpoint payload for `value` (`undefined` stays `undefined`). */
   serialize: (value: T | undefined, context: DurableSerdesContext) => Promise<string | undefined>;
+  /** The value back from its checkpoint payload. */
   deserialize: (data: string | undefined, context: DurableSerdesContext) => Promise<T | undefined>;
 }
