@@ -4,7 +4,7 @@
  *
  * @module spill-bucket
  */
-import { Annotations } from 'aws-cdk-lib';
+import { Annotations, type Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -16,6 +16,7 @@ import {
   acknowledgePrefixWildcard,
   DURABLE_PREFIX_WILDCARD_REASON,
   OFFLOAD_PREFIX_WILDCARD_REASON,
+  PREFIX_WILDCARD_REASON,
 } from './acknowledgements.js';
 import {
   DURABLE_DEFAULTS,
@@ -165,18 +166,7 @@ export class SpillBucket extends Construct {
    * ```
    */
   public grantSpill(grantee: iam.IGrantable): iam.Grant {
-    const pattern = `${this.prefix}*`;
-    let grant = iam.Grant.addToPrincipalOrResource({
-      grantee,
-      actions: [...SPILL_S3_ACTIONS],
-      resourceArns: [this.bucket.arnForObjects(pattern)],
-      resource: this.bucket,
-    });
-    if (this.encryptionKey !== undefined) {
-      grant = grant.combine(this.encryptionKey.grant(grantee, ...SPILL_KMS_ACTIONS));
-    }
-    acknowledgePrefixWildcard(grantee, this.bucket, pattern);
-    return grant;
+    return this.grantOnPrefix(grantee, this.prefix, SPILL_S3_ACTIONS, SPILL_KMS_ACTIONS, PREFIX_WILDCARD_REASON);
   }
 
   /**
@@ -282,35 +272,15 @@ export class SpillBucket extends Construct {
 
   private grantOffload(grantee: iam.IGrantable, actions: readonly string[], kmsActions: readonly string[]): iam.Grant {
     this.wireOffload();
-    const pattern = `${this.offloadPrefix}*`;
-    let grant = iam.Grant.addToPrincipalOrResource({
-      grantee,
-      actions: [...actions],
-      resourceArns: [this.bucket.arnForObjects(pattern)],
-      resource: this.bucket,
-    });
-    if (this.encryptionKey !== undefined) grant = grant.combine(this.encryptionKey.grant(grantee, ...kmsActions));
-    acknowledgePrefixWildcard(grantee, this.bucket, pattern, OFFLOAD_PREFIX_WILDCARD_REASON);
-    return grant;
+    return this.grantOnPrefix(grantee, this.offloadPrefix, actions, kmsActions, OFFLOAD_PREFIX_WILDCARD_REASON);
   }
 
   /** The offload prefix's lifecycle rule, once: objects expire, unfinished multipart uploads are aborted. */
   private wireOffload(): void {
     if (this.offloadWired) return;
     this.offloadWired = true;
-    if (this.bucket instanceof s3.Bucket && this.bucket.node.scope === this) {
-      this.bucket.addLifecycleRule({
-        id: 'ExpireOffloadedObjects',
-        prefix: this.offloadPrefix,
-        expiration: this.offloadExpiration,
-        abortIncompleteMultipartUploadAfter: SPILL_BUCKET_FIXED_SETTINGS.abortIncompleteMultipartUploadAfter,
-      });
-    } else {
-      Annotations.of(this).addWarningV2(
-        'lambda-s3-spill:existing-bucket-offload',
-        `SpillBucket uses an existing bucket: make sure it expires objects under "${this.offloadPrefix}"`,
-      );
-    }
+    this.addPrefixRule('ExpireOffloadedObjects', this.offloadPrefix, this.offloadExpiration, 'existing-bucket-offload',
+      `expires objects under "${this.offloadPrefix}"`);
   }
 
   /**
@@ -333,16 +303,7 @@ export class SpillBucket extends Construct {
    */
   public grantDurable(grantee: iam.IGrantable): iam.Grant {
     this.wireDurable();
-    const pattern = `${this.durablePrefix}*`;
-    let grant = iam.Grant.addToPrincipalOrResource({
-      grantee,
-      actions: [...DURABLE_S3_ACTIONS],
-      resourceArns: [this.bucket.arnForObjects(pattern)],
-      resource: this.bucket,
-    });
-    if (this.encryptionKey !== undefined) grant = grant.combine(this.encryptionKey.grant(grantee, ...DURABLE_KMS_ACTIONS));
-    acknowledgePrefixWildcard(grantee, this.bucket, pattern, DURABLE_PREFIX_WILDCARD_REASON);
-    return grant;
+    return this.grantOnPrefix(grantee, this.durablePrefix, DURABLE_S3_ACTIONS, DURABLE_KMS_ACTIONS, DURABLE_PREFIX_WILDCARD_REASON);
   }
 
   /**
@@ -370,18 +331,41 @@ export class SpillBucket extends Construct {
   private wireDurable(): void {
     if (this.durableWired) return;
     this.durableWired = true;
+    this.addPrefixRule('ExpireDurableObjects', this.durablePrefix, this.durableExpiration, 'existing-bucket-durable',
+      `keeps objects under "${this.durablePrefix}" as long as a durable execution lasts`);
+  }
+
+  /** Grant `actions` on `<prefix>*` (and `kmsActions` on the bucket's key), acknowledged for cdk-nag with `reason`. */
+  private grantOnPrefix(
+    grantee: iam.IGrantable,
+    prefix: string,
+    actions: readonly string[],
+    kmsActions: readonly string[],
+    reason: string,
+  ): iam.Grant {
+    const pattern = `${prefix}*`;
+    let grant = iam.Grant.addToPrincipalOrResource({
+      grantee,
+      actions: [...actions],
+      resourceArns: [this.bucket.arnForObjects(pattern)],
+      resource: this.bucket,
+    });
+    if (this.encryptionKey !== undefined) grant = grant.combine(this.encryptionKey.grant(grantee, ...kmsActions));
+    acknowledgePrefixWildcard(grantee, this.bucket, pattern, reason);
+    return grant;
+  }
+
+  /** A lifecycle rule for a prefix on the bucket made here; on an existing bucket, a warning that says what it must do. */
+  private addPrefixRule(id: string, prefix: string, expiration: Duration, warning: string, must: string): void {
     if (this.bucket instanceof s3.Bucket && this.bucket.node.scope === this) {
       this.bucket.addLifecycleRule({
-        id: 'ExpireDurableObjects',
-        prefix: this.durablePrefix,
-        expiration: this.durableExpiration,
+        id,
+        prefix,
+        expiration,
         abortIncompleteMultipartUploadAfter: SPILL_BUCKET_FIXED_SETTINGS.abortIncompleteMultipartUploadAfter,
       });
     } else {
-      Annotations.of(this).addWarningV2(
-        'lambda-s3-spill:existing-bucket-durable',
-        `SpillBucket uses an existing bucket: make sure it keeps objects under "${this.durablePrefix}" as long as a durable execution lasts`,
-      );
+      Annotations.of(this).addWarningV2(`lambda-s3-spill:${warning}`, `SpillBucket uses an existing bucket: make sure it ${must}`);
     }
   }
 

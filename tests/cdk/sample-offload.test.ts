@@ -14,6 +14,7 @@ import { payloadBytes, STEP_FUNCTIONS_STATE_MAX_BYTES } from 'lambda-s3-spill';
 import { OffloadSampleStack } from '../../samples/cdk/offload-stack.js';
 import { startLocalS3 } from '../../samples/local/s3-server.js';
 import { validationFindings } from './helpers/stacks.js';
+import { localS3Environment } from '../offload/helpers.js';
 
 describe('samples/cdk offload stack', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'offload-sample-'));
@@ -71,13 +72,7 @@ describe('samples/cdk offload handlers, run as the state machine runs them', () 
       // The unchanged default client of the library, pointed at the local S3 the standard way.
       Object.assign(process.env, {
         S3_OFFLOAD_BUCKET: s3.bucket,
-        AWS_ENDPOINT_URL_S3: s3.endpoint,
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'S3RVER',
-        AWS_SECRET_ACCESS_KEY: 'S3RVER',
-        AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-        AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        ...localS3Environment(s3.endpoint),
       });
       const { produce, consume, report, summarize } = await import('../../samples/cdk/offload-handlers.js');
       const context = { getRemainingTimeInMillis: () => 30_000 } as Context;

@@ -8,6 +8,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { LocalDurableTestRunner } from '@aws/durable-execution-sdk-js-testing';
 import { DURABLE_CHECKPOINT_MAX_BYTES, payloadBytes } from 'lambda-s3-spill';
 import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
+import { localS3Environment } from '../offload/helpers.js';
 
 const saved = { ...process.env };
 let s3: LocalS3;
@@ -16,12 +17,7 @@ beforeAll(async () => {
   Object.assign(process.env, {
     S3_SPILL_BUCKET: s3.bucket,
     S3_DURABLE_PREFIX: 'durable/',
-    AWS_ENDPOINT_URL_S3: s3.endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    ...localS3Environment(s3.endpoint),
   });
   await LocalDurableTestRunner.setupTestEnvironment({ skipTime: true });
 });

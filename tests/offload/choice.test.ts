@@ -12,6 +12,7 @@ import { type InvokeFrontEnd, startInvokeFrontEnd } from '../../samples/local/in
 import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { parseCfnYaml } from '../cdk/helpers/cfn-yaml.js';
 import { type Definition, execute } from './step-functions-model.js';
+import { localS3Environment } from './helpers.js';
 
 const template = parseCfnYaml(readFileSync(join(process.cwd(), 'samples', 'sam', 'offload-template.yaml'), 'utf8')) as unknown as {
   Resources: { Pipeline: { Properties: { Definition: Definition } } };
@@ -28,13 +29,7 @@ beforeAll(async () => {
   // The sample's handlers as deployed: the library's default client, pointed at the local S3 the standard way.
   Object.assign(process.env, {
     S3_OFFLOAD_BUCKET: s3.bucket,
-    AWS_ENDPOINT_URL_S3: s3.endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    ...localS3Environment(s3.endpoint),
   });
   handlers = await import('../../samples/cdk/offload-handlers.js');
   frontEnd = await startInvokeFrontEnd({ produce: handlers.produce, consume: handlers.consume });
