@@ -28,7 +28,7 @@ import { bucketNameProblem } from '../options/bucket-name.js';
 import type { PutObjectParams } from '../storage/s3-object.js';
 import type { DurableSerdes, DurableSerdesContext } from '../types/durable.js';
 import { OffloadReferenceError } from './errors.js';
-import { checkReadableKeyPrefix, nonEmpty, offloadDefaults } from './options.js';
+import { checkReadableKeyPrefix, nonEmpty } from './options.js';
 import { planResolve, refusal } from './plan.js';
 import { looksLikeReference, OFFLOAD_REFERENCE_KEY, type ReferencePolicy } from './reference.js';
 
@@ -99,12 +99,14 @@ function resolveSerdesOptions(options: S3SerdesOptions, env: NodeJS.ProcessEnv):
   if (typeof merged.putObjectParams !== 'object' || merged.putObjectParams === null) {
     throw new TypeError('putObjectParams must be an object');
   }
+  // Its own checkpoints, one reference each: whatever size serialize stored must read back (a step's value is already in
+  // memory once; a V8 string, hence a JSON text, is under 2^29 characters anyway).
   const policy: ReferencePolicy = {
     buckets: [bucket],
     keyPrefix,
-    maxResolveBytes: offloadDefaults.maxResolveBytes,
+    maxResolveBytes: Number.MAX_SAFE_INTEGER,
     maxReferences: 1,
-    maxResolveTotalBytes: offloadDefaults.maxResolveBytes,
+    maxResolveTotalBytes: Number.MAX_SAFE_INTEGER,
   };
   return { bucket, keyPrefix, s3Client: merged.s3Client, putObjectParams: merged.putObjectParams, policy };
 }
