@@ -10,6 +10,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { OFFLOAD_CONTRACT, UPLOADS_CONTRACT } from '../src/contract.js';
 import { SpillBucketPropsError } from './errors.js';
 import {
   acknowledgeNoAccessLogs,
@@ -233,7 +234,7 @@ export class SpillBucket extends Construct {
    * ```
    */
   public grantOffloadRead(grantee: iam.IGrantable, options: { readonly deleteAfterUse?: boolean } = {}): iam.Grant {
-    const actions = options.deleteAfterUse === true ? [...OFFLOAD_READ_S3_ACTIONS, 's3:DeleteObject'] : OFFLOAD_READ_S3_ACTIONS;
+    const actions = options.deleteAfterUse === true ? [...OFFLOAD_READ_S3_ACTIONS, ...OFFLOAD_CONTRACT.deleteS3Actions] : OFFLOAD_READ_S3_ACTIONS;
     return this.grantOffload(grantee, actions, OFFLOAD_KMS_ACTIONS.read);
   }
 
@@ -411,7 +412,7 @@ export class SpillBucket extends Construct {
    * ```
    */
   public grantUploadRead(grantee: iam.IGrantable, options: { readonly deleteAfter?: boolean } = {}): iam.Grant {
-    const actions = options.deleteAfter ? [...UPLOAD_READ_S3_ACTIONS, 's3:DeleteObject'] : UPLOAD_READ_S3_ACTIONS;
+    const actions = options.deleteAfter ? [...UPLOAD_READ_S3_ACTIONS, ...UPLOADS_CONTRACT.deleteS3Actions] : UPLOAD_READ_S3_ACTIONS;
     return grantOnUploads(this.uploadsTarget(), grantee, actions, ['kms:Decrypt']);
   }
 

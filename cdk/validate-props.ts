@@ -5,6 +5,7 @@
  */
 import { type Duration, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { DURABLE_CONTRACT, OFFLOAD_CONTRACT, SPILL_CONTRACT } from '../src/contract.js';
 import { SpillBucketPropsError } from './errors.js';
 import type { SpillBucketProps } from './spill-bucket-props.js';
 
@@ -44,9 +45,9 @@ export function validateSpillBucketProps(props: SpillBucketProps): void {
   if (props.offloadPrefix !== undefined) checkPrefix(props.offloadPrefix, 'offloadPrefix');
   if (props.durablePrefix !== undefined) checkPrefix(props.durablePrefix, 'durablePrefix');
   const prefixes = {
-    prefix: props.prefix ?? 'spill/',
-    offloadPrefix: props.offloadPrefix ?? 'offload/',
-    durablePrefix: props.durablePrefix ?? 'durable/',
+    prefix: props.prefix ?? SPILL_CONTRACT.defaultPrefix,
+    offloadPrefix: props.offloadPrefix ?? OFFLOAD_CONTRACT.defaultPrefix,
+    durablePrefix: props.durablePrefix ?? DURABLE_CONTRACT.defaultPrefix,
   };
   checkPrefixesApart(prefixes, 'prefix', 'offloadPrefix');
   checkPrefixesApart(prefixes, 'prefix', 'durablePrefix');

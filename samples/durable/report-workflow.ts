@@ -8,7 +8,7 @@
  * `SpillBucket.connectDurable()` sets (`S3_SPILL_BUCKET`, `S3_DURABLE_PREFIX`).
  */
 import { type DurableContext, withDurableExecution } from '@aws/durable-execution-sdk-js';
-import { s3Serdes } from 'lambda-s3-spill';
+import { s3Serdes } from 'lambda-s3-spill/offload';
 
 /** One row of the report. */
 export interface Row {

@@ -9,6 +9,7 @@
  * @module dev/cli
  */
 import { pathToFileURL } from 'node:url';
+import { SPILL_CONTRACT } from '../contract.js';
 import { deploymentProblems, readEnvFile } from './check.js';
 import { DevSetupError } from './errors.js';
 import type { DevFrontDoor } from './front-door.js';
@@ -107,7 +108,7 @@ async function dev(parsed: Parsed, out: (line: string) => void): Promise<number>
     process.on('SIGTERM', () => stop('SIGTERM'));
   });
   out(`lambda-s3-spill dev: ${module}#${exportName} as ${door} on ${server.url} (timeout ${timeoutSeconds} s${flags.has('watch') ? ', watching' : ''})`);
-  out(`lambda-s3-spill dev: embedded S3 on ${server.s3.endpoint}, bucket ${server.s3.bucket} (AWS_ENDPOINT_URL_S3, S3_SPILL_BUCKET set for the handler)`);
+  out(`lambda-s3-spill dev: embedded S3 on ${server.s3.endpoint}, bucket ${server.s3.bucket} (AWS_ENDPOINT_URL_S3, ${SPILL_CONTRACT.bucketEnv} set for the handler)`);
   return stopped;
 }
 
@@ -127,7 +128,7 @@ async function check(parsed: Parsed, out: (line: string) => void, err: (line: st
   const problems = deploymentProblems(env);
   const source = typeof file === 'string' ? file : 'the environment';
   if (problems.length === 0) {
-    out(`lambda-s3-spill check: ${source} is fine for a deployed function (bucket ${env.S3_SPILL_BUCKET})`);
+    out(`lambda-s3-spill check: ${source} is fine for a deployed function (bucket ${env[SPILL_CONTRACT.bucketEnv]})`);
     return 0;
   }
   for (const problem of problems) err(`lambda-s3-spill check: ${problem}`);

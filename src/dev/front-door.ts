@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { isTextMediaType } from '../compression/media-types.js';
 
 /** The service emulated. */
 export type DevFrontDoor = 'function-url' | 'http-api' | 'rest-api' | 'alb';
@@ -33,13 +34,7 @@ export interface Answer {
 /** A body is passed as text when its type is textual and its bytes are UTF-8; else base64 (`isBase64Encoded: true`). */
 function textual(contentType: string | undefined, encoding: string | undefined, body: Buffer): boolean {
   if (encoding !== undefined && encoding !== '' && encoding !== 'identity') return false;
-  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
-  const isText =
-    type.startsWith('text/') ||
-    /^application\/(json|xml|javascript|x-www-form-urlencoded|graphql)$/.test(type) ||
-    type.endsWith('+json') ||
-    type.endsWith('+xml');
-  if (!isText) return false;
+  if (!isTextMediaType(contentType)) return false;
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(body);
     return true;

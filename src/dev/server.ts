@@ -26,7 +26,8 @@ import {
   LAMBDA_REQUEST_MAX_BYTES,
   LAMBDA_RESPONSE_MAX_BYTES,
 } from '../limits.js';
-import { DEV_MARKER } from '../options/endpoint-guard.js';
+import { SPILL_CONTRACT } from '../contract.js';
+import { DEV_MARKER } from '../s3/endpoint-guard.js';
 import { REFERENCE_MEDIA_TYPE } from '../http/reference.js';
 import { DevSetupError } from './errors.js';
 import { type Answer, answerFor, type DevFrontDoor, eventFor, failureAnswer, type FrontDoorSettings } from './front-door.js';
@@ -243,8 +244,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const functionName = 'lambda-s3-spill-dev';
   const env: Record<string, string> = {
     ...stripped(process.env),
-    S3_SPILL_BUCKET: s3.bucket,
-    S3_SPILL_PREFIX: options.prefix ?? 'spill/',
+    [SPILL_CONTRACT.bucketEnv]: s3.bucket,
+    [SPILL_CONTRACT.prefixEnv]: options.prefix ?? SPILL_CONTRACT.defaultPrefix,
     AWS_ENDPOINT_URL_S3: s3.endpoint,
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',

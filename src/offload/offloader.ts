@@ -6,15 +6,15 @@
  *
  * @module offload/offloader
  */
-import type { S3Client } from '@aws-sdk/client-s3';
-import { deadlineSignal, millisUntilDeadline } from '../core/deadline.js';
-import { defaultLogger } from '../core/default-logger.js';
+import { deadlineSignal, millisUntilDeadline } from '../lambda/deadline.js';
+import { defaultLogger } from '../logging/default-logger.js';
 import { describeRequest } from '../http/events.js';
-import type { SpillLogger } from '../options/options.js';
+import { clientOrDefault } from '../s3/client.js';
+import type { SpillLogger } from '../logging/default-logger.js';
 import { decideFlag } from '../options/per-request.js';
-import { redactedCause } from '../errors.js';
-import { defaultKey } from '../storage/object-key.js';
-import type { DeletedObject } from '../storage/s3-object.js';
+import { redactedCause } from '../errors/redact.js';
+import { defaultKey } from '../s3/keys.js';
+import { type DeletedObject, deleteObjects } from '../s3/delete.js';
 import type { MiddyLikeRequest } from '../types/middy.js';
 import { type ResolvedOffloadOptions, resolveOffloadOptions, type S3OffloadOptions } from './options.js';
 import { formatValuePath } from './paths.js';
@@ -63,8 +63,7 @@ export async function deleteUsed(
   logger: SpillLogger,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  const { deleteObjects } = await import('../storage/s3-object.js');
-  const client = await clientOf(opts);
+  const client = await clientOrDefault(opts.s3Client);
   const failed = await deleteObjects(client, objects, signal);
   for (const { bucket, key, error } of failed) {
     logger.warn('s3Offload could not delete a resolved object (the lifecycle rule will)', {
@@ -74,12 +73,6 @@ export async function deleteUsed(
   logger.debug('s3Offload deleted the resolved objects', { offloadDelete: { objects: objects.length - failed.length, failed: failed.length } });
 }
 
-/** The S3 client: the option's, else the container's shared default (loaded with the S3 code). */
-async function clientOf(opts: ResolvedOffloadOptions): Promise<S3Client> {
-  if (opts.s3Client !== undefined) return opts.s3Client;
-  const { defaultS3Client } = await import('../storage/s3-object.js');
-  return defaultS3Client();
-}
 
 /**
  * Read every reference of a value under a policy, before `signal` fires.
@@ -96,7 +89,7 @@ export async function resolveWith(
   if (refused !== undefined) throw refused;
   // One dynamic import after the other: they share the SDK, and an ESM loader may link a shared module only once.
   const { resolveReferences } = await import('./load.js');
-  const client = await clientOf(opts);
+  const client = await clientOrDefault(opts.s3Client);
   return resolveReferences(value, plan, client, signal);
 }
 
@@ -186,7 +179,7 @@ export function createOffloader(options: S3OffloadOptions, env: NodeJS.ProcessEn
     const started = performance.now();
     const text = (JSON.stringify(result === undefined ? null : result) as string | undefined) ?? 'null';
     const [{ storeValue }] = await Promise.all([import('./store.js'), own?.load()]);
-    const client = await clientOf(opts); // after store.js: one SDK import at a time
+    const client = await clientOrDefault(opts.s3Client); // after store.js: one SDK import at a time
     const deadline = deadlineOf(request);
     try {
       const reference = await storeValue({ client, bucket: opts.bucket, key: newKey(), text, params: opts.putObjectParams, abortSignal: deadline?.signal });
@@ -201,7 +194,7 @@ export function createOffloader(options: S3OffloadOptions, env: NodeJS.ProcessEn
   async function offloadValues(request: MiddyLikeRequest, result: unknown, plan: Extract<OffloadPlan, { kind: 'offload-paths' }>): Promise<void> {
     const started = performance.now();
     const [{ storeValue }] = await Promise.all([import('./store.js'), own?.load()]);
-    const client = await clientOf(opts); // after store.js: one SDK import at a time
+    const client = await clientOrDefault(opts.s3Client); // after store.js: one SDK import at a time
     const deadline = deadlineOf(request);
     const references: OffloadReference[] = new Array(plan.values.length);
     let next = 0;

@@ -5,7 +5,7 @@
  */
 import { type ResolveOffloadedOptions, resolveOffloadOptions } from './options.js';
 import { planResolve } from './plan.js';
-import { defaultLogger } from '../core/default-logger.js';
+import { defaultLogger } from '../logging/default-logger.js';
 import { deleteUsed, objectsOf, resolveWith } from './offloader.js';
 
 /** Options of {@link resolveOffloaded}: those of the reading side, and a signal. */
@@ -38,7 +38,7 @@ export interface ResolveOffloadedCallOptions extends ResolveOffloadedOptions {
  * @throws OffloadTimeoutError when `abortSignal` fired first
  * @example
  * ```ts
- * import { resolveOffloaded } from 'lambda-s3-spill';
+ * import { resolveOffloaded } from 'lambda-s3-spill/offload';
  * // `Payload` of an `InvokeCommand` answer (@aws-sdk/client-lambda)
  * declare const payload: Uint8Array;
  * const value = await resolveOffloaded(JSON.parse(Buffer.from(payload).toString('utf8')), {

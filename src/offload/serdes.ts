@@ -21,14 +21,13 @@
  * @module offload/serdes
  */
 import { createHash } from 'node:crypto';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { SpillConfigurationError } from '../errors.js';
+import { DURABLE_CONTRACT } from '../contract.js';
 import { DURABLE_CHECKPOINT_MAX_BYTES } from '../limits.js';
-import { bucketNameProblem } from '../options/bucket-name.js';
-import type { PutObjectParams } from '../storage/s3-object.js';
+import { checkS3Client, mergeOptions, resolveBucket, resolveKeyPrefix } from '../options/resolve.js';
+import { clientOrDefault, type S3ClientLike } from '../s3/client.js';
+import type { PutObjectParams } from '../s3/store.js';
 import type { DurableSerdes, DurableSerdesContext } from '../types/durable.js';
 import { OffloadReferenceError } from './errors.js';
-import { checkReadableKeyPrefix, nonEmpty } from './options.js';
 import { planResolve, refusal } from './plan.js';
 import { looksLikeReference, OFFLOAD_REFERENCE_KEY, type ReferencePolicy } from './reference.js';
 
@@ -55,7 +54,7 @@ export interface S3SerdesOptions {
    * S3 client to store and read with.
    * @default - one `new S3Client({})` per container, shared with `s3Spill` and `s3Offload`, created on first use
    */
-  readonly s3Client?: S3Client;
+  readonly s3Client?: S3ClientLike;
   /**
    * Extra `PutObject` parameters: `ServerSideEncryption`, `SSEKMSKeyId`, `StorageClass`, `Tagging`, ...
    * @default {}
@@ -67,35 +66,24 @@ export interface S3SerdesOptions {
 export const s3SerdesDefaults = Object.freeze({
   bucket: undefined as string | undefined,
   keyPrefix: undefined as string | undefined,
-  s3Client: undefined as S3Client | undefined,
+  s3Client: undefined as S3ClientLike | undefined,
   putObjectParams: {} as PutObjectParams,
 });
 
 interface ResolvedSerdesOptions {
   readonly bucket: string;
   readonly keyPrefix: string;
-  readonly s3Client: S3Client | undefined;
+  readonly s3Client: S3ClientLike | undefined;
   readonly putObjectParams: PutObjectParams;
   readonly policy: ReferencePolicy;
 }
 
 function resolveSerdesOptions(options: S3SerdesOptions, env: NodeJS.ProcessEnv): ResolvedSerdesOptions {
-  if (typeof options !== 'object' || options === null) throw new TypeError('s3Serdes options must be an object');
-  for (const key of Object.keys(options)) {
-    if (!Object.hasOwn(s3SerdesDefaults, key)) throw new TypeError(`s3Serdes has no option ${JSON.stringify(key)}`);
-  }
-  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-  const merged = { ...s3SerdesDefaults, ...given } as typeof s3SerdesDefaults;
-  const bucket = merged.bucket ?? nonEmpty(env.S3_SPILL_BUCKET);
-  if (bucket === undefined) throw new SpillConfigurationError('s3Serdes needs a bucket: pass { bucket } or set S3_SPILL_BUCKET');
-  const bucketProblem = bucketNameProblem(bucket);
-  if (bucketProblem !== undefined) throw new TypeError(`bucket ${bucketProblem}`);
-  const keyPrefix = merged.keyPrefix ?? nonEmpty(env.S3_DURABLE_PREFIX) ?? 'durable/';
-  checkReadableKeyPrefix(keyPrefix);
+  const merged = mergeOptions(options, s3SerdesDefaults, 's3Serdes');
+  const bucket = resolveBucket(merged.bucket, env, [DURABLE_CONTRACT.bucketEnv], 's3Serdes');
+  const keyPrefix = resolveKeyPrefix(merged.keyPrefix, env, DURABLE_CONTRACT.prefixEnv, DURABLE_CONTRACT.defaultPrefix, true);
   if (keyPrefix === '') throw new TypeError('keyPrefix must not be empty: durable values need a prefix of their own');
-  if (merged.s3Client !== undefined && typeof (merged.s3Client as { send?: unknown }).send !== 'function') {
-    throw new TypeError('s3Client must be an S3Client');
-  }
+  checkS3Client('s3Client', merged.s3Client);
   if (typeof merged.putObjectParams !== 'object' || merged.putObjectParams === null) {
     throw new TypeError('putObjectParams must be an object');
   }
@@ -160,12 +148,6 @@ export function durableKey(keyPrefix: string, context: DurableSerdesContext): st
 export function s3Serdes<T = unknown>(options: S3SerdesOptions = {}): DurableSerdes<T> {
   const opts = resolveSerdesOptions(options, process.env);
 
-  async function clientOf(): Promise<S3Client> {
-    if (opts.s3Client !== undefined) return opts.s3Client;
-    const { defaultS3Client } = await import('../storage/s3-object.js');
-    return defaultS3Client();
-  }
-
   async function s3SerdesSerialize(value: T | undefined, context: DurableSerdesContext): Promise<string | undefined> {
     if (value === undefined) return undefined;
     const text = JSON.stringify(value) as string | undefined;
@@ -173,7 +155,7 @@ export function s3Serdes<T = unknown>(options: S3SerdesOptions = {}): DurableSer
     const inline = `${INLINE_OPEN}${text}}`;
     if (Buffer.byteLength(inline, 'utf8') <= DURABLE_CHECKPOINT_MAX_BYTES) return inline;
     const { storeValue } = await import('./store.js');
-    const client = await clientOf(); // after store.js: one SDK import at a time
+    const client = await clientOrDefault(opts.s3Client); // after store.js: one SDK import at a time
     const reference = await storeValue({
       client,
       bucket: opts.bucket,
@@ -202,7 +184,7 @@ export function s3Serdes<T = unknown>(options: S3SerdesOptions = {}): DurableSer
     const refused = refusal(plan);
     if (refused !== undefined) throw refused;
     const { resolveReferences } = await import('./load.js');
-    const client = await clientOf(); // after load.js: one SDK import at a time
+    const client = await clientOrDefault(opts.s3Client); // after load.js: one SDK import at a time
     return (await resolveReferences(checkpoint, plan, client, undefined)).value as T;
   }
 

@@ -8,14 +8,7 @@ import { createHash } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { type DurableContext, type Serdes, withDurableExecution } from '@aws/durable-execution-sdk-js';
 import { LocalDurableTestRunner } from '@aws/durable-execution-sdk-js-testing';
-import {
-  DURABLE_CHECKPOINT_MAX_BYTES,
-  OffloadIntegrityError,
-  OffloadReferenceError,
-  OffloadStoreError,
-  s3Serdes,
-  SpillConfigurationError,
-} from 'lambda-s3-spill';
+import { DURABLE_CHECKPOINT_MAX_BYTES, OffloadIntegrityError, OffloadReferenceError, OffloadStoreError, s3Serdes, SpillConfigurationError } from 'lambda-s3-spill/offload';
 import { refusedEndpoint } from '../../samples/local/fault-proxy.js';
 import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { testClient } from '../faults/harness.js';

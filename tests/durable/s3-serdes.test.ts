@@ -8,7 +8,8 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { type DurableContext, type Serdes, withDurableExecution } from '@aws/durable-execution-sdk-js';
 import { LocalDurableTestRunner } from '@aws/durable-execution-sdk-js-testing';
-import { DURABLE_CHECKPOINT_MAX_BYTES, DURABLE_INLINE_KEY, OFFLOAD_REFERENCE_KEY, payloadBytes, s3Serdes } from 'lambda-s3-spill';
+import { payloadBytes } from 'lambda-s3-spill';
+import { DURABLE_CHECKPOINT_MAX_BYTES, DURABLE_INLINE_KEY, OFFLOAD_REFERENCE_KEY, s3Serdes } from 'lambda-s3-spill/offload';
 import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { recording } from '../offload/helpers.js';
 

@@ -6,7 +6,8 @@
  */
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { LocalDurableTestRunner } from '@aws/durable-execution-sdk-js-testing';
-import { DURABLE_CHECKPOINT_MAX_BYTES, payloadBytes } from 'lambda-s3-spill';
+import { payloadBytes } from 'lambda-s3-spill';
+import { DURABLE_CHECKPOINT_MAX_BYTES } from 'lambda-s3-spill/offload';
 import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { localS3Environment } from '../offload/helpers.js';
 

@@ -7,7 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OFFLOAD_REFERENCE_KEY, payloadBytes, resolveOffloaded, STEP_FUNCTIONS_STATE_MAX_BYTES } from 'lambda-s3-spill';
+import { payloadBytes } from 'lambda-s3-spill';
+import { OFFLOAD_REFERENCE_KEY, resolveOffloaded, STEP_FUNCTIONS_STATE_MAX_BYTES } from 'lambda-s3-spill/offload';
 import { type InvokeFrontEnd, startInvokeFrontEnd } from '../../samples/local/invoke-server.js';
 import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { parseCfnYaml } from '../cdk/helpers/cfn-yaml.js';
@@ -64,7 +65,7 @@ it('an empty report fits: nothing offloaded, and the Choice ends the execution',
 
 it('without paths the whole result is a reference and the Choice cannot read the status (why the sample uses paths)', async () => {
   const { default: middy } = await import('@middy/core');
-  const { s3Offload } = await import('lambda-s3-spill');
+  const { s3Offload } = await import('lambda-s3-spill/offload');
   const whole = middy(handlers.report).use(s3Offload({ maxBytes: STEP_FUNCTIONS_STATE_MAX_BYTES }));
   const local = await startInvokeFrontEnd({ produce: whole, consume: handlers.consume });
   try {

@@ -7,14 +7,7 @@
  */
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
-import {
-  type OffloadReference,
-  OffloadIntegrityError,
-  OffloadStoreError,
-  resolveOffloaded,
-  s3Offload,
-  withS3Offload,
-} from 'lambda-s3-spill';
+import { type OffloadReference, OffloadIntegrityError, OffloadStoreError, resolveOffloaded, s3Offload, withS3Offload } from 'lambda-s3-spill/offload';
 import { type FaultAction, type FaultPlan, type FaultProxy, passAll, startFaultProxy } from '../../samples/local/fault-proxy.js';
 import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { testClient } from '../faults/harness.js';

@@ -6,15 +6,8 @@
  * `alwaysOffload`; the caller resolves the result deep-equal.
  */
 import middy from '@middy/core';
-import {
-  OFFLOAD_REFERENCE_KEY,
-  OffloadStoreError,
-  payloadBytes,
-  resolveOffloaded,
-  s3Offload,
-  STEP_FUNCTIONS_STATE_MAX_BYTES,
-  withS3Offload,
-} from 'lambda-s3-spill';
+import { payloadBytes } from 'lambda-s3-spill';
+import { OFFLOAD_REFERENCE_KEY, OffloadStoreError, resolveOffloaded, s3Offload, STEP_FUNCTIONS_STATE_MAX_BYTES, withS3Offload } from 'lambda-s3-spill/offload';
 import { type FaultAction, type FaultPlan, type FaultProxy, passAll, startFaultProxy } from '../../samples/local/fault-proxy.js';
 import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { testClient } from '../faults/harness.js';

@@ -5,7 +5,8 @@
  * which must predict the offloaded result's exact size.
  */
 import fc from 'fast-check';
-import { payloadBytes, s3Offload } from 'lambda-s3-spill';
+import { payloadBytes } from 'lambda-s3-spill';
+import { s3Offload } from 'lambda-s3-spill/offload';
 import { formatValuePath, parseOffloadPath, parseOffloadPaths, selectPaths } from '../../src/offload/paths.js';
 import { planOffload, type PathSelection } from '../../src/offload/plan.js';
 import { makeReference, referenceBytes, replaceAt } from '../../src/offload/reference.js';
