@@ -134,7 +134,7 @@ export function durableKey(keyPrefix: string, context: DurableSerdesContext): st
  * @example
  * ```ts
  * import { withDurableExecution } from '@aws/durable-execution-sdk-js';
- * import { s3Serdes } from 'lambda-s3-spill';
+ * import { s3Serdes } from 'lambda-s3-spill/offload';
  *
  * const serdes = s3Serdes({ bucket: 'my-spill-bucket' });
  * export const handler = withDurableExecution(async (event: { id: string }, context) => {

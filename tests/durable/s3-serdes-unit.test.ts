@@ -55,7 +55,7 @@ describe('options, at creation', () => {
     [{ bucket: 'b-1', keyPrefix: '' }, TypeError, /^keyPrefix /],
     [{ bucket: 'b-1', s3Client: {} }, TypeError, /^s3Client /],
     [{ bucket: 'b-1', putObjectParams: null }, TypeError, /^putObjectParams /],
-    [{ bucket: 'b-1', maxBytes: 1 }, TypeError, /no option "maxBytes"/],
+    [{ bucket: 'b-1', maxBytes: 1 }, TypeError, /^s3Serdes has no option 'maxBytes'/],
   ])('refuses %j', (options, type, message) => {
     delete process.env.S3_SPILL_BUCKET;
     const create = () => s3Serdes(options as Parameters<typeof s3Serdes>[0]);
