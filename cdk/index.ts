@@ -45,3 +45,16 @@ export {
   type SpillUploadsProps,
   type SpillBucketUploadsProps,
 } from './uploads.js';
+
+// Large SQS and SNS messages (issue 22): the messages prefix of SpillBucket.
+export {
+  SPILL_MESSAGES_DEFAULTS,
+  SQS_MAX_RETENTION,
+  MESSAGES_WRITE_S3_ACTIONS,
+  MESSAGES_READ_S3_ACTIONS,
+  MESSAGES_KMS_ACTIONS,
+  MESSAGES_WILDCARD_REASON,
+  messagesExpirationDays,
+  type SpillMessagesProps,
+  type SpillBucketMessagesProps,
+} from './messages.js';

@@ -9,6 +9,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { SpillBucketDurableProps } from './durable-props.js';
 import type { SpillBucketOffloadProps } from './offload-props.js';
 import type { SpillBucketUploadsProps } from './uploads.js';
+import type { SpillBucketMessagesProps } from './messages.js';
 
 /**
  * Props of {@link SpillBucket}. Every one is optional.
@@ -26,7 +27,11 @@ import type { SpillBucketUploadsProps } from './uploads.js';
  * new SpillBucket(stack, 'Spill', props);
  * ```
  */
-export interface SpillBucketProps extends SpillBucketOffloadProps, SpillBucketDurableProps, SpillBucketUploadsProps {
+export interface SpillBucketProps
+  extends SpillBucketOffloadProps,
+    SpillBucketDurableProps,
+    SpillBucketUploadsProps,
+    SpillBucketMessagesProps {
   /**
    * How long spilled objects are kept. Whole days, at least one: S3 rounds
    * lifecycle expiration to the next midnight UTC and deletes asynchronously, so

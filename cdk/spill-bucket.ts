@@ -10,7 +10,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { OFFLOAD_CONTRACT, UPLOADS_CONTRACT } from '../src/contract.js';
+import { MESSAGES_CONTRACT, OFFLOAD_CONTRACT, UPLOADS_CONTRACT } from '../src/contract.js';
 import { SpillBucketPropsError } from './errors.js';
 import {
   acknowledgeNoAccessLogs,
@@ -46,6 +46,16 @@ import {
   validateUploadsProps,
 } from './uploads.js';
 import { validateSpillBucketProps } from './validate-props.js';
+import {
+  MESSAGES_KMS_ACTIONS,
+  MESSAGES_READ_S3_ACTIONS,
+  MESSAGES_WILDCARD_REASON,
+  MESSAGES_WRITE_S3_ACTIONS,
+  messagesLifecycleRule,
+  SPILL_MESSAGES_DEFAULTS,
+  validateMessagesProps,
+} from './messages.js';
+import { grantOnPrefix } from './prefix-grant.js';
 
 /**
  * The S3 bucket that oversized Lambda responses spill into, in one line: public
@@ -122,6 +132,9 @@ export class SpillBucket extends Construct {
   /** Key prefix of the uploads (the `uploads` prop), or `undefined` without uploads. */
   public readonly uploadsPrefix?: string;
 
+  /** Key prefix of the bodies of large SQS and SNS messages (the `messages` prop), or `undefined` without messages. */
+  public readonly messagesPrefix?: string;
+
   public constructor(scope: Construct, id: string, props: SpillBucketProps = {}) {
     super(scope, id);
     validateSpillBucketProps(props);
@@ -131,8 +144,13 @@ export class SpillBucket extends Construct {
       this.uploadsPrefix = props.uploads.prefix ?? SPILL_UPLOADS_DEFAULTS.prefix;
     }
     this.offloadPrefix = props.offloadPrefix ?? OFFLOAD_DEFAULTS.offloadPrefix;
-    this.offloadExpiration = props.offloadExpiration ?? OFFLOAD_DEFAULTS.offloadExpiration;
     this.durablePrefix = props.durablePrefix ?? DURABLE_DEFAULTS.durablePrefix;
+    if (props.messages !== undefined) {
+      const others = [this.prefix, this.offloadPrefix, this.durablePrefix, ...(this.uploadsPrefix === undefined ? [] : [this.uploadsPrefix])];
+      validateMessagesProps(props.messages, others, props.bucket !== undefined);
+      this.messagesPrefix = props.messages.prefix ?? SPILL_MESSAGES_DEFAULTS.prefix;
+    }
+    this.offloadExpiration = props.offloadExpiration ?? OFFLOAD_DEFAULTS.offloadExpiration;
     this.durableExpiration = props.durableExpiration ?? DURABLE_DEFAULTS.durableExpiration;
     if (props.bucket === undefined) {
       this.bucket = this.createBucket(props);
@@ -142,6 +160,12 @@ export class SpillBucket extends Construct {
         'lambda-s3-spill:existing-bucket',
         `SpillBucket uses an existing bucket: make sure it blocks public access, requires TLS, and expires objects under "${this.prefix}"`,
       );
+      if (this.messagesPrefix !== undefined) {
+        Annotations.of(this).addWarningV2(
+          'lambda-s3-spill:existing-bucket-messages',
+          `SpillBucket uses an existing bucket: make sure it expires objects under "${this.messagesPrefix}" after the queues' retention plus their dead-letter queues'`,
+        );
+      }
     }
     this.encryptionKey = this.bucket.encryptionKey;
   }
@@ -416,6 +440,63 @@ export class SpillBucket extends Construct {
     return grantOnUploads(this.uploadsTarget(), grantee, actions, ['kms:Decrypt']);
   }
 
+  /**
+   * Grant what a producer with `largeMessagesPlugin()` needs: `s3:PutObject`
+   * and `s3:AbortMultipartUpload` on `<messages prefix>*` only, and
+   * `kms:GenerateDataKey` and `kms:Decrypt` on the bucket's KMS key when it has
+   * one. Give the producer `S3_SPILL_BUCKET` and `S3_MESSAGES_PREFIX` too.
+   *
+   * @param grantee - the producer (a function, or any role that sends)
+   * @returns the grant
+   * @throws SpillBucketPropsError when the bucket has no `messages`
+   * @example
+   * ```ts
+   * import type * as lambda from 'aws-cdk-lib/aws-lambda';
+   * import type { SpillBucket } from 'lambda-s3-spill/cdk';
+   * declare const spill: SpillBucket;
+   * declare const producer: lambda.Function;
+   * spill.grantMessagesWrite(producer);
+   * producer.addEnvironment('S3_SPILL_BUCKET', spill.bucket.bucketName);
+   * producer.addEnvironment('S3_MESSAGES_PREFIX', spill.messagesPrefix!);
+   * ```
+   */
+  public grantMessagesWrite(grantee: iam.IGrantable): iam.Grant {
+    return grantOnPrefix(this.bucket, this.messagesTarget(), grantee, MESSAGES_WRITE_S3_ACTIONS, MESSAGES_KMS_ACTIONS.write, MESSAGES_WILDCARD_REASON);
+  }
+
+  /**
+   * Grant what a consumer with `largeMessages()` or `resolveLargeMessage()`
+   * needs: `s3:GetObject` on `<messages prefix>*` only, with `s3:DeleteObject`
+   * while `deleteAfterUse` is on (its default), and `kms:Decrypt` on the
+   * bucket's KMS key when it has one. A producer that writes elsewhere (a Java
+   * client with no key prefix writes at the bucket root) needs its own grant.
+   *
+   * @param grantee - the consumer
+   * @param options - `deleteAfterUse` as the consumer is configured
+   * @returns the grant
+   * @throws SpillBucketPropsError when the bucket has no `messages`
+   * @example
+   * ```ts
+   * import type * as lambda from 'aws-cdk-lib/aws-lambda';
+   * import type { SpillBucket } from 'lambda-s3-spill/cdk';
+   * declare const spill: SpillBucket;
+   * declare const consumer: lambda.Function;
+   * spill.grantMessagesRead(consumer);
+   * consumer.addEnvironment('S3_SPILL_BUCKET', spill.bucket.bucketName);
+   * ```
+   */
+  public grantMessagesRead(grantee: iam.IGrantable, options: { readonly deleteAfterUse?: boolean } = {}): iam.Grant {
+    const actions = (options.deleteAfterUse ?? true) ? [...MESSAGES_READ_S3_ACTIONS, ...MESSAGES_CONTRACT.deleteS3Actions] : MESSAGES_READ_S3_ACTIONS;
+    return grantOnPrefix(this.bucket, this.messagesTarget(), grantee, actions, MESSAGES_KMS_ACTIONS.read, MESSAGES_WILDCARD_REASON);
+  }
+
+  private messagesTarget(): string {
+    if (this.messagesPrefix === undefined) {
+      throw new SpillBucketPropsError('SpillBucket: grantMessagesWrite and grantMessagesRead need the messages prop');
+    }
+    return this.messagesPrefix;
+  }
+
   private uploadsTarget(): { bucket: s3.IBucket; prefix: string } {
     if (this.uploadsPrefix === undefined) {
       throw new SpillBucketPropsError('SpillBucket: grantUploadForms and grantUploadRead need the uploads prop');
@@ -453,6 +534,7 @@ export class SpillBucket extends Construct {
           abortIncompleteMultipartUploadAfter,
         },
         ...(props.uploads ? [uploadsLifecycleRule(props.uploads)] : []),
+        ...(props.messages ? [messagesLifecycleRule(props.messages)] : []),
       ],
       cors: spillAndUploadsCors(
         props.corsAllowedOrigins?.length

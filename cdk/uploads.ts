@@ -8,9 +8,9 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { acknowledgePrefixWildcard } from './acknowledgements.js';
 import { UPLOADS_CONTRACT } from '../src/contract.js';
 import { SpillBucketPropsError } from './errors.js';
+import { grantOnPrefix } from './prefix-grant.js';
 
 /**
  * The uploads prefix of a `SpillBucket`: where browsers POST files with the
@@ -156,24 +156,12 @@ export interface UploadsGrantTarget {
   readonly prefix: string;
 }
 
-/**
- * Grant `actions` on `<prefix>*`, with `kmsActions` on the bucket's key when it
- * has one, and acknowledge the prefix wildcard (AwsSolutions-IAM5, this resource only).
- */
+/** Grant `actions` (and `kmsActions` on the bucket's key) on the uploads prefix only. */
 export function grantOnUploads(
   target: UploadsGrantTarget,
   grantee: iam.IGrantable,
   actions: readonly string[],
   kmsActions: readonly string[],
 ): iam.Grant {
-  const pattern = `${target.prefix}*`;
-  let grant = iam.Grant.addToPrincipalOrResource({
-    grantee,
-    actions: [...actions],
-    resourceArns: [target.bucket.arnForObjects(pattern)],
-    resource: target.bucket,
-  });
-  if (target.bucket.encryptionKey !== undefined) grant = grant.combine(target.bucket.encryptionKey.grant(grantee, ...kmsActions));
-  acknowledgePrefixWildcard(grantee, target.bucket, pattern, UPLOADS_WILDCARD_REASON);
-  return grant;
+  return grantOnPrefix(target.bucket, target.prefix, grantee, actions, kmsActions, UPLOADS_WILDCARD_REASON);
 }

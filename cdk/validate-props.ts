@@ -92,7 +92,8 @@ function checkCorsAllowedHeaders(headers: string[], origins: string[] | undefine
   }
 }
 
-function checkPrefix(prefix: string, name = 'prefix'): void {
+/** Check a key prefix prop: not empty, no leading "/", no ".." segment, no IAM wildcard or policy variable. */
+export function checkPrefix(prefix: string, name = 'prefix'): void {
   if (Token.isUnresolved(prefix)) return;
   if (prefix.length === 0) {
     throw new SpillBucketPropsError(`SpillBucket: ${name} must not be empty (the grant would cover the whole bucket)`);

@@ -57,10 +57,16 @@ export const CACHE_CONTRACT = {
   defaultPrefix: 'cache/',
 } as const;
 
-/** Large SQS/SNS messages (`lambda-s3-spill/messages`). */
+/** Large SQS/SNS messages (`lambda-s3-spill/messages`); the bucket is the spill bucket's variable. */
 export const MESSAGES_CONTRACT = {
   prefixEnv: 'S3_MESSAGES_PREFIX',
   defaultPrefix: 'messages/',
+  /** A producer (`largeMessagesPlugin`), on `<prefix>*`: store (in parts from 100 MiB), abort a failed multipart upload. */
+  writeS3Actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+  /** A consumer (`largeMessages`, `resolveLargeMessage`), on `<prefix>*`. */
+  readS3Actions: ['s3:GetObject'],
+  /** A consumer with `deleteAfterUse` (the default). */
+  deleteS3Actions: ['s3:DeleteObject'],
 } as const;
 
 /** Durable functions' large values (`s3Serdes`); the bucket is the spill bucket's variable. */
