@@ -41,7 +41,11 @@ export {
   SPILL_UPLOADS_DEFAULTS,
   UPLOAD_FORM_S3_ACTIONS,
   UPLOAD_READ_S3_ACTIONS,
+  UPLOAD_KEEP_DESTINATION_S3_ACTIONS,
+  UPLOAD_KEEP_SOURCE_S3_ACTIONS,
+  UPLOAD_KEEP_WILDCARD_REASON,
   UPLOADS_WILDCARD_REASON,
+  type UploadKeepDestination,
   type SpillUploadsProps,
   type SpillBucketUploadsProps,
 } from './uploads.js';

@@ -4,7 +4,7 @@
  *
  * @module spill-bucket
  */
-import { Annotations, type Duration } from 'aws-cdk-lib';
+import { Annotations, type Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -37,6 +37,7 @@ import {
 } from './defaults.js';
 import type { SpillBucketProps } from './spill-bucket-props.js';
 import {
+  grantKeepOnUploads,
   grantOnUploads,
   SPILL_UPLOADS_DEFAULTS,
   UPLOAD_FORM_S3_ACTIONS,
@@ -44,8 +45,9 @@ import {
   uploadsCorsRules,
   uploadsLifecycleRule,
   validateUploadsProps,
+  type UploadKeepDestination,
 } from './uploads.js';
-import { validateSpillBucketProps } from './validate-props.js';
+import { checkPrefix, validateSpillBucketProps } from './validate-props.js';
 import {
   MESSAGES_KMS_ACTIONS,
   MESSAGES_READ_S3_ACTIONS,
@@ -497,9 +499,58 @@ export class SpillBucket extends Construct {
     return this.messagesPrefix;
   }
 
+  /**
+   * Grant what keeping uploads (`S3Upload.copyTo`: one server-side
+   * `CopyObject`) needs: `s3:GetObject` on `<uploads prefix>*` (the copy
+   * source) and `s3:PutObject` on `<destination prefix>*` in `bucket` (default:
+   * this bucket); with KMS keys, `kms:Decrypt` on the uploads bucket's and
+   * `kms:GenerateDataKey` on the destination bucket's. A copy with `Tagging`
+   * also needs `s3:PutObjectTagging` (not granted here).
+   *
+   * @param grantee - the function that keeps uploads
+   * @param destination - `{ prefix, bucket? }`: where the copies go
+   * @returns the grant
+   * @throws SpillBucketPropsError when the bucket has no `uploads`, or the
+   *   prefix is not one (empty, a wildcard, ...) or, in this bucket, overlaps
+   *   the uploads, spill, offload or messages prefix (their lifecycle rules would delete the copies)
+   * @example
+   * ```ts
+   * import type * as lambda from 'aws-cdk-lib/aws-lambda';
+   * import type * as s3 from 'aws-cdk-lib/aws-s3';
+   * import type { SpillBucket } from 'lambda-s3-spill/cdk';
+   * declare const spill: SpillBucket;
+   * declare const apiFn: lambda.Function;
+   * declare const archive: s3.IBucket;
+   * spill.grantUploadKeep(apiFn, { prefix: 'photos/' }); // kept in the same bucket
+   * spill.grantUploadKeep(apiFn, { bucket: archive, prefix: 'incoming/' }); // or in another
+   * ```
+   */
+  public grantUploadKeep(grantee: iam.IGrantable, destination: UploadKeepDestination): iam.Grant {
+    const target = this.uploadsTarget();
+    checkPrefix(destination.prefix, 'grantUploadKeep prefix');
+    const bucket = destination.bucket ?? this.bucket;
+    if (bucket === this.bucket && !Token.isUnresolved(destination.prefix)) {
+      const others: ReadonlyArray<readonly [string, string | undefined]> = [
+        ['uploads', target.prefix],
+        ['spill', this.prefix],
+        ['offload', this.offloadPrefix],
+        ['messages', this.messagesPrefix],
+      ];
+      for (const [name, other] of others) {
+        if (other === undefined || Token.isUnresolved(other)) continue;
+        if (destination.prefix.startsWith(other) || other.startsWith(destination.prefix)) {
+          throw new SpillBucketPropsError(
+            `SpillBucket: grantUploadKeep prefix "${destination.prefix}" overlaps the ${name} prefix "${other}" (its lifecycle rule would delete the copies)`,
+          );
+        }
+      }
+    }
+    return grantKeepOnUploads(target, grantee, { bucket, prefix: destination.prefix });
+  }
+
   private uploadsTarget(): { bucket: s3.IBucket; prefix: string } {
     if (this.uploadsPrefix === undefined) {
-      throw new SpillBucketPropsError('SpillBucket: grantUploadForms and grantUploadRead need the uploads prop');
+      throw new SpillBucketPropsError('SpillBucket: grantUploadForms, grantUploadRead and grantUploadKeep need the uploads prop');
     }
     return { bucket: this.bucket, prefix: this.uploadsPrefix };
   }

@@ -92,7 +92,13 @@ function checkCorsAllowedHeaders(headers: string[], origins: string[] | undefine
   }
 }
 
-/** Check a key prefix prop: not empty, no leading "/", no ".." segment, no IAM wildcard or policy variable. */
+/**
+ * Check a key prefix that a grant ends in (`<prefix>*`): not empty (the grant
+ * would cover the whole bucket), no leading `/`, no `..` segment, no IAM
+ * wildcard or policy variable.
+ *
+ * @throws SpillBucketPropsError naming `name`
+ */
 export function checkPrefix(prefix: string, name = 'prefix'): void {
   if (Token.isUnresolved(prefix)) return;
   if (prefix.length === 0) {

@@ -35,6 +35,7 @@ export {
 } from '../limits.js';
 export type { LambdaHandler } from '../lambda/handler.js';
 export type { SpillLogger } from '../logging/default-logger.js';
+export type { MetricsLike } from '../logging/metrics.js';
 export type { S3ClientLike } from '../s3/client.js';
 export type { PutObjectParams } from '../s3/store.js';
 export type { PerRequestFlag } from '../options/per-request.js';

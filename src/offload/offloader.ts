@@ -8,6 +8,9 @@
  */
 import { deadlineSignal, millisUntilDeadline } from '../lambda/deadline.js';
 import { defaultLogger } from '../logging/default-logger.js';
+import { emitOutcome } from '../logging/metrics.js';
+import type { PayloadMeasure } from '../sizing/payload-bytes.js';
+import { bytesOverWarnAt, warnAtFor } from '../sizing/warn-at.js';
 import { describeRequest } from '../http/events.js';
 import { clientOrDefault } from '../s3/client.js';
 import type { SpillLogger } from '../logging/default-logger.js';
@@ -105,6 +108,7 @@ export function createOffloader(options: S3OffloadOptions, env: NodeJS.ProcessEn
   const own = opts.logger === undefined ? defaultLogger(env) : undefined;
   const logger: SpillLogger = opts.logger ?? own!;
   const alwaysConfigured = opts.alwaysOffload !== false;
+  const warnAtBytes = warnAtFor(opts.warnAtBytes, opts.maxBytes);
 
   const deadlineOf = (request: MiddyLikeRequest) =>
     deadlineSignal(
@@ -137,6 +141,7 @@ export function createOffloader(options: S3OffloadOptions, env: NodeJS.ProcessEn
       logger.debug('s3Offload resolved the references of the event', {
         offloadResolve: { references: plan.allowed.length, objects: resolved.objects, bytes: resolved.bytes, durationMs: ms(started) },
       });
+      emitOutcome(opts.metrics, logger, 'offload', 'Resolved', resolved.objects, resolved.bytes);
     } finally {
       deadline?.clear();
     }
@@ -167,12 +172,21 @@ export function createOffloader(options: S3OffloadOptions, env: NodeJS.ProcessEn
     const result: unknown = request.response;
     if (looksLikeReference(result)) return undefined; // a reference passed on: never a reference to a reference
     let plan = planOffload(request.event, result, opts.maxBytes, false, selection);
-    if (plan.kind === 'pass' && plan.why === 'it fits' && alwaysConfigured && decideFlag('alwaysOffload', undefined, opts.alwaysOffload, request)) {
+    if (plan.kind === 'pass' && plan.why === 'it fits' && plan.measure !== undefined) {
+      if (!alwaysConfigured || !decideFlag('alwaysOffload', undefined, opts.alwaysOffload, request)) return warnIfNear(result, plan.measure);
       plan = planOffload(request.event, result, opts.maxBytes, true, selection);
     }
     if (plan.kind === 'pass') return undefined;
     if (plan.kind === 'offload') return offload(request, result, plan.why);
     return offloadValues(request, result, plan);
+  }
+
+  /** One warning for a result that passes over `warnAtBytes`; a line waiting for the default logger is written before the phase returns. */
+  function warnIfNear(result: unknown, measure: PayloadMeasure): Promise<void> | undefined {
+    const bytes = bytesOverWarnAt(result, measure, warnAtBytes);
+    if (bytes === undefined) return undefined;
+    logger.warn('s3Offload result near the limit', { nearLimit: { bytes, maxBytes: opts.maxBytes, warnAtBytes } });
+    return own?.pending();
   }
 
   async function offload(request: MiddyLikeRequest, result: unknown, why: 'over' | 'always'): Promise<void> {
@@ -232,6 +246,7 @@ export function createOffloader(options: S3OffloadOptions, env: NodeJS.ProcessEn
     logger.info('s3Offload stored a result in S3', {
       offload: { bucket, key, bytes, reason: why, durationMs: ms(started), ...(path === undefined ? {} : { path }) },
     });
+    emitOutcome(opts.metrics, logger, 'offload', 'Offloaded', 1, bytes);
   }
 
   return { opts, logger, before, after };
