@@ -5,7 +5,7 @@
  */
 import { type Duration, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { CACHE_CONTRACT, MESSAGES_CONTRACT, OFFLOAD_CONTRACT, SPILL_CONTRACT, UPLOADS_CONTRACT } from '../src/contract.js';
+import { CACHE_CONTRACT, DURABLE_CONTRACT, MESSAGES_CONTRACT, OFFLOAD_CONTRACT, SPILL_CONTRACT, UPLOADS_CONTRACT } from '../src/contract.js';
 import { SpillBucketPropsError } from './errors.js';
 import type { SpillBucketProps } from './spill-bucket-props.js';
 
@@ -20,6 +20,7 @@ const NEW_BUCKET_PROPS = [
   'serverAccessLogsBucket',
   'serverAccessLogsPrefix',
   'offloadExpiration',
+  'durableExpiration',
 ] as const satisfies readonly (keyof SpillBucketProps)[];
 
 /**
@@ -42,10 +43,19 @@ export function validateSpillBucketProps(props: SpillBucketProps): void {
   }
   if (props.prefix !== undefined) checkPrefix(props.prefix);
   if (props.offloadPrefix !== undefined) checkPrefix(props.offloadPrefix, 'offloadPrefix');
-  checkPrefixesApart(props.prefix ?? SPILL_CONTRACT.defaultPrefix, props.offloadPrefix ?? OFFLOAD_CONTRACT.defaultPrefix);
+  if (props.durablePrefix !== undefined) checkPrefix(props.durablePrefix, 'durablePrefix');
+  const prefixes = {
+    prefix: props.prefix ?? SPILL_CONTRACT.defaultPrefix,
+    offloadPrefix: props.offloadPrefix ?? OFFLOAD_CONTRACT.defaultPrefix,
+    durablePrefix: props.durablePrefix ?? DURABLE_CONTRACT.defaultPrefix,
+  };
+  checkPrefixesApart(prefixes, 'prefix', 'offloadPrefix');
+  checkPrefixesApart(prefixes, 'prefix', 'durablePrefix');
+  checkPrefixesApart(prefixes, 'offloadPrefix', 'durablePrefix');
   if (props.cache !== undefined) checkCacheProps(props);
   checkWholeDays('expiration', props.expiration);
   checkWholeDays('offloadExpiration', props.offloadExpiration);
+  checkWholeDays('durableExpiration', props.durableExpiration);
   if (props.encryption === s3.BucketEncryption.UNENCRYPTED) {
     throw new SpillBucketPropsError('SpillBucket: encryption must not be UNENCRYPTED');
   }
@@ -105,11 +115,12 @@ export function checkPrefix(prefix: string, name = 'prefix'): void {
   }
 }
 
-/** The spill and offload prefixes name disjoint keys: one lifecycle rule, one set of grants per object. */
-function checkPrefixesApart(spill: string, offload: string): void {
-  if (Token.isUnresolved(spill) || Token.isUnresolved(offload)) return;
-  if (spill.startsWith(offload) || offload.startsWith(spill)) {
-    throw new SpillBucketPropsError(`SpillBucket: prefix ("${spill}") and offloadPrefix ("${offload}") must not overlap`);
+/** The spill, offload and durable prefixes name disjoint keys: one lifecycle rule, one set of grants per object. */
+function checkPrefixesApart(prefixes: Record<string, string>, a: string, b: string): void {
+  const [x, y] = [prefixes[a]!, prefixes[b]!];
+  if (Token.isUnresolved(x) || Token.isUnresolved(y)) return;
+  if (x.startsWith(y) || y.startsWith(x)) {
+    throw new SpillBucketPropsError(`SpillBucket: ${a} ("${x}") and ${b} ("${y}") must not overlap`);
   }
 }
 
@@ -129,6 +140,7 @@ function checkCacheProps(props: SpillBucketProps): void {
   const others: [string, string][] = [
     ['prefix', props.prefix ?? SPILL_CONTRACT.defaultPrefix],
     ['offloadPrefix', props.offloadPrefix ?? OFFLOAD_CONTRACT.defaultPrefix],
+    ['durablePrefix', props.durablePrefix ?? DURABLE_CONTRACT.defaultPrefix],
   ];
   if (props.uploads !== undefined) others.push(['uploads.prefix', props.uploads.prefix ?? UPLOADS_CONTRACT.defaultPrefix]);
   if (props.messages !== undefined) others.push(['messages.prefix', props.messages.prefix ?? MESSAGES_CONTRACT.defaultPrefix]);

@@ -152,6 +152,22 @@ export const LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3;
 export const STEP_FUNCTIONS_STATE_MAX_BYTES = 262_144;
 
 /**
+ * Largest checkpoint of a Lambda durable function (a step's, a child
+ * context's or a wait-for-condition's result as its serdes wrote it), in UTF-8
+ * bytes: 256 KiB = 262,144. A larger result fails the execution (child
+ * contexts, map and parallel switch to re-running their children instead).
+ * `s3Serdes` keeps a value inline up to this size, wrapper included, and
+ * stores a larger one in S3. (A checkpoint batch is limited to 750 KB, which
+ * the SDK splits itself.)
+ *
+ * Source: AWS Durable Execution SDK for JavaScript
+ * (aws/aws-durable-execution-sdk-js), `CHECKPOINT_SIZE_LIMIT_BYTES = 256 * 1024`
+ * in `src/utils/constants`, the size it checks a serialized result against;
+ * AWS Lambda Developer Guide, durable functions quotas (256 KB per checkpoint).
+ */
+export const DURABLE_CHECKPOINT_MAX_BYTES = 262_144;
+
+/**
  * Largest event of an asynchronous Lambda invocation (`InvocationType: 'Event'`,
  * S3 / SNS / EventBridge triggers), in bytes: "1 MB" since 2025 (256 KB before).
  * AWS publishes no exact byte count, so the reading that can never fail is used:
