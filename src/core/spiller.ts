@@ -8,6 +8,7 @@
 import { describeRequest, frontDoorOf, requestHeader } from '../http/events.js';
 import { isHttpResult, isStreamBody } from '../http/result.js';
 import { wantsReference } from '../http/reference.js';
+import { isStreamBodyKind } from '../http/stream-body.js';
 import { PRESIGNED_URL_SAFE_EXPIRES_IN, responseMaxBytes } from '../limits.js';
 import { type ResolvedOptions, resolveOptions, type S3SpillOptions, type SpillLogger } from '../options/options.js';
 import { callUser, decideFlag } from '../options/per-request.js';
@@ -20,6 +21,7 @@ import type { MiddyLikeRequest } from '../types/middy.js';
 import { defaultLogger } from './default-logger.js';
 import { millisUntilDeadline } from './deadline.js';
 import { type PlanSettings, planResponse, spillableWhenItFits } from './plan.js';
+import { planStreamResponse } from './stream-plan.js';
 
 /** One configured core, shared by the requests of a door. */
 export interface Spiller {
@@ -96,7 +98,8 @@ export function createSpiller(options: S3SpillOptions, env: NodeJS.ProcessEnv = 
     if (isHttpResult(request.response)) {
       const body: unknown = request.response.body;
       stringBody = body === undefined || body === null || typeof body === 'string';
-      if (!stringBody && isStreamBody(body)) return undefined; // Lambda response streaming: sent as it is
+      // Lambda response streaming: sent as it is. In a buffered function a stream (or bytes) is read, below.
+      if (!stringBody && opts.streaming && isStreamBody(body)) return undefined;
       control = takeControl(request);
     }
     const platformMaxBytes = responseMaxBytes(frontDoor, opts.streaming);
@@ -136,6 +139,35 @@ export function createSpiller(options: S3SpillOptions, env: NodeJS.ProcessEnv = 
       acceptEncoding: requestHeader(request.event, 'accept-encoding'),
       wantsReference: opts.reference && wantsReference(request.event),
     };
+    const millisLeft = (): number | undefined =>
+      millisUntilDeadline({
+        context: request.context,
+        info,
+        integrationTimeoutInMillis: opts.integrationTimeoutInMillis,
+        timeoutEarlyInMillis: opts.timeoutEarlyInMillis,
+        now: Date.now(),
+      });
+    if (isHttpResult(result) && isStreamBodyKind(result.body)) {
+      const body = result.body;
+      const plan = planStreamResponse({
+        result,
+        request: info,
+        switches: {
+          always: spillableWhenItFits(result, info) && decideFlag('alwaysSpill', control.always, opts.alwaysSpill, request),
+          spill: control.spill ?? true,
+          compress: decideFlag('compress', control.compress, opts.compress, request),
+          reuse: false,
+        },
+        settings,
+        maxBytes,
+        platformMaxBytes,
+      });
+      const [{ executeStreamPlan }] = await Promise.all([import('./execute-stream.js'), own?.load()]);
+      const measure = { fits: false, bytes: 0, exact: false };
+      const job = { request, result, info, measure, maxBytes, platformMaxBytes, opts, logger, millisLeft };
+      request.response = await executeStreamPlan(plan, job, body);
+      return;
+    }
     const measure = measurePayload(result, maxBytes);
     // Only alwaysSpill can change a result that fits; its function is asked only when it could matter.
     const always =
@@ -159,14 +191,6 @@ export function createSpiller(options: S3SpillOptions, env: NodeJS.ProcessEnv = 
     if (plan.kind === 'pass') return;
     // Loaded on first use: what only a changed response needs (the S3 client, zlib streams, the default logger) stays out of cold starts.
     const [{ executePlan }] = await Promise.all([import('./execute.js'), own?.load()]);
-    const millisLeft = (): number | undefined =>
-      millisUntilDeadline({
-        context: request.context,
-        info,
-        integrationTimeoutInMillis: opts.integrationTimeoutInMillis,
-        timeoutEarlyInMillis: opts.timeoutEarlyInMillis,
-        now: Date.now(),
-      });
     request.response = await executePlan(plan, {
       request,
       result,

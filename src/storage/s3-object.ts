@@ -123,7 +123,7 @@ const ABORT_MULTIPART_TIMEOUT_MS = 5_000;
  *   never visible as an object; the bucket's `AbortIncompleteMultipartUpload`
  *   lifecycle rule removes its parts.
  */
-function forMultipartUpload(client: S3Client, abortSignal: AbortSignal | undefined): S3Client {
+export function forMultipartUpload(client: S3Client, abortSignal: AbortSignal | undefined): S3Client {
   const wrapped = Object.create(client) as S3Client;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- forwards S3Client.send's overloads as they are
   const send = (command: any, options?: any): Promise<unknown> => {
