@@ -52,8 +52,8 @@ function vmHwmBytes(): number | undefined {
 }
 
 const event = { version: '2.0', rawPath: '/export', headers: {}, requestContext: { domainName: 'x.lambda-url.us-east-1.on.aws', http: { method: 'GET', path: '/export' } } };
-const context = { ...CONTEXT, getRemainingTimeInMillis: () => 900_000 };
-let body: AsyncIterable<Buffer> = [];
+const context = { ...(CONTEXT as object), getRemainingTimeInMillis: () => 900_000 } as never;
+let body: AsyncIterable<Buffer> = csvRows(0);
 const handler = withS3Spill(
   async () => ({ statusCode: 200, headers: { 'Content-Type': 'text/csv' }, body }),
   { bucket, s3Client: client, logger: quietLogger(), partSize, queueSize, compress: false },
