@@ -6,7 +6,7 @@
  * @module lambda-s3-spill
  */
 export { s3Spill, s3SpillValidateOptions } from './middleware.js';
-export { withS3Spill, type LambdaHandler } from './wrapper.js';
+export { withS3Spill, type LambdaHandler, type StreamingLambdaHandler } from './wrapper.js';
 export type { S3SpillOptions, SpillLogger, PresignInput, S3ClientOption, S3ClientLike } from './options/options.js';
 export type { ObjectOptions } from './options/object-options.js';
 export type { PutObjectParams } from './storage/s3-object.js';
@@ -26,7 +26,13 @@ export {
   SpillUploadError,
   SpillTimeoutError,
 } from './errors.js';
-export { LAMBDA_RESPONSE_MAX_BYTES, ALB_RESPONSE_MAX_BYTES, STREAMING_RESPONSE_MAX_BYTES } from './limits.js';
+export {
+  LAMBDA_RESPONSE_MAX_BYTES,
+  ALB_RESPONSE_MAX_BYTES,
+  STREAMING_RESPONSE_MAX_BYTES,
+  STREAMING_BURST_BYTES,
+  STREAMING_BANDWIDTH_BYTES_PER_SECOND,
+} from './limits.js';
 export type { MiddyLikeRequest, MiddlewareLikeObj, MiddlewareLikeFn } from './types/middy.js';
 
 // Offloading non-HTTP results (issue 12): s3Offload / withS3Offload / resolveOffloaded, a claim check for SDK invokes and Step Functions.

@@ -123,6 +123,7 @@ async function readAndAnswer(plan: ReadPlan, job: Job, source: Source, signal: A
       held.push(chunk);
       heldBytes += chunk.length;
     }
+    if (ended && plan.streamed) return { ...plan.readBy, body: Readable.from(held, { objectMode: false }) };
     if (ended) {
       const bytes = held.length === 1 ? held[0]! : Buffer.concat(held);
       const inline: HttpResult = { ...plan.readBy, ...eventBodyOf(bytes, plan.contentType) };
@@ -131,7 +132,12 @@ async function readAndAnswer(plan: ReadPlan, job: Job, source: Source, signal: A
     }
   }
   let chunks: AsyncIterable<Buffer> = source.rest(held, ended);
-  const coding = plan.inlineCoding ?? (plan.overflow.kind === 'spill' ? plan.storeCoding : undefined);
+  if (plan.overflow.kind === 'stream') {
+    // Streamed on as it comes: what was held, then the rest (the deadline no longer applies once this returns).
+    return { ...plan.readBy, body: Readable.from(chunks, { objectMode: false }) };
+  }
+  const overflow = plan.overflow;
+  const coding = plan.inlineCoding ?? (overflow.kind === 'spill' ? plan.storeCoding : undefined);
   if (coding !== undefined) {
     const compressed = compressing(chunks, coding, !eventBodyOf(new Uint8Array(0), plan.contentType).isBase64Encoded);
     if (plan.inlineCoding === undefined) {
@@ -142,11 +148,11 @@ async function readAndAnswer(plan: ReadPlan, job: Job, source: Source, signal: A
       chunks = attempt.rest;
     }
   }
-  if (plan.overflow.kind === 'reject') {
+  if (overflow.kind === 'reject') {
     const envelope = payloadBytes({ ...plan.readBy, body: '' });
-    throw tooLarge(plan.overflow.reason, envelope + source.bytes, job.maxBytes);
+    throw tooLarge(overflow.reason, envelope + source.bytes, job.maxBytes);
   }
-  return spillStream(plan.overflow.spill, job, chunks, coding, signal, source, started);
+  return spillStream(overflow.spill, job, chunks, coding, signal, source, started);
 }
 
 /** A compressing stream of the chunks; a failure of the chunks fails it. */

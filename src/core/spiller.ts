@@ -98,13 +98,15 @@ export function createSpiller(options: S3SpillOptions, env: NodeJS.ProcessEnv = 
     if (isHttpResult(request.response)) {
       const body: unknown = request.response.body;
       stringBody = body === undefined || body === null || typeof body === 'string';
-      // Lambda response streaming: sent as it is. In a buffered function a stream (or bytes) is read, below.
-      if (!stringBody && opts.streaming && isStreamBody(body)) return undefined;
+      // Lambda response streaming: sent as it is, unless streamSpillBytes asks to hold some first.
+      // In a buffered function a stream (or bytes) is read, below.
+      if (!stringBody && opts.streaming && opts.streamSpillBytes === undefined && isStreamBody(body)) return undefined;
       control = takeControl(request);
     }
     const platformMaxBytes = responseMaxBytes(frontDoor, opts.streaming);
     const maxBytes = Math.min(opts.maxBytes ?? platformMaxBytes, platformMaxBytes);
-    if (!alwaysConfigured && control.always !== true && stringBody && payloadBytesUpperBound(request.response) <= maxBytes) {
+    const streamHeld = opts.streaming && opts.streamSpillBytes !== undefined;
+    if (!streamHeld && !alwaysConfigured && control.always !== true && stringBody && payloadBytesUpperBound(request.response) <= maxBytes) {
       return undefined;
     }
     return decideAndRun(request, control, maxBytes, platformMaxBytes);
@@ -147,8 +149,11 @@ export function createSpiller(options: S3SpillOptions, env: NodeJS.ProcessEnv = 
         timeoutEarlyInMillis: opts.timeoutEarlyInMillis,
         now: Date.now(),
       });
-    if (isHttpResult(result) && isStreamBodyKind(result.body)) {
-      const body = result.body;
+    const held = opts.streaming && opts.streamSpillBytes !== undefined;
+    // A streaming function's bodies are read only to hold streamSpillBytes; a buffered function's always.
+    if (isHttpResult(result) && (!opts.streaming || held) && (isStreamBodyKind(result.body) || (held && typeof result.body === 'string'))) {
+      // A string body of a streaming function is sent as its UTF-8 bytes (Middy writes it as is).
+      const body = typeof result.body === 'string' ? Buffer.from(result.body, 'utf8') : result.body;
       const plan = planStreamResponse({
         result,
         request: info,
@@ -161,6 +166,7 @@ export function createSpiller(options: S3SpillOptions, env: NodeJS.ProcessEnv = 
         settings,
         maxBytes,
         platformMaxBytes,
+        streamSpillBytes: opts.streamSpillBytes,
       });
       const [{ executeStreamPlan }] = await Promise.all([import('./execute-stream.js'), own?.load()]);
       const measure = { fits: false, bytes: 0, exact: false };

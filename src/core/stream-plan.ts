@@ -27,6 +27,8 @@ export interface StreamPlanInput {
   readonly maxBytes: number;
   /** The front door's own limit, which an answer must fit. */
   readonly platformMaxBytes: number;
+  /** With `settings.streaming`: the bytes held before the prelude (`streamSpillBytes`). */
+  readonly streamSpillBytes?: number;
 }
 
 /** What to do with a stream body. */
@@ -46,14 +48,22 @@ export type StreamPlan =
        * bytes whose base64 fits otherwise; `-1` when never inline (`alwaysSpill`).
        */
       readonly holdBytes: number;
+      /** The function streams its response: what is answered is a stream of the bytes, never text or base64. */
+      readonly streamed: boolean;
       /** The body's `Content-Type` (the front door's default when it has none): text or base64 when answered inline. */
       readonly contentType: string | undefined;
       /** Compress as it is read and answer inline when that fits (the client accepts `coding`, the front door decodes it). */
       readonly inlineCoding: ContentCoding | undefined;
       /** Compress what goes to S3 with this coding. */
       readonly storeCoding: ContentCoding | undefined;
-      /** When it cannot be answered inline: spill it, or refuse it (`ResponseTooLargeError`) for this reason. */
-      readonly overflow: { readonly kind: 'spill'; readonly spill: SpillStep } | { readonly kind: 'reject'; readonly reason: string };
+      /**
+       * When it cannot be answered inline: spill it, refuse it
+       * (`ResponseTooLargeError`) for this reason, or (streaming) stream it on.
+       */
+      readonly overflow:
+        | { readonly kind: 'spill'; readonly spill: SpillStep }
+        | { readonly kind: 'reject'; readonly reason: string }
+        | { readonly kind: 'stream' };
     };
 
 /**
@@ -62,6 +72,10 @@ export type StreamPlan =
  * off, is refused once it cannot fit; a 2xx is spilled (as one object, through
  * a multipart upload), compressed when the client accepts a coding. Reuse does
  * not apply: the key of a reused object is a hash of bytes not yet read.
+ *
+ * A streaming function (`settings.streaming`, with `streamSpillBytes`): hold
+ * that many bytes; a body that ends within them is streamed; a longer 2xx is
+ * spilled; anything else is streamed on.
  */
 export function planStreamResponse(input: StreamPlanInput): StreamPlan {
   const { result, request, switches, settings, maxBytes } = input;
@@ -74,10 +88,13 @@ export function planStreamResponse(input: StreamPlanInput): StreamPlan {
   const spillable = isSpillableStatus(result.statusCode);
   const always = switches.always && switches.spill && spillable;
   const inlineCoding = !always && coding !== undefined && inlineDecoded(request, settings) ? coding : undefined;
-  const holdBytes = always ? -1 : inlineRoom(readBy, maxBytes, headers.contentType);
+  const streamed = settings.streaming;
+  const holdBytes = always ? -1 : streamed ? (input.streamSpillBytes ?? 0) : inlineRoom(readBy, maxBytes, headers.contentType);
   const overflow = overflowOf(input, readBy, headers, spillable, inlineCoding);
   if (overflow instanceof Error) return { kind: 'reject', error: overflow };
-  return { kind: 'read', readBy, holdBytes, contentType: headers.contentType, inlineCoding, storeCoding: coding, overflow };
+  // A streamed response over streamSpillBytes that is not spilled is streamed on, as it would have been.
+  const onward = streamed && overflow.kind === 'reject' ? ({ kind: 'stream' } as const) : overflow;
+  return { kind: 'read', readBy, holdBytes, streamed, contentType: headers.contentType, inlineCoding, storeCoding: coding, overflow: onward };
 }
 
 type Overflow = Extract<StreamPlan, { kind: 'read' }>['overflow'];
