@@ -27,7 +27,7 @@ import { measurePayload, payloadBytes } from '../sizing/payload-bytes.js';
 import { forMultipartUpload } from '../storage/s3-object.js';
 import { objectKey } from '../storage/spill-target.js';
 import { eventBodyOf } from '../uploads/body-encoding.js';
-import { beforeDeadline, deadlineSignal } from './deadline.js';
+import { deadlineSignal } from './deadline.js';
 import { type Job, signBeforeDeadline, spillAnswer, spillTargetFor, storeFailure, tooLarge } from './execute.js';
 import type { SpillStep } from './plan.js';
 import type { StreamPlan } from './stream-plan.js';
@@ -69,21 +69,35 @@ export async function executeStreamPlan(plan: StreamPlan, job: Job, body: Stream
   }
 }
 
+/** Chunks smaller than this are joined before they go on (a row-by-row generator gives chunks of a few bytes). */
+const COALESCE_BYTES = 64 * 1024;
+
 /** The handler's body, read one chunk at a time before the deadline; remembers the source's own failure. */
 class Source {
   /** The source's own error, when it failed (not the deadline's). */
   public failure: { readonly error: unknown } | undefined;
   /** Bytes read so far. */
   public bytes = 0;
+  /** Rejects when the deadline passes: raced with each read (one listener for the whole read, not one per chunk). */
+  private readonly deadline: Promise<never> | undefined;
 
   public constructor(
     private readonly chunks: BodyChunks,
     private readonly signal: AbortSignal | undefined,
-  ) {}
+  ) {
+    if (signal !== undefined) {
+      this.deadline = new Promise<never>((_resolve, reject) => {
+        if (signal.aborted) reject(signal.reason);
+        else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      });
+      this.deadline.catch(() => undefined);
+    }
+  }
 
   public async next(): Promise<Buffer | undefined> {
     try {
-      const chunk = await beforeDeadline(this.chunks.next(), this.signal);
+      const read = this.chunks.next();
+      const chunk = await (this.deadline === undefined ? read : Promise.race([read, this.deadline]));
       if (chunk !== undefined) this.bytes += chunk.length;
       return chunk;
     } catch (error) {
@@ -92,19 +106,49 @@ class Source {
     }
   }
 
-  /** The chunks held, then the rest of the source; each held chunk is let go once given. */
+  /** The chunks held, then the rest of the source, small chunks joined; each held chunk is let go once given. */
   public async *rest(held: Buffer[], ended: boolean): AsyncGenerator<Buffer> {
-    while (held.length > 0) yield held.shift()!;
+    yield* release(held);
     if (ended) return;
+    let small: Buffer[] = [];
+    let smallBytes = 0;
     for (;;) {
       const chunk = await this.next();
-      if (chunk === undefined) return;
-      yield chunk;
+      if (chunk === undefined) break;
+      if (smallBytes === 0 && chunk.length >= COALESCE_BYTES) {
+        yield chunk;
+        continue;
+      }
+      small.push(chunk);
+      smallBytes += chunk.length;
+      if (smallBytes >= COALESCE_BYTES) {
+        yield Buffer.concat(small, smallBytes);
+        small = [];
+        smallBytes = 0;
+      }
     }
+    if (smallBytes > 0) yield Buffer.concat(small, smallBytes);
   }
 
   public discard(): void {
     this.chunks.discard();
+  }
+}
+
+/** The held chunks, joined into pieces of at least 64 KiB, each let go once given (the array is emptied). */
+function* release(held: Buffer[]): Generator<Buffer> {
+  const chunks = held.splice(0, held.length);
+  let start = 0;
+  let bytes = 0;
+  for (let i = 0; i < chunks.length; i++) {
+    bytes += chunks[i]!.length;
+    if (bytes >= COALESCE_BYTES || i === chunks.length - 1) {
+      const piece = i === start ? chunks[i]! : Buffer.concat(chunks.slice(start, i + 1), bytes);
+      chunks.fill(undefined as never, start, i + 1);
+      yield piece;
+      start = i + 1;
+      bytes = 0;
+    }
   }
 }
 
@@ -202,7 +246,7 @@ async function compressedInline(
 }
 
 async function* heldThen(held: Buffer[], iterator: AsyncIterator<Buffer> | undefined): AsyncGenerator<Buffer> {
-  while (held.length > 0) yield held.shift()!;
+  yield* release(held);
   if (iterator === undefined) return;
   for (;;) {
     const { done, value } = await iterator.next();

@@ -102,6 +102,7 @@ describe('options', () => {
         'compressInlineOnRestApi',
         'reuse',
         'lifecycleDays',
+        'streamSpillBytes',
         'streaming',
         'integrationTimeoutInMillis',
       ].sort(),
