@@ -18,6 +18,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { withS3Spill } from '../src/index.js';
 import { localS3Client } from '../samples/local/s3-server.js';
+import { csvRows } from './csv-rows.js';
 import { CONTEXT, quietLogger } from './fixtures.js';
 
 const [endpoint, bucket, bytesArg, partArg, queueArg, mode] = process.argv.slice(2);
@@ -26,25 +27,6 @@ const partSize = Number(partArg);
 const queueSize = Number(queueArg);
 const client = localS3Client(endpoint!);
 const WARM_BYTES = 100_000_000;
-
-/** CSV rows of about 64 bytes, each one new memory, `total` bytes in all; hashes what it gives. */
-export async function* csvRows(bytes: number, hash = createHash('sha256')): AsyncGenerator<Buffer> {
-  let given = 0;
-  let row = 0;
-  const header = Buffer.from('id,city,country,lat,lng,population\n');
-  hash.update(header);
-  given += header.length;
-  yield header;
-  while (given < bytes) {
-    const lines: string[] = [];
-    for (let i = 0; i < 1024; i++, row++) lines.push(`${row},City ${row % 99_991},C${row % 251},${(row % 180) - 90}.5,${(row % 360) - 180}.25,${row * 7}`);
-    let chunk = Buffer.from(`${lines.join('\n')}\n`);
-    if (given + chunk.length > bytes) chunk = chunk.subarray(0, bytes - given);
-    given += chunk.length;
-    hash.update(chunk);
-    yield chunk;
-  }
-}
 
 function vmHwmBytes(): number | undefined {
   const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
