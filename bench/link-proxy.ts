@@ -36,17 +36,36 @@ export interface LinkProxy {
   stop(): Promise<void>;
 }
 
-/** Forward `from` to `to` through a link of the given throughput and one-way delay, keeping the order. */
+/**
+ * Forward `from` to `to` through a link of the given throughput and one-way
+ * delay, keeping the order: one queue and one timer per direction (timers of
+ * different durations may fire out of order, which reordered chunks and
+ * corrupted uploads).
+ */
 function shape(from: Socket, to: Socket, link: Link): void {
   let linkFreeAt = 0;
-  let lastArrival = 0;
+  const queue: { chunk: Buffer | undefined; at: number }[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const pump = (): void => {
+    timer = undefined;
+    const now = performance.now();
+    while (queue.length > 0 && queue[0]!.at <= now) {
+      const { chunk } = queue.shift()!;
+      if (chunk === undefined) to.end();
+      else to.write(chunk);
+    }
+    if (queue.length > 0) timer = setTimeout(pump, Math.max(1, queue[0]!.at - now));
+  };
+  const enqueue = (chunk: Buffer | undefined, at: number): void => {
+    queue.push({ chunk, at });
+    if (timer === undefined) timer = setTimeout(pump, Math.max(0, queue[0]!.at - performance.now()));
+  };
   from.on('data', (chunk: Buffer) => {
     const now = performance.now();
     linkFreeAt = Math.max(now, linkFreeAt) + (chunk.length / link.bytesPerSecond) * 1000;
-    lastArrival = linkFreeAt + link.roundTripMs / 2;
-    setTimeout(() => to.write(chunk), lastArrival - now);
+    enqueue(chunk, linkFreeAt + link.roundTripMs / 2);
   });
-  from.on('end', () => setTimeout(() => to.end(), Math.max(0, lastArrival - performance.now())));
+  from.on('end', () => enqueue(undefined, Math.max(performance.now(), linkFreeAt + link.roundTripMs / 2)));
 }
 
 /**

@@ -207,7 +207,7 @@ function bisect(f: (n: number) => number, lo: number, hi: number): number {
   return hi;
 }
 
-if (process.argv[1]?.endsWith('streams.ts')) {
+if (process.argv[1]?.endsWith('bench/streams.ts')) {
   const { startServerProcess } = await import('./local-s3.js');
   const s3 = await startServerProcess();
   try {
