@@ -31,7 +31,7 @@ import { csvRows } from './csv-rows.js';
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
-const MB = (bytes: number): string => (bytes >= GiB ? `${bytes / GiB} GiB` : `${Math.round(bytes / 1e6)} MB`);
+const MB = (bytes: number): string => (bytes >= GiB ? `${(bytes / GiB).toFixed(2)} GiB` : `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`);
 
 interface CaseResult {
   readonly status: number;
@@ -140,7 +140,7 @@ export async function streams(upstream: string, bucket: string, log: (line: stri
         { bucket, s3Client: client, logger: quietLogger(), compress: false },
       );
       const event = { version: '2.0', rawPath: '/x', headers: {}, requestContext: { domainName: 'x.lambda-url.us-east-1.on.aws', http: { method: 'GET', path: '/x' } } };
-      for (const bytes of [20_000_000, 100_000_000]) {
+      for (const bytes of [4_000_000, 8_000_000, 20_000_000, 100_000_000]) {
         const samples: number[] = [];
         for (let i = 0; i < 3; i++) {
           log(`  time to last byte, ${MB(bytes)} (${i + 1}/3)`);
@@ -160,11 +160,14 @@ export async function streams(upstream: string, bucket: string, log: (line: stri
     } finally {
       client.destroy();
     }
-    // Spilled time as a line through the two points; streamed as its model: where they meet.
-    const [a, b] = points as [{ bytes: number; seconds: number }, { bytes: number; seconds: number }];
-    const slope = (b.seconds - a.seconds) / (b.bytes - a.bytes);
-    const intercept = a.seconds - slope * a.bytes;
-    crossover = bisect((n) => streamedSeconds(n) - (intercept + slope * n), 1, 200 * MiB);
+    // Spilled time between the measured points (linear), streamed as its model: where they meet.
+    const spilledAt = (n: number): number => {
+      let i = 0;
+      while (i < points.length - 2 && points[i + 1]!.bytes < n) i++;
+      const [p, q] = [points[i]!, points[i + 1]!];
+      return p.seconds + ((q.seconds - p.seconds) / (q.bytes - p.bytes)) * (n - p.bytes);
+    };
+    crossover = bisect((n) => streamedSeconds(n) - spilledAt(n), points[0]!.bytes, points[points.length - 1]!.bytes);
   } finally {
     await proxy.stop();
   }
@@ -182,11 +185,11 @@ export async function streams(upstream: string, bucket: string, log: (line: stri
       '',
       table(['part settings', 'bound: threshold + 2 × queueSize × partSize + 64 MiB', 'bare Upload', '`withS3Spill`', 'peak RSS of the process'], memoryRows),
       '',
-      '**Time to the last byte at the client**: streamed (modelled: the first 6 MiB at the link\'s 85 MB/s, then Lambda\'s 2 MiB/s) against spilled (measured: the spill through the link model, then the client\'s GET of the object through it; median of 3):',
+      '**Time to the last byte at the client**: streamed (modelled: the first 6 MiB at the link\'s 85 MB/s, then Lambda\'s 2 MiB/s) against spilled (measured: the spill through the link model, then the client\'s GET of the object through it; median of 3). A result under 6,291,556 bytes would not be spilled by a buffered function; the 4 MB point places the crossover:',
       '',
       table(['answer', 'streamed (modelled)', 'spilled + downloaded (measured)', 'streamed / spilled'], crossRows),
       '',
-      `**Crossover**: a spilled answer reaches the client's last byte first from about **${MB(crossover)}** (${Math.round(crossover).toLocaleString('en-US')} bytes) on this link: the spilled time as a line through the two measured points, the streamed time as modelled.`,
+      `**Crossover**: a spilled answer reaches the client's last byte first from about **${MB(crossover)}** (${Math.round(crossover).toLocaleString('en-US')} bytes) on this link: the spilled time interpolated between the measured points, the streamed time as modelled.`,
     ].join('\n'),
     notes: [
       'The memory bound counts what `Upload` holds (its parts in flight and the one it fills, and the dead ones V8 has not collected yet: Node frees a Buffer\'s memory only when the garbage collector runs, about every 64 MB of external allocation); a body held whole would need 1 GiB.',

@@ -78,29 +78,29 @@ class Source {
   public failure: { readonly error: unknown } | undefined;
   /** Bytes read so far. */
   public bytes = 0;
-  /** Rejects when the deadline passes: raced with each read (one listener for the whole read, not one per chunk). */
-  private readonly deadline: Promise<never> | undefined;
+  /** Rejects the read in progress when the deadline passes (one listener for the whole read, not one per chunk). */
+  private rejectRead: ((reason: unknown) => void) | undefined;
 
   public constructor(
     private readonly chunks: BodyChunks,
     private readonly signal: AbortSignal | undefined,
   ) {
-    if (signal !== undefined) {
-      this.deadline = new Promise<never>((_resolve, reject) => {
-        if (signal.aborted) reject(signal.reason);
-        else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-      });
-      this.deadline.catch(() => undefined);
-    }
+    // No Promise.race with a promise that never settles: each race would keep its chunk reachable.
+    signal?.addEventListener('abort', () => this.rejectRead?.(signal.reason), { once: true });
   }
 
   public async next(): Promise<Buffer | undefined> {
     try {
-      const read = this.chunks.next();
-      const chunk = await (this.deadline === undefined ? read : Promise.race([read, this.deadline]));
+      if (this.signal?.aborted === true) throw this.signal.reason;
+      const chunk = await new Promise<Buffer | undefined>((resolve, reject) => {
+        this.rejectRead = reject;
+        this.chunks.next().then(resolve, reject);
+      });
+      this.rejectRead = undefined;
       if (chunk !== undefined) this.bytes += chunk.length;
       return chunk;
     } catch (error) {
+      this.rejectRead = undefined;
       if (this.signal?.aborted !== true && this.failure === undefined) this.failure = { error };
       throw error;
     }
