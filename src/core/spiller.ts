@@ -5,6 +5,7 @@
  *
  * @module core/spiller
  */
+import { Readable } from 'node:stream';
 import { describeRequest, frontDoorOf, requestHeader } from '../http/events.js';
 import { isHttpResult, isStreamBody } from '../http/result.js';
 import { wantsReference } from '../http/reference.js';
@@ -100,7 +101,11 @@ export function createSpiller(options: S3SpillOptions, env: NodeJS.ProcessEnv = 
       stringBody = body === undefined || body === null || typeof body === 'string';
       // Lambda response streaming: sent as it is, unless streamSpillBytes asks to hold some first.
       // In a buffered function a stream (or bytes) is read, below.
-      if (!stringBody && opts.streaming && opts.streamSpillBytes === undefined && isStreamBody(body)) return undefined;
+      if (!stringBody && opts.streaming && opts.streamSpillBytes === undefined && isStreamBodyKind(body) && !(body instanceof Uint8Array)) {
+        // Middy pipes a Readable or a web stream; an async iterable becomes a Readable it can pipe.
+        if (!isStreamBody(body)) request.response = { ...request.response, body: Readable.from(body as AsyncIterable<unknown>, { objectMode: false }) };
+        return undefined;
+      }
       control = takeControl(request);
     }
     const platformMaxBytes = responseMaxBytes(frontDoor, opts.streaming);

@@ -84,7 +84,11 @@ export class ShapedStream {
       await this.send(part);
       at += part.length;
     }
-    if (this.cut) this.res.destroy();
+    if (this.cut) {
+      // What fits goes out, then the connection is cut, as Lambda cuts a stream at its limit.
+      await new Promise<void>((flushed) => this.res.write(Buffer.alloc(0), () => flushed()));
+      this.res.destroy();
+    }
     return !this.cut;
   }
 
