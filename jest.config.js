@@ -6,6 +6,8 @@ export default {
   testMatch: ['**/*.test.ts'],
   moduleNameMapper: {
     '^lambda-s3-spill$': '<rootDir>/src/index.ts',
+    '^lambda-s3-spill/offload$': '<rootDir>/src/offload/index.ts',
+    '^lambda-s3-spill/uploads$': '<rootDir>/src/uploads/index.ts',
     '^lambda-s3-spill/cdk$': '<rootDir>/cdk/index.ts',
     '^lambda-s3-spill/dev$': '<rootDir>/src/dev/index.ts',
     '^lambda-s3-spill/browser$': '<rootDir>/src/browser/upload.ts',

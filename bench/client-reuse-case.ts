@@ -21,7 +21,7 @@ import diagnostics from 'node:diagnostics_channel';
 import middy from '@middy/core';
 import { S3Client } from '@aws-sdk/client-s3';
 import { s3Spill } from '../src/index.js';
-import { defaultS3ClientsCreated } from '../src/storage/s3-object.js';
+import { defaultS3ClientsCreated } from '../src/s3/client.js';
 import { CONTEXT, EVENT, quietLogger } from './fixtures.js';
 
 const [endpoint, bucket] = process.argv.slice(2);

@@ -25,8 +25,8 @@ import { startFrontDoor } from '../samples/local/front-door-server.js';
 import { COMPRESSION_LEVELS, compressBytes, decompressBytes } from '../src/compression/compress-bytes.js';
 import { type ContentCoding } from '../src/compression/encodings.js';
 import { ZSTD_AVAILABLE } from '../src/compression/encodings.js';
-import { s3Spill } from '../src/middleware.js';
-import type { S3SpillOptions } from '../src/options/options.js';
+import { s3Spill } from '../src/spill/middleware.js';
+import type { S3SpillOptions } from '../src/spill/options.js';
 import { startServerProcess } from './local-s3.js';
 import type { Section, Target } from './section.js';
 

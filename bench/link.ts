@@ -14,7 +14,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { localS3Client } from '../samples/local/s3-server.js';
 import { s3Spill } from '../src/index.js';
-import { defaults } from '../src/options/options.js';
+import { defaults } from '../src/spill/options.js';
 import { CONTEXT, EVENT, bodyOf, mb, quietLogger } from './fixtures.js';
 import { collectGarbage, fmtRatio, fmtTime, measure, pooledTimeOf as timeOf, table } from './harness.js';
 import { S3_LINK, startLinkProxy } from './link-proxy.js';

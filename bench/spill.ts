@@ -6,7 +6,7 @@
 import middy from '@middy/core';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { defaults } from '../src/options/options.js';
+import { defaults } from '../src/spill/options.js';
 import { s3Spill } from '../src/index.js';
 import { CONTEXT, EVENT, bodyOf, mb, quietLogger } from './fixtures.js';
 import { collectGarbage, fmtRatio, fmtRatioSpread, fmtTime, fmtTimeSpread, measure, pooledRatioOf as ratioOf, pooledTimeOf as timeOf, table } from './harness.js';

@@ -20,7 +20,7 @@ import { promisify } from 'node:util';
 import { localS3Client } from '../samples/local/s3-server.js';
 import { withS3Spill } from '../src/index.js';
 import { LAMBDA_RESPONSE_MAX_BYTES, STREAMING_BANDWIDTH_BYTES_PER_SECOND, STREAMING_BURST_BYTES } from '../src/limits.js';
-import { defaults } from '../src/options/options.js';
+import { defaults } from '../src/spill/options.js';
 import { quietLogger } from './fixtures.js';
 import { fmtRatio, fmtTime, table } from './harness.js';
 import { NODE } from './local-s3.js';

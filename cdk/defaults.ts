@@ -7,6 +7,7 @@
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { OFFLOAD_CONTRACT, SPILL_CONTRACT } from '../src/contract.js';
 
 /**
  * Environment variables `s3Spill()` reads when no option is passed.
@@ -19,9 +20,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
  */
 export const SPILL_ENV = {
   /** Name of the bucket that receives spilled bodies. */
-  bucket: 'S3_SPILL_BUCKET',
+  bucket: SPILL_CONTRACT.bucketEnv,
   /** Key prefix of every spilled object. */
-  prefix: 'S3_SPILL_PREFIX',
+  prefix: SPILL_CONTRACT.prefixEnv,
 } as const;
 
 /**
@@ -38,7 +39,7 @@ export const SPILL_ENV = {
  * SPILL_S3_ACTIONS.includes('s3:GetObject'); // true
  * ```
  */
-export const SPILL_S3_ACTIONS: readonly string[] = ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'];
+export const SPILL_S3_ACTIONS: readonly string[] = SPILL_CONTRACT.s3Actions;
 
 /**
  * KMS actions granted on the bucket's key when it uses SSE-KMS: `GenerateDataKey`
@@ -67,7 +68,7 @@ export const SPILL_BUCKET_DEFAULTS = {
   /** Lifecycle expiration is in whole days, counted to the next midnight UTC (Amazon S3 User Guide, lifecycle expiration). */
   expiration: Duration.days(1),
   /** The same default as the middleware's `S3_SPILL_PREFIX`. */
-  prefix: 'spill/',
+  prefix: SPILL_CONTRACT.defaultPrefix,
   /** SSE-S3: no key to manage, nothing more to grant. */
   encryption: s3.BucketEncryption.S3_MANAGED,
   /** No customer managed key: with `encryption: KMS`, a new key with rotation is made. */
@@ -122,9 +123,9 @@ export const SPILL_BUCKET_FIXED_SETTINGS = {
  */
 export const OFFLOAD_ENV = {
   /** Name of the bucket offloaded results go to and are read from. */
-  bucket: 'S3_OFFLOAD_BUCKET',
+  bucket: OFFLOAD_CONTRACT.bucketEnv,
   /** Key prefix of offloaded results. */
-  prefix: 'S3_OFFLOAD_PREFIX',
+  prefix: OFFLOAD_CONTRACT.prefixEnv,
 } as const;
 
 /**
@@ -138,7 +139,7 @@ export const OFFLOAD_ENV = {
  * OFFLOAD_WRITE_S3_ACTIONS; // ['s3:PutObject', 's3:AbortMultipartUpload']
  * ```
  */
-export const OFFLOAD_WRITE_S3_ACTIONS: readonly string[] = ['s3:PutObject', 's3:AbortMultipartUpload'];
+export const OFFLOAD_WRITE_S3_ACTIONS: readonly string[] = OFFLOAD_CONTRACT.writeS3Actions;
 
 /**
  * S3 actions of a consumer (`s3Offload`'s `before`, `resolveOffloaded`, a
@@ -150,7 +151,7 @@ export const OFFLOAD_WRITE_S3_ACTIONS: readonly string[] = ['s3:PutObject', 's3:
  * OFFLOAD_READ_S3_ACTIONS; // ['s3:GetObject']
  * ```
  */
-export const OFFLOAD_READ_S3_ACTIONS: readonly string[] = ['s3:GetObject'];
+export const OFFLOAD_READ_S3_ACTIONS: readonly string[] = OFFLOAD_CONTRACT.readS3Actions;
 
 /**
  * KMS actions with SSE-KMS: a producer `GenerateDataKey` (and `Decrypt`, which
@@ -182,7 +183,7 @@ export const OFFLOAD_KMS_ACTIONS = {
  */
 export const OFFLOAD_DEFAULTS = {
   /** The same default as `s3Offload`'s `S3_OFFLOAD_PREFIX`. */
-  offloadPrefix: 'offload/',
+  offloadPrefix: OFFLOAD_CONTRACT.defaultPrefix,
   /** Offloaded values are deleted a day after they were stored (the lifecycle rule of the offload prefix). */
   offloadExpiration: Duration.days(1),
 } as const;

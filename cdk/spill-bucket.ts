@@ -10,6 +10,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { UPLOADS_CONTRACT } from '../src/contract.js';
 import { SpillBucketPropsError } from './errors.js';
 import { acknowledgeNoAccessLogs, acknowledgePrefixWildcard, OFFLOAD_PREFIX_WILDCARD_REASON } from './acknowledgements.js';
 import {
@@ -326,7 +327,7 @@ export class SpillBucket extends Construct {
    * ```
    */
   public grantUploadRead(grantee: iam.IGrantable, options: { readonly deleteAfter?: boolean } = {}): iam.Grant {
-    const actions = options.deleteAfter ? [...UPLOAD_READ_S3_ACTIONS, 's3:DeleteObject'] : UPLOAD_READ_S3_ACTIONS;
+    const actions = options.deleteAfter ? [...UPLOAD_READ_S3_ACTIONS, ...UPLOADS_CONTRACT.deleteS3Actions] : UPLOAD_READ_S3_ACTIONS;
     return grantOnUploads(this.uploadsTarget(), grantee, actions, ['kms:Decrypt']);
   }
 

@@ -9,6 +9,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { acknowledgePrefixWildcard } from './acknowledgements.js';
+import { UPLOADS_CONTRACT } from '../src/contract.js';
 import { SpillBucketPropsError } from './errors.js';
 
 /**
@@ -64,7 +65,7 @@ export interface SpillBucketUploadsProps {
 /** Defaults of {@link SpillUploadsProps}. */
 export const SPILL_UPLOADS_DEFAULTS = {
   /** Key prefix of the uploads (the default of `createUpload`'s `keyPrefix`). */
-  prefix: 'uploads/',
+  prefix: UPLOADS_CONTRACT.defaultPrefix,
   /** Uploads are deleted a day after they were stored (the uploads prefix's lifecycle rule). */
   expiration: Duration.days(1),
   /** No POST CORS rule: forms are posted from the API's own origin, or list the pages' origins. */
@@ -76,13 +77,13 @@ export const SPILL_UPLOADS_DEFAULTS = {
  * prefix (a POST form carries the signer's permission; Amazon S3 User Guide,
  * "Browser-based uploads using POST").
  */
-export const UPLOAD_FORM_S3_ACTIONS: readonly string[] = ['s3:PutObject'];
+export const UPLOAD_FORM_S3_ACTIONS: readonly string[] = UPLOADS_CONTRACT.formS3Actions;
 
 /**
  * S3 actions of the function that reads uploads: `GetObject` (it also
  * authorizes `HeadObject`), and `DeleteObject` with `deleteAfter`.
  */
-export const UPLOAD_READ_S3_ACTIONS: readonly string[] = ['s3:GetObject'];
+export const UPLOAD_READ_S3_ACTIONS: readonly string[] = UPLOADS_CONTRACT.readS3Actions;
 
 /** Why the uploads grants end in a wildcard (AwsSolutions-IAM5). */
 export const UPLOADS_WILDCARD_REASON =

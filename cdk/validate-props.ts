@@ -5,6 +5,7 @@
  */
 import { type Duration, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { OFFLOAD_CONTRACT, SPILL_CONTRACT } from '../src/contract.js';
 import { SpillBucketPropsError } from './errors.js';
 import type { SpillBucketProps } from './spill-bucket-props.js';
 
@@ -41,7 +42,7 @@ export function validateSpillBucketProps(props: SpillBucketProps): void {
   }
   if (props.prefix !== undefined) checkPrefix(props.prefix);
   if (props.offloadPrefix !== undefined) checkPrefix(props.offloadPrefix, 'offloadPrefix');
-  checkPrefixesApart(props.prefix ?? 'spill/', props.offloadPrefix ?? 'offload/');
+  checkPrefixesApart(props.prefix ?? SPILL_CONTRACT.defaultPrefix, props.offloadPrefix ?? OFFLOAD_CONTRACT.defaultPrefix);
   checkWholeDays('expiration', props.expiration);
   checkWholeDays('offloadExpiration', props.offloadExpiration);
   if (props.encryption === s3.BucketEncryption.UNENCRYPTED) {

@@ -15,5 +15,5 @@ async function listCities(_event: APIGatewayProxyEventV2): Promise<APIGatewayPro
 export const handler = withS3Spill(listCities);
 
 async function loadCities(): Promise<object[]> {
-  return [{ name: 'Vila', country: 'AD' }];
+  return Array.from({ length: 150_000 }, (_, i) => ({ id: i, name: `City ${i}`, country: 'AD' }));
 }

@@ -16,5 +16,5 @@ async function listCities(_event: APIGatewayProxyEventV2): Promise<APIGatewayPro
 export const handler = middy(listCities).use(s3Spill());
 
 async function loadCities(): Promise<object[]> {
-  return [{ name: 'Vila', country: 'AD' }];
+  return Array.from({ length: 150_000 }, (_, i) => ({ id: i, name: `City ${i}`, country: 'AD' }));
 }

@@ -7,7 +7,7 @@
  * prefix come from the environment that `SpillBucket.connectOffload()` sets.
  */
 import middy from '@middy/core';
-import { s3Offload, STEP_FUNCTIONS_STATE_MAX_BYTES } from 'lambda-s3-spill';
+import { s3Offload, STEP_FUNCTIONS_STATE_MAX_BYTES } from 'lambda-s3-spill/offload';
 
 /** One row of the report. */
 export interface Row {

@@ -14,7 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { isDeepStrictEqual } from 'node:util';
 import middy from '@middy/core';
-import { resolveOffloaded, s3Offload, STEP_FUNCTIONS_STATE_MAX_BYTES } from 'lambda-s3-spill';
+import { resolveOffloaded, s3Offload, STEP_FUNCTIONS_STATE_MAX_BYTES } from 'lambda-s3-spill/offload';
 import { runTask, startInvokeFrontEnd } from '../local/invoke-server.js';
 import { startLocalS3 } from '../local/s3-server.js';
 

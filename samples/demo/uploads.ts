@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
-import { createUpload, s3Uploads, type S3Upload } from 'lambda-s3-spill';
+import { createUpload, s3Uploads, type S3Upload } from 'lambda-s3-spill/uploads';
 import { startFrontDoor } from '../local/front-door-server.js';
 import { startLocalS3 } from '../local/s3-server.js';
 import { demoDocuments } from './data.js';

@@ -6,7 +6,6 @@
  * its aws-chunked framing unless the client sends checksums only when required
  * (see shared FACTS.md): the client made here sets that. Real S3 needs neither.
  */
-import { LOCAL_BUCKET_CORS } from '../../src/dev/local-s3.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import S3rver from 's3rver';
+import { LOCAL_BUCKET_CORS } from 'lambda-s3-spill/dev';
 
 /** A running local S3 and a client for it. */
 export interface LocalS3 {
@@ -58,7 +58,9 @@ export async function startLocalS3(bucket = 'spill-bucket', options: LocalS3Opti
     port: 0,
     silent: true,
     directory,
-    resetOnClose: true,
+    // stop() deletes the folder; the servers' own reset is not wanted: @20minutes/s3rver's calls
+    // fs.rmdirSync(path, { recursive: true }), deprecated (DEP0147), which prints a warning.
+    resetOnClose: false,
     configureBuckets: [bucket, ...(options.extraBuckets ?? [])].map((name) => ({ name, configs: [options.corsXml ?? LOCAL_BUCKET_CORS] })),
   };
   const server: Server = options.verifySignatures

@@ -4,7 +4,7 @@
  * function used `s3Offload`, a large result is a reference, and
  * `resolveOffloaded` turns it back into the value.
  */
-import { OffloadLoadError, resolveOffloaded } from 'lambda-s3-spill';
+import { OffloadLoadError, resolveOffloaded } from 'lambda-s3-spill/offload';
 
 /** The value a function returned, whether it came inline or by reference. */
 export async function valueOf<T>(payload: Uint8Array): Promise<T> {

@@ -8,7 +8,7 @@
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
-import { s3Uploads, type S3Upload } from 'lambda-s3-spill';
+import { s3Uploads, type S3Upload } from 'lambda-s3-spill/uploads';
 import { createHash } from 'node:crypto';
 
 interface PhotoRequest {

@@ -4,7 +4,7 @@
  * `grantUploadForms` (s3:PutObject on the uploads prefix); the bucket comes
  * from S3_SPILL_BUCKET, the prefix from S3_SPILL_UPLOAD_PREFIX (default uploads/).
  */
-import { createUpload } from 'lambda-s3-spill';
+import { createUpload } from 'lambda-s3-spill/uploads';
 
 export const handler = async () => {
   const form = await createUpload({ maxBytes: 100 * 1024 * 1024, contentType: 'image/*', expiresIn: 300 });

@@ -1,6 +1,7 @@
 /**
  * Which media types are worth compressing: the default list, the pattern
- * syntax (`type/subtype`, `type/*`, `type/*+suffix`, `!` to exclude) and its check.
+ * syntax (`type/subtype`, `type/*`, `type/*+suffix`, `!` to exclude) and its
+ * check; and which media types a front door delivers as text.
  *
  * @module compression/media-types
  */
@@ -101,3 +102,30 @@ export function checkTypePatterns(patterns: unknown, option = 'compressibleTypes
   }
 }
 
+
+/** Media types, besides `text/*`, `+json` and `+xml`, that a front door delivers to Lambda as text. */
+const TEXT_MEDIA_TYPES = new Set([
+  'application/json',
+  'application/xml',
+  'application/javascript',
+  'application/x-www-form-urlencoded',
+  'application/graphql',
+  'application/yaml',
+  'application/x-ndjson',
+]);
+
+/**
+ * Whether a front door passes a body of this `Content-Type` as text (else as
+ * base64 with `isBase64Encoded: true`): `text/*`, `+json`, `+xml`, JSON, XML,
+ * JavaScript, form data, GraphQL, YAML, NDJSON (Lambda Developer Guide,
+ * "Invoking Lambda function URLs", request payload; API Gateway, "Binary media
+ * types"). One answer for the dev server's front door and for the whole-body
+ * mode of `s3Uploads`.
+ *
+ * @param contentType - a `Content-Type` value (parameters ignored)
+ */
+export function isTextMediaType(contentType: string | undefined): boolean {
+  const media = mediaTypeOf(contentType);
+  if (media === undefined) return false;
+  return media.startsWith('text/') || media.endsWith('+json') || media.endsWith('+xml') || TEXT_MEDIA_TYPES.has(media);
+}

@@ -6,8 +6,9 @@
  * @module dev/check
  */
 import { readFile } from 'node:fs/promises';
-import { bucketNameProblem } from '../options/bucket-name.js';
-import { ALLOW_PRIVATE_ENDPOINT, DEV_MARKER, endpointProblem, environmentEndpoint } from '../options/endpoint-guard.js';
+import { SPILL_CONTRACT } from '../contract.js';
+import { bucketNameProblem } from '../s3/bucket-name.js';
+import { ALLOW_PRIVATE_ENDPOINT, DEV_MARKER, endpointProblem, environmentEndpoint } from '../s3/endpoint-guard.js';
 
 /**
  * The problems of an environment meant for a deployed function (empty: fine).
@@ -16,12 +17,12 @@ import { ALLOW_PRIVATE_ENDPOINT, DEV_MARKER, endpointProblem, environmentEndpoin
  */
 export function deploymentProblems(env: Record<string, string | undefined>): string[] {
   const problems: string[] = [];
-  const bucket = env.S3_SPILL_BUCKET;
+  const bucket = env[SPILL_CONTRACT.bucketEnv];
   if (bucket === undefined || bucket === '') {
-    problems.push('S3_SPILL_BUCKET is not set: s3Spill() and withS3Spill() without a bucket option fail at creation');
+    problems.push(`${SPILL_CONTRACT.bucketEnv} is not set: s3Spill() and withS3Spill() without a bucket option fail at creation`);
   } else {
     const problem = bucketNameProblem(bucket);
-    if (problem !== undefined) problems.push(`S3_SPILL_BUCKET (${bucket}) ${problem}`);
+    if (problem !== undefined) problems.push(`${SPILL_CONTRACT.bucketEnv} (${bucket}) ${problem}`);
   }
   if (env[DEV_MARKER] !== undefined) {
     problems.push(`${DEV_MARKER} is set: it marks a local environment and turns the production guard off; remove it`);

@@ -3,12 +3,14 @@
  * that enforces Lambda's limits, with an embedded S3) and `check` (a deploy
  * pipeline's check of the function's environment).
  *
- * Exit codes: 0 fine (dev: stopped by SIGINT/SIGTERM), 1 a problem (the reason
+ * Exit codes: 0 fine (dev: stopped by SIGINT, SIGTERM, SIGHUP, or the exit of the process that started it), 1 a problem (the reason
  * on stderr), 2 a usage error.
  *
  * @module dev/cli
  */
 import { pathToFileURL } from 'node:url';
+import { SPILL_CONTRACT } from '../contract.js';
+import { recordAncestry, watchAncestry } from './ancestry.js';
 import { deploymentProblems, readEnvFile } from './check.js';
 import { DevSetupError } from './errors.js';
 import type { DevFrontDoor } from './front-door.js';
@@ -104,6 +106,8 @@ async function dev(parsed: Parsed, out: (line: string) => void): Promise<number>
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > 900) {
     throw new UsageError('--timeout must be a number of seconds from 0 to 900 (Lambda allows at most 900)');
   }
+  // Recorded before the handler loads: by the time it has, a parent may already be gone.
+  const ancestors = recordAncestry();
   const server = await startDevServer({
     module,
     exportName,
@@ -133,11 +137,14 @@ async function dev(parsed: Parsed, out: (line: string) => void): Promise<number>
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGHUP', () => stop('SIGHUP'));
+    // npx does not forward SIGTERM: when the command that started this one goes away, stop as for SIGTERM.
+    watchAncestry(ancestors, (pid) => stop(`the process that started it (${pid}) exited`));
   });
   out(
     `lambda-s3-spill dev: ${module}#${exportName} as ${door}${streaming ? ', streaming' : ''} on ${server.url} (timeout ${timeoutSeconds} s, ${memoryMB} MB${flags.has('watch') ? ', watching' : ''})`,
   );
-  out(`lambda-s3-spill dev: embedded S3 on ${server.s3.endpoint}, bucket ${server.s3.bucket} (AWS_ENDPOINT_URL_S3, S3_SPILL_BUCKET set for the handler)`);
+  out(`lambda-s3-spill dev: embedded S3 on ${server.s3.endpoint}, bucket ${server.s3.bucket} (AWS_ENDPOINT_URL_S3, ${SPILL_CONTRACT.bucketEnv} set for the handler)`);
   return stopped;
 }
 
@@ -157,7 +164,7 @@ async function check(parsed: Parsed, out: (line: string) => void, err: (line: st
   const problems = deploymentProblems(env);
   const source = typeof file === 'string' ? file : 'the environment';
   if (problems.length === 0) {
-    out(`lambda-s3-spill check: ${source} is fine for a deployed function (bucket ${env.S3_SPILL_BUCKET})`);
+    out(`lambda-s3-spill check: ${source} is fine for a deployed function (bucket ${env[SPILL_CONTRACT.bucketEnv]})`);
     return 0;
   }
   for (const problem of problems) err(`lambda-s3-spill check: ${problem}`);

@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { isTextMediaType } from '../compression/media-types.js';
 
 /** The service emulated. */
 export type DevFrontDoor = 'function-url' | 'http-api' | 'rest-api' | 'alb';
@@ -30,16 +31,15 @@ export interface Answer {
   readonly body: Buffer;
 }
 
+/** Whether a body of this type and coding may be passed as text (it is, when its bytes are also UTF-8). */
+function textualType(contentType: string | undefined, encoding: string | undefined): boolean {
+  if (encoding !== undefined && encoding !== '' && encoding !== 'identity') return false;
+  return isTextMediaType(contentType);
+}
+
 /** A body is passed as text when its type is textual and its bytes are UTF-8; else base64 (`isBase64Encoded: true`). */
 function textual(contentType: string | undefined, encoding: string | undefined, body: Buffer): boolean {
-  if (encoding !== undefined && encoding !== '' && encoding !== 'identity') return false;
-  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
-  const isText =
-    type.startsWith('text/') ||
-    /^application\/(json|xml|javascript|x-www-form-urlencoded|graphql)$/.test(type) ||
-    type.endsWith('+json') ||
-    type.endsWith('+xml');
-  if (!isText) return false;
+  if (!textualType(contentType, encoding)) return false;
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(body);
     return true;
@@ -74,6 +74,17 @@ function queryOf(search: URLSearchParams): { joined: Record<string, string>; las
     (multi[name] ??= []).push(value);
   }
   return { joined, last, multi };
+}
+
+/**
+ * For this request, the fewest bytes a body of `n` bytes adds to its event,
+ * known before the body is all read: base64 (4 characters per 3 bytes) where
+ * the type is not textual, else at least one byte each (JSON escapes only add,
+ * and a body that is not UTF-8 goes as base64, longer still).
+ */
+export function bodyEventBytesAtLeast(req: IncomingMessage): (n: number) => number {
+  const { last } = headersOf(req);
+  return textualType(last['content-type'], last['content-encoding']) ? (n) => n : (n) => 4 * Math.ceil(n / 3);
 }
 
 /**

@@ -10,4 +10,5 @@ export { startDevServer, formatRecord, type DevServer, type DevServerOptions, ty
 export { deploymentProblems, readEnvFile } from './check.js';
 export type { DevFrontDoor } from './front-door.js';
 export { DevSetupError } from './errors.js';
-export { DEV_MARKER } from '../options/endpoint-guard.js';
+export { LOCAL_BUCKET_CORS } from './local-s3.js';
+export { DEV_MARKER } from '../s3/endpoint-guard.js';

@@ -54,13 +54,36 @@ function send(message: RuntimeMessage): void {
   process.send?.(message);
 }
 
+/** The codes Node gives `require()` of an ES module: refused outright, or an ESM-only package (exports with `import` only). */
+const ESM_ONLY_CODES = new Set(['ERR_REQUIRE_ESM', 'ERR_PACKAGE_PATH_NOT_EXPORTED']);
+
+/**
+ * What a CommonJS project does when its handler requires an ES module (Middy 7
+ * is ESM-only: a new `npm init -y` project fails this way), for the errors
+ * that say so, in the error or its causes.
+ */
+function esmOnlyHint(error: unknown): string | undefined {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && ESM_ONLY_CODES.has(code)) {
+      return (
+        `${code}: a CommonJS module required an ES module (an ESM-only package such as @middy/core 7 cannot be required). ` +
+        'In a CommonJS project (no "type": "module" in package.json), do one of: add "type": "module" to package.json; ' +
+        'name the handler file .mts (or .mjs); or use Middy 6 (npm install @middy/core@6), which CommonJS can require.'
+      );
+    }
+  }
+  return undefined;
+}
+
 async function load(modulePath: string, exportName: string): Promise<Handler> {
   let namespace: Record<string, unknown>;
   try {
     namespace = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
   } catch (error) {
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    throw new Error(`the module ${modulePath} does not load:\n${text}`, { cause: error });
+    const hint = esmOnlyHint(error);
+    throw new Error(`the module ${modulePath} does not load:\n${text}${hint === undefined ? '' : `\n\n${hint}`}`, { cause: error });
   }
   // A CommonJS module's exports are also the namespace's `default`.
   const fromDefault = (namespace.default as Record<string, unknown> | undefined)?.[exportName];

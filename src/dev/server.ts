@@ -26,10 +26,11 @@ import {
   LAMBDA_REQUEST_MAX_BYTES,
   LAMBDA_RESPONSE_MAX_BYTES,
 } from '../limits.js';
-import { DEV_MARKER } from '../options/endpoint-guard.js';
+import { SPILL_CONTRACT } from '../contract.js';
+import { DEV_MARKER } from '../s3/endpoint-guard.js';
 import { REFERENCE_MEDIA_TYPE } from '../http/reference.js';
 import { DevSetupError } from './errors.js';
-import { type Answer, answerFor, type DevFrontDoor, eventFor, failureAnswer, type FrontDoorSettings } from './front-door.js';
+import { type Answer, answerFor, bodyEventBytesAtLeast, type DevFrontDoor, eventFor, failureAnswer, type FrontDoorSettings } from './front-door.js';
 import { type EmbeddedS3, startEmbeddedS3 } from './local-s3.js';
 import type { InvokeMessage, RuntimeMessage } from './runtime.js';
 import { ShapedStream, STREAM_TOO_LARGE_MESSAGE, type StreamPrelude } from './stream-response.js';
@@ -226,7 +227,8 @@ class Runtime {
 
 /**
  * Start the dev server: the front door on 127.0.0.1, the embedded S3, and the
- * handler's runtime (loaded before this resolves).
+ * handler's runtime (loaded before this resolves). The port opens first; a
+ * request that arrives before the rest is ready waits for it.
  *
  * @throws DevSetupError for a port in use, a module that does not load, an export that is not a function, a missing peer
  */
@@ -246,14 +248,23 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const alb = settings.frontDoor === 'alb';
   const responseMax = alb ? ALB_RESPONSE_MAX_BYTES : LAMBDA_RESPONSE_MAX_BYTES;
   const requests: RequestRecord[] = [];
+  // One invocation at a time, as one execution environment runs them.
+  let queue: Promise<unknown> = Promise.resolve();
+  let nextId = 1;
+  // The port opens first (nothing else starts when it is taken); a request that arrives before
+  // the embedded S3 and the handler are ready waits for them, as a cold start does.
+  let started!: () => void;
+  const startup = new Promise<void>((done) => (started = done));
 
-  const server: Server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     void serve(req, res).catch((error: unknown) => {
       log(`lambda-s3-spill dev: internal error: ${(error as Error).message}`);
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
-  });
+  };
+  const server: Server = createServer(onRequest);
+  server.on('checkContinue', onRequest);
   // The port first: nothing else is started when it is taken.
   await new Promise<void>((listening, fail) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
@@ -278,8 +289,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const memoryMB = options.memoryMB ?? 1024;
   const env: Record<string, string> = {
     ...stripped(process.env),
-    S3_SPILL_BUCKET: s3.bucket,
-    S3_SPILL_PREFIX: options.prefix ?? 'spill/',
+    [SPILL_CONTRACT.bucketEnv]: s3.bucket,
+    [SPILL_CONTRACT.prefixEnv]: options.prefix ?? SPILL_CONTRACT.defaultPrefix,
     AWS_ENDPOINT_URL_S3: s3.endpoint,
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
@@ -313,9 +324,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     throw error;
   }
 
-  // One invocation at a time, as one execution environment runs them.
-  let queue: Promise<unknown> = Promise.resolve();
-  let nextId = 1;
+  started();
 
   type InvokeAnswer = RuntimeMessage | { type: 'timeout' } | { type: 'crash'; message: string } | { type: 'init'; message: string };
   async function invoke(event: unknown, onStream?: Pending['onStream']): Promise<InvokeAnswer> {
@@ -346,23 +355,27 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   }
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = performance.now();
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
+    const arrived = performance.now();
     const method = req.method ?? 'GET';
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     const finish = (answer: Answer, outcome: Outcome, resultBytes: number | undefined): void => {
       send(res, answer);
-      const record = { method, path, status: answer.status, resultBytes, outcome, ms: Math.round(performance.now() - started) };
+      const record = { method, path, status: answer.status, resultBytes, outcome, ms: Math.round(performance.now() - arrived) };
       requests.push(record);
       log(formatRecord(record));
     };
+    const tooLarge = () => finish(failureAnswer('request-too-large', settings, LAMBDA_REQUEST_MAX_BYTES), '413', undefined);
+    // A client that asked to be told first (Expect: 100-continue, as curl does for a large body) sends nothing more on a 413.
+    const body = await readBody(req, settings, () => {
+      if (/^100-continue$/i.test(req.headers.expect ?? '')) res.writeContinue();
+    });
+    // Answered before the rest arrives: whatever the client still sends is discarded as it comes, never held
+    // (the connection stays open, so a client that sends its whole body before reading the answer still reads it).
+    if (body === undefined) return tooLarge();
     const event = eventFor(req, body, settings);
     const eventBytes = Buffer.byteLength(JSON.stringify(event), 'utf8');
-    if ((alb && body.length > ALB_REQUEST_BODY_MAX_BYTES) || eventBytes >= LAMBDA_REQUEST_MAX_BYTES) {
-      return finish(failureAnswer('request-too-large', settings, LAMBDA_REQUEST_MAX_BYTES), '413', undefined);
-    }
+    if ((alb && body.length > ALB_REQUEST_BODY_MAX_BYTES) || eventBytes >= LAMBDA_REQUEST_MAX_BYTES) return tooLarge();
+    await startup;
     // A streaming front door: a streaming handler's prelude and chunks go to the client as Lambda sends them.
     const shaped = options.streaming === true ? new ShapedStream(res) : undefined;
     const onStream: Pending['onStream'] =
@@ -385,7 +398,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         status: res.statusCode,
         resultBytes: shaped.bytes,
         outcome: shaped.cut ? ('stream cut at 200 MiB' as const) : answer.type === 'streamed' ? ('streamed' as const) : ('error' as const),
-        ms: Math.round(performance.now() - started),
+        ms: Math.round(performance.now() - arrived),
       };
       requests.push(record);
       log(formatRecord(record));
@@ -448,6 +461,48 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       return stopping;
     },
   };
+}
+
+/**
+ * The request's body, or `undefined` as soon as `Content-Length` or the bytes
+ * received so far show that its event would pass the front door's request
+ * limit (the body over the ALB's, or the event over Lambda's, counting base64
+ * where the body is encoded): the rest is left unread.
+ */
+function readBody(req: IncomingMessage, settings: FrontDoorSettings, accepted: () => void): Promise<Buffer | undefined> {
+  const emptyEventBytes = Buffer.byteLength(JSON.stringify(eventFor(req, Buffer.alloc(0), settings)), 'utf8');
+  const bodyEventBytes = bodyEventBytesAtLeast(req);
+  const over = (bodyBytes: number): boolean =>
+    (settings.frontDoor === 'alb' && bodyBytes > ALB_REQUEST_BODY_MAX_BYTES) ||
+    emptyEventBytes + bodyEventBytes(bodyBytes) >= LAMBDA_REQUEST_MAX_BYTES;
+  const declared = Number(req.headers['content-length']);
+  if (Number.isSafeInteger(declared) && over(declared)) return Promise.resolve(undefined);
+  accepted();
+  return new Promise((resolveBody, fail) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const stop = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', fail);
+    };
+    const onData = (chunk: Buffer): void => {
+      received += chunk.length;
+      chunks.push(chunk);
+      if (!over(received)) return;
+      stop();
+      req.pause();
+      chunks.length = 0;
+      resolveBody(undefined);
+    };
+    const onEnd = (): void => {
+      stop();
+      resolveBody(Buffer.concat(chunks));
+    };
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('error', fail);
+  });
 }
 
 /** The environment without the caller's AWS credentials and endpoints: the handler must only ever reach the embedded S3. */

@@ -5,7 +5,6 @@
  *
  * @module http/stream-body
  */
-import { invalidResponse } from '../errors.js';
 
 /** A body the library reads as it comes: bytes, a Node `Readable`, a web `ReadableStream`, an `AsyncIterable`. */
 export type StreamBody =
@@ -38,11 +37,16 @@ export interface BodyChunks {
   discard(): void;
 }
 
+/** Makes the error for a body that cannot be read as bytes (the caller's typed error). */
+export type InvalidBody = (detail: string) => Error;
+
 /**
  * A reader of a stream body. A `Uint8Array` is one chunk (a view, not a copy);
  * strings are UTF-8.
+ *
+ * @param invalid - the error for a chunk that is neither bytes nor a string, or a stream that cannot be read
  */
-export function bodyChunks(body: StreamBody): BodyChunks {
+export function bodyChunks(body: StreamBody, invalid: InvalidBody): BodyChunks {
   if (body instanceof Uint8Array) {
     let done = false;
     return {
@@ -62,7 +66,7 @@ export function bodyChunks(body: StreamBody): BodyChunks {
     return {
       next: async () => {
         const { done, value } = await reader.read();
-        return done ? undefined : asBuffer(value);
+        return done ? undefined : asBuffer(value, invalid);
       },
       discard: () => {
         reader.cancel().catch(() => undefined);
@@ -70,11 +74,11 @@ export function bodyChunks(body: StreamBody): BodyChunks {
     };
   }
   const node = body as { destroy?: (error?: Error) => void };
-  const iterator = iterableOf(body)[Symbol.asyncIterator]();
+  const iterator = iterableOf(body, invalid)[Symbol.asyncIterator]();
   return {
     next: async () => {
       const { done, value } = await iterator.next();
-      return done === true ? undefined : asBuffer(value);
+      return done === true ? undefined : asBuffer(value, invalid);
     },
     discard: () => {
       // A Readable is destroyed at once (a pending read ends); an iterator's return() settles after any pending next().
@@ -100,19 +104,18 @@ export function discardBody(body: StreamBody): void {
     if (candidate.locked !== true) candidate.cancel().catch(() => undefined);
     return;
   }
-  const iterator = iterableOf(body)[Symbol.asyncIterator]();
-  iterator.return?.().catch(() => undefined);
+  const iterable = body as { [Symbol.asyncIterator]?: () => AsyncIterator<unknown> };
+  iterable[Symbol.asyncIterator]?.().return?.().catch(() => undefined);
 }
 
-function iterableOf(body: StreamBody): AsyncIterable<unknown> {
+function iterableOf(body: StreamBody, invalid: InvalidBody): AsyncIterable<unknown> {
   const candidate = body as { [Symbol.asyncIterator]?: unknown };
   if (typeof candidate[Symbol.asyncIterator] === 'function') return body as AsyncIterable<unknown>;
-  // A stream with only pipe() (an old-style stream): wrap it as Node does.
-  throw invalidResponse('The response body is a stream that cannot be read (no Symbol.asyncIterator or getReader)');
+  throw invalid('The response body is a stream that cannot be read (no Symbol.asyncIterator or getReader)');
 }
 
-function asBuffer(chunk: unknown): Buffer {
+function asBuffer(chunk: unknown, invalid: InvalidBody): Buffer {
   if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
-  throw invalidResponse(`A chunk of the response body stream is a ${chunk === null ? 'null' : typeof chunk}, not bytes or a string`);
+  throw invalid(`A chunk of the response body stream is a ${chunk === null ? 'null' : typeof chunk}, not bytes or a string`);
 }

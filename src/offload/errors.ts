@@ -15,14 +15,15 @@
  *
  * @module offload/errors
  */
-import { S3SpillError } from '../errors.js';
+import { S3SpillError } from '../errors/base.js';
+import { brandClasses } from '../errors/brand.js';
 
 /**
  * Base class of the offload errors.
  *
  * @example
  * ```ts
- * import { S3OffloadError, S3SpillError } from 'lambda-s3-spill';
+ * import { S3OffloadError, S3SpillError } from 'lambda-s3-spill/offload';
  * const error = new S3OffloadError('boom');
  * console.log(error instanceof S3SpillError); // true
  * ```
@@ -42,7 +43,7 @@ export class S3OffloadError extends S3SpillError {
  *
  * @example
  * ```ts
- * import { OffloadReferenceError } from 'lambda-s3-spill';
+ * import { OffloadReferenceError } from 'lambda-s3-spill/offload';
  * console.log(new OffloadReferenceError('refused').statusCode); // 400
  * ```
  */
@@ -59,7 +60,7 @@ export class OffloadReferenceError extends S3OffloadError {
  *
  * @example
  * ```ts
- * import { OffloadIntegrityError } from 'lambda-s3-spill';
+ * import { OffloadIntegrityError } from 'lambda-s3-spill/offload';
  * console.log(new OffloadIntegrityError('mismatch').name); // OffloadIntegrityError
  * ```
  */
@@ -77,7 +78,7 @@ export class OffloadIntegrityError extends S3OffloadError {
  *
  * @example
  * ```ts
- * import { OffloadLoadError } from 'lambda-s3-spill';
+ * import { OffloadLoadError } from 'lambda-s3-spill/offload';
  * console.log(new OffloadLoadError('gone', { notFound: true }).notFound); // true
  * ```
  */
@@ -98,7 +99,7 @@ export class OffloadLoadError extends S3OffloadError {
  *
  * @example
  * ```ts
- * import { OffloadStoreError } from 'lambda-s3-spill';
+ * import { OffloadStoreError } from 'lambda-s3-spill/offload';
  * console.log(new OffloadStoreError('failed').statusCode); // 502
  * ```
  */
@@ -116,7 +117,7 @@ export class OffloadStoreError extends S3OffloadError {
  *
  * @example
  * ```ts
- * import { OffloadTimeoutError } from 'lambda-s3-spill';
+ * import { OffloadTimeoutError } from 'lambda-s3-spill/offload';
  * console.log(new OffloadTimeoutError('late', { phase: 'load' }).phase); // load
  * ```
  */
@@ -131,3 +132,6 @@ export class OffloadTimeoutError extends S3OffloadError {
     this.headers = { ...this.headers, 'Retry-After': '1' };
   }
 }
+
+// Object keys, not class names: a minifier renames classes.
+brandClasses({ S3OffloadError, OffloadReferenceError, OffloadIntegrityError, OffloadLoadError, OffloadStoreError, OffloadTimeoutError });

@@ -7,9 +7,10 @@
  * @module offload/load
  */
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { beforeDeadline } from '../core/deadline.js';
-import { redactedCause } from '../errors.js';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { beforeDeadline } from '../lambda/deadline.js';
+import { classifyS3Failure } from '../s3/failure.js';
+import { getObject, isSizeMismatch, readExactly } from '../s3/read.js';
 import { OffloadIntegrityError, OffloadLoadError, OffloadTimeoutError, type S3OffloadError } from './errors.js';
 import type { ResolvePlan } from './plan.js';
 import { type OffloadPointer, replaceAt } from './reference.js';
@@ -83,34 +84,13 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
  * than recorded, the recorded SHA-256, valid UTF-8.
  */
 async function loadText(client: S3Client, pointer: OffloadPointer, signal: AbortSignal | undefined): Promise<string> {
-  let answer;
+  let bytes;
   try {
-    answer = await client.send(new GetObjectCommand({ Bucket: pointer.bucket, Key: pointer.key }), { abortSignal: signal });
+    bytes = await readExactly(await getObject(client, { Bucket: pointer.bucket, Key: pointer.key }, signal), pointer.bytes);
   } catch (error) {
     throw loadFailure(error, signal);
   }
-  const body = answer.Body as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
-  if (body === undefined) throw mismatch('S3 answered without a body');
-  if (answer.ContentLength !== undefined && answer.ContentLength !== pointer.bytes) {
-    body.destroy?.();
-    throw mismatch(`the object is ${answer.ContentLength} bytes, the reference says ${pointer.bytes}`);
-  }
-  const bytes = Buffer.allocUnsafe(pointer.bytes);
-  let length = 0;
-  try {
-    for await (const chunk of body) {
-      if (length + chunk.length > pointer.bytes) {
-        body.destroy?.();
-        throw mismatch(`the object is larger than the ${pointer.bytes} bytes the reference says`);
-      }
-      bytes.set(chunk, length);
-      length += chunk.length;
-    }
-  } catch (error) {
-    if (error instanceof OffloadIntegrityError) throw error;
-    throw loadFailure(error, signal);
-  }
-  if (length !== pointer.bytes) throw mismatch(`the object is ${length} bytes, the reference says ${pointer.bytes}`);
+  if (isSizeMismatch(bytes)) throw mismatch(bytes.problem);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   if (sha256 !== pointer.sha256) throw mismatch('the object does not have the SHA-256 the reference says');
   try {
@@ -133,14 +113,13 @@ function mismatch(detail: string): OffloadIntegrityError {
 }
 
 function loadFailure(error: unknown, signal: AbortSignal | undefined): S3OffloadError {
-  const cause = redactedCause(error);
-  if (signal?.aborted === true) {
-    return new OffloadTimeoutError('An offloaded value could not be read before the deadline', { cause, phase: 'load' });
+  const { kind } = classifyS3Failure(error, signal);
+  if (kind === 'timeout') {
+    return new OffloadTimeoutError('An offloaded value could not be read before the deadline', { cause: error, phase: 'load' });
   }
-  const e = error as { name?: unknown; $metadata?: { httpStatusCode?: unknown } } | undefined;
-  const notFound = e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
+  const notFound = kind === 'not-found';
   return new OffloadLoadError(notFound ? 'An offloaded value is not there (expired or deleted)' : 'An offloaded value could not be read', {
-    cause,
+    cause: error,
     notFound,
   });
 }

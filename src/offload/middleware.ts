@@ -37,7 +37,7 @@ import { resolveOffloadOptions, type S3OffloadOptions } from './options.js';
  * @example
  * ```ts
  * import middy from '@middy/core';
- * import { s3Offload } from 'lambda-s3-spill';
+ * import { s3Offload } from 'lambda-s3-spill/offload';
  *
  * export const handler = middy(async () => ({ rows: Array.from({ length: 100_000 }, (_, i) => ({ i })) }))
  *   .use(s3Offload({ bucket: 'my-spill-bucket', maxBytes: 262_144 }));
@@ -65,7 +65,7 @@ export function s3Offload(options: S3OffloadOptions = {}): MiddlewareLikeObj {
  * @throws SpillConfigurationError when there is no bucket
  * @example
  * ```ts
- * import { s3OffloadValidateOptions } from 'lambda-s3-spill';
+ * import { s3OffloadValidateOptions } from 'lambda-s3-spill/offload';
  * s3OffloadValidateOptions({ bucket: 'my-spill-bucket', maxBytes: 262_144 });
  * ```
  */

@@ -6,13 +6,13 @@
  *
  * @module offload/offloader
  */
-import type { S3Client } from '@aws-sdk/client-s3';
-import { deadlineSignal, millisUntilDeadline } from '../core/deadline.js';
-import { defaultLogger } from '../core/default-logger.js';
+import { deadlineSignal, millisUntilDeadline } from '../lambda/deadline.js';
+import { defaultLogger } from '../logging/default-logger.js';
 import { describeRequest } from '../http/events.js';
-import type { SpillLogger } from '../options/options.js';
+import { clientOrDefault } from '../s3/client.js';
+import type { SpillLogger } from '../logging/default-logger.js';
 import { decideFlag } from '../options/per-request.js';
-import { defaultKey } from '../storage/object-key.js';
+import { defaultKey } from '../s3/keys.js';
 import type { MiddyLikeRequest } from '../types/middy.js';
 import { OffloadReferenceError } from './errors.js';
 import { type ResolvedOffloadOptions, resolveOffloadOptions, type S3OffloadOptions } from './options.js';
@@ -39,12 +39,6 @@ export interface Offloader {
   after(request: MiddyLikeRequest): Promise<void> | undefined;
 }
 
-/** The S3 client: the option's, else the container's shared default (loaded with the S3 code). */
-async function clientOf(opts: ResolvedOffloadOptions): Promise<S3Client> {
-  if (opts.s3Client !== undefined) return opts.s3Client;
-  const { defaultS3Client } = await import('../storage/s3-object.js');
-  return defaultS3Client();
-}
 
 /**
  * The refusal of a plan, as the error to throw: generic for the caller, the
@@ -69,7 +63,7 @@ export async function resolveWith(
 ): Promise<{ value: unknown; objects: number; bytes: number }> {
   const refused = refusal(plan);
   if (refused !== undefined) throw refused;
-  const [{ resolveReferences }, client] = await Promise.all([import('./load.js'), clientOf(opts)]);
+  const [{ resolveReferences }, client] = await Promise.all([import('./load.js'), clientOrDefault(opts.s3Client)]);
   return resolveReferences(value, plan, client, signal);
 }
 
@@ -132,7 +126,7 @@ export function createOffloader(options: S3OffloadOptions, env: NodeJS.ProcessEn
     const started = performance.now();
     const text = (JSON.stringify(result === undefined ? null : result) as string | undefined) ?? 'null';
     const key = `${opts.keyPrefix}${defaultKey()}.json`;
-    const [{ storeValue }, client] = await Promise.all([import('./store.js'), clientOf(opts), own?.load()]);
+    const [{ storeValue }, client] = await Promise.all([import('./store.js'), clientOrDefault(opts.s3Client), own?.load()]);
     const deadline = deadlineOf(request);
     try {
       const reference = await storeValue({

@@ -8,15 +8,22 @@
  *
  * @module offload/options
  */
-import type { S3Client } from '@aws-sdk/client-s3';
-import { SpillConfigurationError } from '../errors.js';
+import { OFFLOAD_CONTRACT, SPILL_CONTRACT } from '../contract.js';
 import { LAMBDA_RESPONSE_MAX_BYTES } from '../limits.js';
-import { bucketNameProblem } from '../options/bucket-name.js';
-import type { SpillLogger } from '../options/options.js';
+import type { SpillLogger } from '../logging/default-logger.js';
 import { checkFlag, type PerRequestFlag } from '../options/per-request.js';
+import {
+  checkBucketName,
+  checkLogger,
+  checkS3Client,
+  integerIn,
+  mergeOptions,
+  resolveBucket,
+  resolveKeyPrefix,
+} from '../options/resolve.js';
+import type { S3ClientLike } from '../s3/client.js';
+import type { PutObjectParams } from '../s3/store.js';
 import { payloadBytes } from '../sizing/payload-bytes.js';
-import { keyPrefixProblem } from '../storage/object-key.js';
-import type { PutObjectParams } from '../storage/s3-object.js';
 import { makeReference, type ReferencePolicy } from './reference.js';
 
 /** Options of {@link resolveOffloaded}, and the reading side of {@link s3Offload}. Every one is optional. */
@@ -45,7 +52,7 @@ export interface ResolveOffloadedOptions {
    * S3 client to store and read with.
    * @default - one `new S3Client({})` per container, shared with `s3Spill`, created on first use
    */
-  readonly s3Client?: S3Client;
+  readonly s3Client?: S3ClientLike;
   /**
    * Largest value, in bytes of JSON text, a reference may point at; a larger
    * one is refused before it is read (the value is held in memory, twice: its
@@ -98,7 +105,7 @@ export const offloadDefaults = Object.freeze({
   bucket: undefined as string | undefined,
   allowedBuckets: [] as readonly string[],
   keyPrefix: undefined as string | undefined,
-  s3Client: undefined as S3Client | undefined,
+  s3Client: undefined as S3ClientLike | undefined,
   maxResolveBytes: 100 * 1024 * 1024,
   maxBytes: LAMBDA_RESPONSE_MAX_BYTES,
   alwaysOffload: false as PerRequestFlag,
@@ -135,27 +142,11 @@ export function resolveOffloadOptions(
   env: NodeJS.ProcessEnv = process.env,
   name = 's3Offload',
 ): ResolvedOffloadOptions {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${name} options must be an object`);
-  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-  const merged = { ...offloadDefaults, ...given } as typeof offloadDefaults;
-  const bucket = merged.bucket ?? nonEmpty(env.S3_OFFLOAD_BUCKET) ?? nonEmpty(env.S3_SPILL_BUCKET);
-  if (bucket === undefined || bucket === '') {
-    throw new SpillConfigurationError(
-      `${name} needs a bucket: pass { bucket } or set S3_OFFLOAD_BUCKET (or S3_SPILL_BUCKET)`,
-    );
-  }
-  const bucketProblem = bucketNameProblem(bucket);
-  if (bucketProblem !== undefined) throw new TypeError(`bucket ${bucketProblem}`);
+  const merged = mergeOptions(options, offloadDefaults, name);
+  const bucket = resolveBucket(merged.bucket, env, [OFFLOAD_CONTRACT.bucketEnv, SPILL_CONTRACT.bucketEnv], name);
   if (!Array.isArray(merged.allowedBuckets)) throw new TypeError('allowedBuckets must be an array of bucket names');
-  for (const other of merged.allowedBuckets) {
-    const problem = bucketNameProblem(other);
-    if (problem !== undefined) throw new TypeError(`allowedBuckets: ${String(other)} ${problem}`);
-  }
-  const keyPrefix = merged.keyPrefix ?? nonEmpty(env.S3_OFFLOAD_PREFIX) ?? 'offload/';
-  if (typeof keyPrefix !== 'string') throw new TypeError('keyPrefix must be a string');
-  const prefixProblem = keyPrefixProblem(keyPrefix) ?? (keyPrefix.includes('\\') ? 'must not contain "\\"' : undefined);
-  if (prefixProblem !== undefined) throw new TypeError(`keyPrefix ${prefixProblem}`);
-  if (keyPrefix.includes('//')) throw new TypeError('keyPrefix must not contain an empty segment ("//")');
+  for (const other of merged.allowedBuckets) checkBucketName(`allowedBuckets: ${String(other)}`, other);
+  const keyPrefix = resolveKeyPrefix(merged.keyPrefix, env, OFFLOAD_CONTRACT.prefixEnv, OFFLOAD_CONTRACT.defaultPrefix, true);
   integerIn('maxResolveBytes', merged.maxResolveBytes, 1, Number.MAX_SAFE_INTEGER);
   integerIn('maxBytes', merged.maxBytes, MIN_MAX_BYTES, LAMBDA_RESPONSE_MAX_BYTES);
   const referenceBytes = payloadBytes(makeReference(bucket, keyPrefix + KEY_SUFFIX_SAMPLE, 999_999_999_999, '0'.repeat(64)));
@@ -163,12 +154,8 @@ export function resolveOffloadOptions(
     throw new TypeError(`maxBytes (${merged.maxBytes}) is smaller than a reference to this bucket and prefix (${referenceBytes} bytes)`);
   }
   checkFlag('alwaysOffload', merged.alwaysOffload);
-  if (merged.s3Client !== undefined && typeof (merged.s3Client as { send?: unknown }).send !== 'function') {
-    throw new TypeError('s3Client must be an S3Client');
-  }
-  if (merged.logger !== undefined && typeof (merged.logger as { info?: unknown }).info !== 'function') {
-    throw new TypeError('logger must be a Powertools Logger');
-  }
+  checkS3Client('s3Client', merged.s3Client);
+  checkLogger(merged.logger);
   integerIn('timeoutEarlyInMillis', merged.timeoutEarlyInMillis, 0, 900_000);
   if (typeof merged.putObjectParams !== 'object' || merged.putObjectParams === null) {
     throw new TypeError('putObjectParams must be an object');
@@ -179,14 +166,4 @@ export function resolveOffloadOptions(
     maxResolveBytes: merged.maxResolveBytes,
   };
   return { ...merged, bucket, keyPrefix, policy };
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === '' ? undefined : value;
-}
-
-function integerIn(option: string, value: unknown, min: number, max: number): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new TypeError(`${option} must be an integer from ${min} to ${max}, got ${String(value)}`);
-  }
 }

@@ -20,8 +20,8 @@
  *
  * @module offload/reference
  */
-import { S3_KEY_MAX_BYTES } from '../limits.js';
-import { bucketNameProblem } from '../options/bucket-name.js';
+import { bucketNameProblem } from '../s3/bucket-name.js';
+import { readKeyProblem } from '../s3/keys.js';
 
 /** The one key of a reference object. */
 export const OFFLOAD_REFERENCE_KEY = 'lambdaS3Offload';
@@ -102,8 +102,6 @@ export interface ReferencePolicy {
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
-// eslint-disable-next-line no-control-regex -- the point is to find control characters
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**
  * Why a claimed reference must not be resolved, or `undefined` when it may:
@@ -126,37 +124,13 @@ export function referenceProblem(claimed: unknown, policy: ReferencePolicy): str
   if (typeof bucket !== 'string' || bucketNameProblem(bucket) !== undefined) return 'the reference has no valid bucket';
   if (!policy.buckets.includes(bucket)) return `the bucket ${bucket} is not one the consumer reads`;
   if (typeof key !== 'string') return 'the reference has no key';
-  const keyIssue = keyProblemForRead(key, policy.keyPrefix);
+  const keyIssue = readKeyProblem(key, policy.keyPrefix);
   if (keyIssue !== undefined) return `the key ${keyIssue}`;
   if (uri !== `s3://${bucket}/${key}`) return 'the uri does not name the bucket and key';
   if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 1) return 'the reference has no valid size';
   if (bytes > policy.maxResolveBytes) return `the value is ${bytes} bytes, over maxResolveBytes (${policy.maxResolveBytes})`;
   if (typeof sha256 !== 'string' || !SHA256_HEX.test(sha256)) return 'the reference has no valid sha256';
   return undefined;
-}
-
-/**
- * Why a key may not be read under `keyPrefix`: the checks of
- * {@link referenceProblem} on the key.
- */
-export function keyProblemForRead(key: string, keyPrefix: string): string | undefined {
-  if (!isWellFormed(key)) return 'is not well-formed UTF-16';
-  if (CONTROL.test(key)) return 'has a control character';
-  if (key.includes('\\')) return 'has a backslash';
-  if (Buffer.byteLength(key, 'utf8') > S3_KEY_MAX_BYTES) return `is over ${S3_KEY_MAX_BYTES} bytes`;
-  if (!key.startsWith(keyPrefix)) return 'is not under the key prefix';
-  const rest = key.slice(keyPrefix.length);
-  if (rest.length === 0) return 'is the key prefix itself';
-  // The whole key: a ".." anywhere (even inside the prefix's own text) could climb out once a parser normalizes it.
-  const segments = key.split('/');
-  if (segments.some((s) => s === '..' || s === '.')) return 'has a "." or ".." segment';
-  if (segments.some((s) => s === '')) return 'has an empty segment';
-  return undefined;
-}
-
-/** `String.prototype.isWellFormed` (ES2024), typed here: the project's `lib` is ES2023. */
-function isWellFormed(s: string): boolean {
-  return (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 }
 
 /**

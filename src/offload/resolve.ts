@@ -34,7 +34,7 @@ export interface ResolveOffloadedCallOptions extends ResolveOffloadedOptions {
  * @throws OffloadTimeoutError when `abortSignal` fired first
  * @example
  * ```ts
- * import { resolveOffloaded } from 'lambda-s3-spill';
+ * import { resolveOffloaded } from 'lambda-s3-spill/offload';
  * // `Payload` of an `InvokeCommand` answer (@aws-sdk/client-lambda)
  * declare const payload: Uint8Array;
  * const value = await resolveOffloaded(JSON.parse(Buffer.from(payload).toString('utf8')), {

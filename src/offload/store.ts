@@ -6,13 +6,19 @@
  */
 import { createHash } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { beforeDeadline } from '../core/deadline.js';
-import { redactedCause } from '../errors.js';
-import { storeObject, type PutObjectParams } from '../storage/s3-object.js';
+import { beforeDeadline } from '../lambda/deadline.js';
+import { classifyS3Failure } from '../s3/failure.js';
+import { storeObject, type PutObjectParams } from '../s3/store.js';
 import { OffloadStoreError, OffloadTimeoutError, type S3OffloadError } from './errors.js';
 import { makeReference, OFFLOAD_CONTENT_TYPE, type OffloadReference } from './reference.js';
 
-/** Objects of at least this many bytes go up as a multipart upload (the spill default, see `multipartThreshold`). */
+/**
+ * Objects of at least this many bytes go up as a multipart upload. Not an
+ * option, and not measured for offload: higher than the spill's
+ * `multipartThreshold` default (32 MiB, measured by `npm run bench`, section 9),
+ * so a value up to the readers' default `maxResolveBytes` (100 MiB) goes up in
+ * one `PutObject`.
+ */
 const MULTIPART_THRESHOLD = 100 * 1024 * 1024;
 const PART_SIZE = 8 * 1024 * 1024;
 const QUEUE_SIZE = 4;
@@ -61,9 +67,8 @@ export async function storeValue(input: StoreValueInput): Promise<OffloadReferen
 }
 
 function storeFailure(error: unknown, signal: AbortSignal | undefined): S3OffloadError {
-  const cause = redactedCause(error);
-  if (signal?.aborted === true) {
-    return new OffloadTimeoutError('The result could not be stored before the deadline', { cause, phase: 'store' });
+  if (classifyS3Failure(error, signal).kind === 'timeout') {
+    return new OffloadTimeoutError('The result could not be stored before the deadline', { cause: error, phase: 'store' });
   }
-  return new OffloadStoreError('The result was too large to return and could not be stored', { cause });
+  return new OffloadStoreError('The result was too large to return and could not be stored', { cause: error });
 }

@@ -5,7 +5,7 @@
  */
 import type { Context } from 'aws-lambda';
 import type { MiddyLikeRequest } from '../types/middy.js';
-import type { LambdaHandler } from '../wrapper.js';
+import type { LambdaHandler } from '../lambda/handler.js';
 import { createOffloader } from './offloader.js';
 import type { S3OffloadOptions } from './options.js';
 import type { OffloadReference } from './reference.js';
@@ -25,7 +25,7 @@ import type { OffloadReference } from './reference.js';
  * @throws SpillConfigurationError at creation, when there is no bucket
  * @example
  * ```ts
- * import { STEP_FUNCTIONS_STATE_MAX_BYTES, withS3Offload } from 'lambda-s3-spill';
+ * import { STEP_FUNCTIONS_STATE_MAX_BYTES, withS3Offload } from 'lambda-s3-spill/offload';
  *
  * export const handler = withS3Offload(async () => ({ rows: new Array(50_000).fill('row') }), {
  *   bucket: 'my-spill-bucket',

@@ -6,7 +6,7 @@
  *
  * @module options/per-request
  */
-import { configurationProblem } from '../errors.js';
+import { configurationProblem } from '../errors/base.js';
 import type { MiddyLikeRequest } from '../types/middy.js';
 
 /** A value given as is, or computed from the Middy request (per route, per tenant, ...). */

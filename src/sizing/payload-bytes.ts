@@ -184,8 +184,30 @@ function storedTwoByte(s: string): boolean {
   return i < out.length && out[i] !== 0x22;
 }
 
-/** Longest `JSON.stringify` of a number: `-1.2345678901234567e-308`. */
-const NUMBER_MAX_BYTES = 24;
+/**
+ * Longest `JSON.stringify` of a number: 25, `-0.0000012345678901234567`.
+ *
+ * Derivation (ECMA-262 `Number::toString`, radix 10; `JSON.stringify` writes
+ * `NaN` and `±Infinity` as `null`, 4, and `-0` as `0`). A finite `x ≠ 0` is
+ * written as `-` (1, when negative) followed by a text made of the digits of
+ * the integer `s`, with `k` digits, and of `n`, where `s × 10^(n-k) = |x|` and
+ * `k` is as small as possible. `k ≤ 17` (17 significant digits always tell
+ * two doubles apart, IEEE 754 §5.12.2) and `-323 ≤ n ≤ 309` (`5e-324` and
+ * `1.7976931348623157e308`). By the range of `n`, without the sign:
+ *
+ * | range of `n` | form | characters | most |
+ * |---|---|---|---|
+ * | `k ≤ n ≤ 21` | the digits, `n - k` zeros | `n` | 21 |
+ * | `0 < n < k` (so `n ≤ 16`) | `n` digits, `.`, `k - n` digits | `k + 1` | 18 |
+ * | `-6 < n ≤ 0` | `0.`, `-n` zeros, the digits | `2 - n + k` | 24 (`n = -5`, `k = 17`) |
+ * | `n > 21` or `n ≤ -6`, `k = 1` | digit, `e`, `+`/`-`, `abs(n - 1)` | `3 + digits(abs(n - 1))` | 6 |
+ * | `n > 21` or `n ≤ -6`, `k > 1` | digit, `.`, `k - 1` digits, `e`, `+`/`-`, `abs(n - 1)` | `k + 3 + digits(abs(n - 1))` | 23 (`k = 17`, 3 exponent digits) |
+ *
+ * The most is 24, with the sign 25: a negative number in `(-1e-5, -1e-6]`
+ * whose shortest form has 17 digits. `tests/sizing/number-bound.test.ts`
+ * enumerates every sign, `k` and `n` against real `JSON.stringify`.
+ */
+export const NUMBER_MAX_BYTES = 25;
 /** Properties and items an upper-bound walk visits before giving up (large objects are serialized instead). */
 const WALK_MAX_NODES = 512;
 /** Deepest nesting an upper-bound walk follows. */
@@ -198,7 +220,7 @@ interface WalkBudget {
 
 /**
  * A cheap upper bound of {@link payloadBytes}: every UTF-16 code unit of a
- * string costs at most 6 bytes in JSON, a number at most 24. Walks small
+ * string costs at most 6 bytes in JSON, a number at most 25 ({@link NUMBER_MAX_BYTES}). Walks small
  * objects only; returns `Infinity` for anything it cannot bound cheaply (more
  * than 512 properties and items, `toJSON`, typed arrays, boxed primitives,
  * deep nesting).

@@ -8,21 +8,7 @@
  *
  * @module uploads/body-encoding
  */
-
-/** Media types delivered as text (parameters ignored). */
-function isTextMediaType(media: string): boolean {
-  if (media.startsWith('text/')) return true;
-  if (media.endsWith('+json') || media.endsWith('+xml')) return true;
-  return [
-    'application/json',
-    'application/xml',
-    'application/javascript',
-    'application/x-www-form-urlencoded',
-    'application/graphql',
-    'application/yaml',
-    'application/x-ndjson',
-  ].includes(media);
-}
+import { isTextMediaType } from '../compression/media-types.js';
 
 /**
  * The event body for these bytes: a UTF-8 string for a text content type
@@ -32,9 +18,8 @@ function isTextMediaType(media: string): boolean {
  * @param contentType - the object's `Content-Type`
  */
 export function eventBodyOf(bytes: Uint8Array, contentType: string | undefined): { body: string; isBase64Encoded: boolean } {
-  const media = contentType?.split(';', 1)[0]!.trim().toLowerCase() ?? '';
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (isTextMediaType(media)) {
+  if (isTextMediaType(contentType)) {
     const text = buffer.toString('utf8');
     // Invalid UTF-8 decodes to U+FFFD and would not round-trip: then it is sent as base64.
     if (Buffer.from(text, 'utf8').equals(buffer)) return { body: text, isBase64Encoded: false };

@@ -5,7 +5,8 @@
  *
  * @module uploads/create-upload
  */
-import { redactedCause } from '../errors.js';
+import { redactedCause } from '../errors/redact.js';
+import { clientOrDefault } from '../s3/client.js';
 import { UploadStorageError } from './errors.js';
 import { newUploadKey } from './key.js';
 import { resolveCreateUploadOptions, type CreateUploadOptions } from './options.js';
@@ -52,7 +53,7 @@ export interface UploadForm {
  * @throws UploadStorageError (502) when signing failed (no credentials)
  * @example
  * ```ts
- * import { createUpload } from 'lambda-s3-spill';
+ * import { createUpload } from 'lambda-s3-spill/uploads';
  * export const handler = async () => {
  *   const form = await createUpload({ bucket: 'my-spill-bucket', maxBytes: 100 * 1024 * 1024, contentType: 'image/*' });
  *   return { statusCode: 200, headers: { 'Cache-Control': 'no-store' }, body: JSON.stringify(form) };
@@ -62,11 +63,10 @@ export interface UploadForm {
 export async function createUpload(options: CreateUploadOptions): Promise<UploadForm> {
   const resolved = resolveCreateUploadOptions(options);
   // The SDK loads on first use: importing the library (and every response that fits) never loads it.
-  const [{ createPresignedPost }, { defaultS3Client }] = await Promise.all([
+  const [{ createPresignedPost }, client] = await Promise.all([
     import('@aws-sdk/s3-presigned-post'),
-    import('../storage/s3-object.js'),
+    clientOrDefault(resolved.s3Client),
   ]);
-  const client = resolved.s3Client ?? defaultS3Client();
   const key = newUploadKey(resolved.keyPrefix);
   const token = newUploadToken();
   const expiresAtMs = Date.now() + resolved.expiresIn * 1000;

@@ -1,9 +1,27 @@
 /**
- * Errors of the request side (`createUpload`, `s3Uploads`, `resolveUploads`).
+ * Errors of the request side (`createUpload`, `s3Uploads`, `resolveUploads`): a
+ * base, {@link S3UploadsError}, itself an `S3SpillError`.
  *
  * @module uploads/errors
  */
-import { S3SpillError } from '../errors.js';
+import { S3SpillError } from '../errors/base.js';
+import { brandClasses } from '../errors/brand.js';
+
+/**
+ * Base class of the uploads errors, itself an `S3SpillError`.
+ *
+ * @example
+ * ```ts
+ * import { S3UploadsError, InvalidUploadError } from 'lambda-s3-spill/uploads';
+ * console.log(new InvalidUploadError('refused') instanceof S3UploadsError); // true
+ * ```
+ */
+export class S3UploadsError extends S3SpillError {
+  public constructor(message: string, options?: ErrorOptions & { statusCode?: number }) {
+    super(message, { ...options, statusCode: options?.statusCode ?? 500 });
+    this.name = 'S3UploadsError';
+  }
+}
 
 /**
  * An upload reference was refused: malformed or made up, another bucket or
@@ -17,12 +35,12 @@ import { S3SpillError } from '../errors.js';
  *
  * @example
  * ```ts
- * import { InvalidUploadError } from 'lambda-s3-spill';
+ * import { InvalidUploadError } from 'lambda-s3-spill/uploads';
  * const error = new InvalidUploadError('The upload is too large', { field: 'photo' });
  * console.log(error.statusCode, error.field); // 400 photo
  * ```
  */
-export class InvalidUploadError extends S3SpillError {
+export class InvalidUploadError extends S3UploadsError {
   /** The body field that held the reference; `undefined` for the whole-body mode. */
   public readonly field: string | undefined;
 
@@ -41,14 +59,17 @@ export class InvalidUploadError extends S3SpillError {
  *
  * @example
  * ```ts
- * import { UploadStorageError } from 'lambda-s3-spill';
+ * import { UploadStorageError } from 'lambda-s3-spill/uploads';
  * console.log(new UploadStorageError('S3 failed').statusCode); // 502
  * ```
  */
-export class UploadStorageError extends S3SpillError {
+export class UploadStorageError extends S3UploadsError {
   public constructor(message: string, options?: ErrorOptions & { statusCode?: 502 | 503 }) {
     super(message, { ...options, statusCode: options?.statusCode ?? 502 });
     this.name = 'UploadStorageError';
     if (this.statusCode === 503) this.headers = { ...this.headers, 'Retry-After': '1' };
   }
 }
+
+// Object keys, not class names: a minifier renames classes.
+brandClasses({ S3UploadsError, InvalidUploadError, UploadStorageError });

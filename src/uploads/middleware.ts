@@ -3,7 +3,9 @@
  *
  * @module uploads/middleware
  */
-import { redactedCause } from '../errors.js';
+import { redactedCause } from '../errors/redact.js';
+import { defaultLogger, type SpillLogger } from '../logging/default-logger.js';
+import { clientOrDefault } from '../s3/client.js';
 import type { MiddlewareLikeObj, MiddyLikeRequest } from '../types/middy.js';
 import { resolveS3UploadsOptions, type S3UploadsOptions } from './options.js';
 import { resolveEvent } from './resolve.js';
@@ -35,7 +37,7 @@ import type { S3Upload } from './upload-object.js';
  * @example
  * ```ts
  * import middy from '@middy/core';
- * import { s3Uploads, type S3Upload } from 'lambda-s3-spill';
+ * import { s3Uploads, type S3Upload } from 'lambda-s3-spill/uploads';
  *
  * export const handler = middy(async (event: { body: { photo: S3Upload } }) => ({
  *   statusCode: 200,
@@ -45,6 +47,9 @@ import type { S3Upload } from './upload-object.js';
  */
 export function s3Uploads(options: S3UploadsOptions): MiddlewareLikeObj {
   const resolved = resolveS3UploadsOptions(options);
+  // The one default logger of the library: Powertools, loaded on the first line; each line is written before the phase returns.
+  const own = resolved.logger === undefined ? defaultLogger(process.env) : undefined;
+  const logger: SpillLogger = resolved.logger ?? own!;
   const found = new WeakMap<object, readonly S3Upload[]>();
 
   const s3UploadsMiddlewareBefore = async (request: MiddyLikeRequest): Promise<void> => {
@@ -52,10 +57,11 @@ export function s3Uploads(options: S3UploadsOptions): MiddlewareLikeObj {
     request.event = event;
     if (uploads.length > 0) {
       found.set(request, uploads);
-      resolved.logger?.info({
+      logger.info({
         message: 'upload references resolved',
         uploads: uploads.map((u) => ({ bucket: u.bucket, key: u.key, bytes: u.size, type: u.type })),
       });
+      await own?.pending();
     }
   };
 
@@ -63,20 +69,17 @@ export function s3Uploads(options: S3UploadsOptions): MiddlewareLikeObj {
     const uploads = found.get(request);
     if (uploads === undefined || !resolved.deleteAfter) return;
     // The SDK loads on first use: importing the library (and every response that fits) never loads it.
-    const [{ DeleteObjectCommand }, { defaultS3Client }] = await Promise.all([
-      import('@aws-sdk/client-s3'),
-      import('../storage/s3-object.js'),
-    ]);
-    const client = resolved.s3Client ?? defaultS3Client();
+    const [{ DeleteObjectCommand }, client] = await Promise.all([import('@aws-sdk/client-s3'), clientOrDefault(resolved.s3Client)]);
     await Promise.all(
       uploads.map(async (upload) => {
         try {
           await client.send(new DeleteObjectCommand({ Bucket: upload.bucket, Key: upload.key }));
         } catch (error) {
-          resolved.logger?.warn({ message: 'upload not deleted', bucket: upload.bucket, key: upload.key, error: redactedCause(error) });
+          logger.warn({ message: 'upload not deleted', bucket: upload.bucket, key: upload.key, error: redactedCause(error) });
         }
       }),
     );
+    await own?.pending();
   };
 
   return resolved.deleteAfter
@@ -91,7 +94,7 @@ export function s3Uploads(options: S3UploadsOptions): MiddlewareLikeObj {
  * @throws TypeError naming an option of the wrong type or range; SpillConfigurationError without a bucket
  * @example
  * ```ts
- * import { s3UploadsValidateOptions } from 'lambda-s3-spill';
+ * import { s3UploadsValidateOptions } from 'lambda-s3-spill/uploads';
  * s3UploadsValidateOptions({ bucket: 'my-spill-bucket', maxBytes: 1024 });
  * ```
  */

@@ -5,12 +5,19 @@
  *
  * @module uploads/options
  */
-import type { S3Client } from '@aws-sdk/client-s3';
-import { SpillConfigurationError } from '../errors.js';
+import { SPILL_CONTRACT, UPLOADS_CONTRACT } from '../contract.js';
 import { POST_OBJECT_MAX_BYTES, PRESIGNED_URL_MAX_EXPIRES_IN } from '../limits.js';
-import { bucketNameProblem } from '../options/bucket-name.js';
-import type { SpillLogger } from '../options/options.js';
-import { keyPrefixProblem } from '../storage/object-key.js';
+import type { SpillLogger } from '../logging/default-logger.js';
+import {
+  checkBoolean,
+  checkLogger,
+  checkS3Client,
+  integerIn,
+  mergeOptions,
+  resolveBucket,
+  resolveKeyPrefix,
+} from '../options/resolve.js';
+import type { S3ClientLike } from '../s3/client.js';
 import { contentTypePatternProblem } from './policy.js';
 
 /** Options shared by both sides: where uploads live. */
@@ -31,7 +38,7 @@ export interface UploadLocationOptions {
    * The S3 client (it signs the form, and makes the `HeadObject` and `GetObject`).
    * @default - one `new S3Client({})` per container, shared with `s3Spill`
    */
-  readonly s3Client?: S3Client;
+  readonly s3Client?: S3ClientLike;
 }
 
 /** Options of `createUpload`. */
@@ -101,7 +108,7 @@ export interface S3UploadsOptions extends ResolveUploadsOptions {
   readonly deleteAfter?: boolean;
   /**
    * Logger for the upload record (bucket, key, size; never the reference) and failed deletes.
-   * @default - none: nothing is logged
+   * @default - the library's default logger: a Powertools `Logger` with the function's `POWERTOOLS_SERVICE_NAME`, or `lambda-s3-spill`
    */
   readonly logger?: SpillLogger;
 }
@@ -110,7 +117,7 @@ export interface S3UploadsOptions extends ResolveUploadsOptions {
 export const createUploadDefaults = Object.freeze({
   bucket: undefined as string | undefined,
   keyPrefix: undefined as string | undefined,
-  s3Client: undefined as S3Client | undefined,
+  s3Client: undefined as S3ClientLike | undefined,
   maxBytes: undefined as number | undefined,
   contentType: undefined as string | undefined,
   expiresIn: 300,
@@ -120,7 +127,7 @@ export const createUploadDefaults = Object.freeze({
 export const s3UploadsDefaults = Object.freeze({
   bucket: undefined as string | undefined,
   keyPrefix: undefined as string | undefined,
-  s3Client: undefined as S3Client | undefined,
+  s3Client: undefined as S3ClientLike | undefined,
   maxBytes: undefined as number | undefined,
   contentType: undefined as string | readonly string[] | undefined,
   accept: 'both' as 'both' | 'field' | 'whole-body',
@@ -134,7 +141,7 @@ export const s3UploadsDefaults = Object.freeze({
 export interface ResolvedCreateUpload {
   readonly bucket: string;
   readonly keyPrefix: string;
-  readonly s3Client: S3Client | undefined;
+  readonly s3Client: S3ClientLike | undefined;
   readonly maxBytes: number;
   readonly contentType: string | undefined;
   readonly expiresIn: number;
@@ -144,7 +151,7 @@ export interface ResolvedCreateUpload {
 export interface ResolvedS3Uploads {
   readonly bucket: string;
   readonly keyPrefix: string;
-  readonly s3Client: S3Client | undefined;
+  readonly s3Client: S3ClientLike | undefined;
   readonly maxBytes: number;
   readonly contentTypes: readonly string[] | undefined;
   readonly accept: 'both' | 'field' | 'whole-body';
@@ -154,38 +161,16 @@ export interface ResolvedS3Uploads {
   readonly logger: SpillLogger | undefined;
 }
 
-function given<T extends object>(options: T, name: string): Partial<T> {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${name} options must be an object`);
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
-}
-
 function location(
-  merged: { bucket?: string; keyPrefix?: string; s3Client?: S3Client },
+  merged: { bucket?: string; keyPrefix?: string; s3Client?: S3ClientLike },
   env: NodeJS.ProcessEnv,
   name: string,
-): { bucket: string; keyPrefix: string; s3Client: S3Client | undefined } {
-  const bucket = merged.bucket ?? env.S3_SPILL_BUCKET;
-  if (bucket === undefined || bucket === '') {
-    throw new SpillConfigurationError(`${name} needs a bucket: pass { bucket } or set the S3_SPILL_BUCKET environment variable`);
-  }
-  const bucketProblem = bucketNameProblem(bucket);
-  if (bucketProblem !== undefined) throw new TypeError(`bucket ${bucketProblem}`);
-  const keyPrefix = merged.keyPrefix ?? env.S3_SPILL_UPLOAD_PREFIX ?? 'uploads/';
-  if (typeof keyPrefix !== 'string') throw new TypeError('keyPrefix must be a string');
-  const prefixProblem = keyPrefix === '' ? 'must not be empty' : keyPrefixProblem(keyPrefix);
-  if (prefixProblem !== undefined) throw new TypeError(`keyPrefix ${prefixProblem}`);
-  if (keyPrefix.includes('\\')) throw new TypeError('keyPrefix must not contain "\\"');
-  if (merged.s3Client !== undefined && typeof (merged.s3Client as { send?: unknown }).send !== 'function') {
-    throw new TypeError('s3Client must be an S3Client');
-  }
+): { bucket: string; keyPrefix: string; s3Client: S3ClientLike | undefined } {
+  const bucket = resolveBucket(merged.bucket, env, [SPILL_CONTRACT.bucketEnv], name);
+  if (merged.keyPrefix === '') throw new TypeError('keyPrefix must not be empty');
+  const keyPrefix = resolveKeyPrefix(merged.keyPrefix, env, UPLOADS_CONTRACT.prefixEnv, UPLOADS_CONTRACT.defaultPrefix, true);
+  checkS3Client('s3Client', merged.s3Client);
   return { bucket, keyPrefix, s3Client: merged.s3Client };
-}
-
-function integerIn(option: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new TypeError(`${option} must be an integer from ${min} to ${max}, got ${String(value)}`);
-  }
-  return value;
 }
 
 /**
@@ -194,7 +179,7 @@ function integerIn(option: string, value: unknown, min: number, max: number): nu
  * @throws TypeError naming the option; SpillConfigurationError when there is no bucket
  */
 export function resolveCreateUploadOptions(options: CreateUploadOptions, env = process.env): ResolvedCreateUpload {
-  const merged = { ...createUploadDefaults, ...given(options, 'createUpload') };
+  const merged = mergeOptions(options, createUploadDefaults, 'createUpload');
   const where = location(merged, env, 'createUpload');
   if (merged.contentType !== undefined) {
     const problem = contentTypePatternProblem(merged.contentType);
@@ -214,7 +199,7 @@ export function resolveCreateUploadOptions(options: CreateUploadOptions, env = p
  * @throws TypeError naming the option; SpillConfigurationError when there is no bucket
  */
 export function resolveS3UploadsOptions(options: S3UploadsOptions, env = process.env): ResolvedS3Uploads {
-  const merged = { ...s3UploadsDefaults, ...given(options, 's3Uploads') };
+  const merged = mergeOptions(options, s3UploadsDefaults, 's3Uploads');
   const where = location(merged, env, 's3Uploads');
   let contentTypes: readonly string[] | undefined;
   if (merged.contentType !== undefined) {
@@ -230,10 +215,8 @@ export function resolveS3UploadsOptions(options: S3UploadsOptions, env = process
   if (!['both', 'field', 'whole-body'].includes(merged.accept)) {
     throw new TypeError(`accept must be 'both', 'field' or 'whole-body'`);
   }
-  if (typeof merged.deleteAfter !== 'boolean') throw new TypeError('deleteAfter must be a boolean');
-  if (merged.logger !== undefined && typeof (merged.logger as { info?: unknown }).info !== 'function') {
-    throw new TypeError('logger must be a Powertools Logger');
-  }
+  checkBoolean('deleteAfter', merged.deleteAfter);
+  checkLogger(merged.logger);
   return {
     ...where,
     maxBytes: integerIn('maxBytes', merged.maxBytes, 1, POST_OBJECT_MAX_BYTES),

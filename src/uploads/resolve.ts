@@ -9,7 +9,8 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
-import { deadlineSignal, millisUntilDeadline } from '../core/deadline.js';
+import { clientOrDefault } from '../s3/client.js';
+import { deadlineSignal, millisUntilDeadline } from '../lambda/deadline.js';
 import { describeRequest, frontDoorOf } from '../http/events.js';
 import { headerKey, readHeader } from '../http/headers.js';
 import { eventBodyOf } from './body-encoding.js';
@@ -61,7 +62,7 @@ export interface Resolution<E> {
  * @throws UploadStorageError (502; 503 on throttling or the deadline) when S3 failed
  * @example
  * ```ts
- * import { resolveUploads } from 'lambda-s3-spill';
+ * import { resolveUploads } from 'lambda-s3-spill/uploads';
  * import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
  * export const handler = async (event: APIGatewayProxyEventV2, context: Context) => {
  *   const resolved = await resolveUploads(event, { bucket: 'my-spill-bucket', maxBytes: 50 * 1024 * 1024 }, context);
@@ -77,7 +78,7 @@ export async function resolveUploads<E>(event: E, options: ResolveUploadsOptions
 export async function resolveEvent<E>(event: E, options: ResolvedS3Uploads, context?: Context): Promise<Resolution<E>> {
   if (frontDoorOf(event) === 'unknown') return { event, uploads: [] };
   // The SDK loads on first use: importing the library (and every response that fits) never loads it.
-  const client = options.s3Client ?? (await import('../storage/s3-object.js')).defaultS3Client();
+  const client = await clientOrDefault(options.s3Client);
   // The same deadline as a spill's: the function's, or the gateway's integration timeout when it comes first.
   const deadline = deadlineSignal(
     millisUntilDeadline({

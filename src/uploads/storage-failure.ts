@@ -5,48 +5,42 @@
  *
  * @module uploads/storage-failure
  */
-import { redactedCause } from '../errors.js';
+import { classifyS3Failure } from '../s3/failure.js';
 import { InvalidUploadError, UploadStorageError } from './errors.js';
-
-interface SdkErrorShape {
-  name?: unknown;
-  $metadata?: { httpStatusCode?: unknown };
-}
 
 /**
  * The error to throw for an SDK error while checking or reading an upload.
  *
- * - 404 (`NotFound`, `NoSuchKey`): the object is not there: `InvalidUploadError`.
+ * - not found (404, `NotFound`, `NoSuchKey`): the object is not there: `InvalidUploadError`.
  * - 403 on `HeadObject`: what S3 answers for a missing key when the reader has
  *   `s3:GetObject` but not `s3:ListBucket` (the grants here give no list), so also
  *   `InvalidUploadError`; the cause says it may be a missing permission.
- * - 412 (`PreconditionFailed`, the `If-Match` of the read): the object was
+ * - precondition failed (412, the `If-Match` of the read): the object was
  *   replaced after it was checked: `InvalidUploadError`.
- * - an abort (the deadline) or 503 (`SlowDown`): `UploadStorageError` 503.
+ * - a timeout (the deadline) or throttling (503 `SlowDown`): `UploadStorageError` 503.
  * - anything else (connection refused, 500, ...): `UploadStorageError` 502.
  *
  * @param error - what the SDK threw
  * @param field - the body field, for the error
+ * @param signal - the deadline's signal
  */
-export function uploadFailure(error: unknown, field: string | undefined): InvalidUploadError | UploadStorageError {
-  const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
-  const status = typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined;
-  const name = typeof e.name === 'string' ? e.name : '';
-  const cause = redactedCause(error);
-  if (status === 404 || name === 'NotFound' || name === 'NoSuchKey') {
-    return new InvalidUploadError('The upload was not found', { field, cause });
+export function uploadFailure(error: unknown, field: string | undefined, signal?: AbortSignal): InvalidUploadError | UploadStorageError {
+  const { kind, status } = classifyS3Failure(error, signal);
+  switch (kind) {
+    case 'not-found':
+      return new InvalidUploadError('The upload was not found', { field, cause: error });
+    case 'precondition-failed':
+      return new InvalidUploadError('The upload changed after it was checked', { field, cause: error });
+    case 'timeout':
+    case 'throttled':
+      return new UploadStorageError('The upload could not be checked in time', { cause: error, statusCode: 503 });
+    case 'other':
+      if (status === 403) {
+        return new InvalidUploadError('The upload was not found', {
+          field,
+          cause: new Error('S3 answered 403: a missing object (no s3:ListBucket) or a missing s3:GetObject permission', { cause: error }),
+        });
+      }
+      return new UploadStorageError('The upload could not be checked', { cause: error });
   }
-  if (status === 403) {
-    return new InvalidUploadError('The upload was not found', {
-      field,
-      cause: new Error('S3 answered 403: a missing object (no s3:ListBucket) or a missing s3:GetObject permission', { cause }),
-    });
-  }
-  if (status === 412 || name === 'PreconditionFailed') {
-    return new InvalidUploadError('The upload changed after it was checked', { field, cause });
-  }
-  if (name === 'AbortError' || name === 'TimeoutError' || status === 503) {
-    return new UploadStorageError('The upload could not be checked in time', { cause, statusCode: 503 });
-  }
-  return new UploadStorageError('The upload could not be checked', { cause });
 }

@@ -9,7 +9,8 @@
  *
  * @module uploads/upload-object
  */
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
+import { getObject, isSizeMismatch, readExactly } from '../s3/read.js';
 import { InvalidUploadError } from './errors.js';
 import { uploadFailure } from './storage-failure.js';
 
@@ -110,16 +111,13 @@ function changed(upload: CheckedUpload, detail: string): InvalidUploadError {
   return new InvalidUploadError('The upload changed after it was checked', { field: upload.field, cause: new Error(detail) });
 }
 
-async function open(upload: CheckedUpload, abortSignal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
-  const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+/** `GetObject` with `If-Match`, refused when its ETag or length is not what was checked. */
+async function fetchChecked(upload: CheckedUpload, abortSignal?: AbortSignal): Promise<GetObjectCommandOutput> {
   let output;
   try {
-    output = await upload.client.send(
-      new GetObjectCommand({ Bucket: upload.bucket, Key: upload.key, IfMatch: upload.etag }),
-      { abortSignal },
-    );
+    output = await getObject(upload.client, { Bucket: upload.bucket, Key: upload.key, IfMatch: upload.etag }, abortSignal);
   } catch (error) {
-    throw uploadFailure(error, upload.field);
+    throw uploadFailure(error, upload.field, abortSignal);
   }
   if (upload.etag !== undefined && output.ETag !== upload.etag) {
     await output.Body?.transformToWebStream().cancel();
@@ -130,7 +128,11 @@ async function open(upload: CheckedUpload, abortSignal?: AbortSignal): Promise<R
     throw changed(upload, `the read has ${output.ContentLength} bytes, ${upload.size} were checked`);
   }
   if (output.Body === undefined) throw changed(upload, 'the read has no body');
-  return output.Body.transformToWebStream() as ReadableStream<Uint8Array>;
+  return output;
+}
+
+async function open(upload: CheckedUpload): Promise<ReadableStream<Uint8Array>> {
+  return (await fetchChecked(upload)).Body!.transformToWebStream() as ReadableStream<Uint8Array>;
 }
 
 /**
@@ -139,18 +141,13 @@ async function open(upload: CheckedUpload, abortSignal?: AbortSignal): Promise<R
  * @param abortSignal - cancels the read (the deadline of the whole-body mode)
  */
 export async function readAll(upload: CheckedUpload, abortSignal?: AbortSignal): Promise<Uint8Array> {
-  const stream = await open(upload, abortSignal);
-  const out = new Uint8Array(upload.size);
-  let offset = 0;
+  const output = await fetchChecked(upload, abortSignal);
+  let bytes;
   try {
-    for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
-      if (offset + chunk.byteLength > upload.size) throw changed(upload, `more than the ${upload.size} bytes checked`);
-      out.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
+    bytes = await readExactly(output, upload.size);
   } catch (error) {
-    throw error instanceof InvalidUploadError ? error : uploadFailure(error, upload.field);
+    throw uploadFailure(error, upload.field, abortSignal);
   }
-  if (offset !== upload.size) throw changed(upload, `read ${offset} bytes, checked ${upload.size}`);
-  return out;
+  if (isSizeMismatch(bytes)) throw changed(upload, bytes.problem);
+  return bytes;
 }

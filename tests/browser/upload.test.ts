@@ -19,7 +19,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { createUpload, s3Uploads, type S3Upload } from 'lambda-s3-spill';
+import { createUpload, s3Uploads, type S3Upload } from 'lambda-s3-spill/uploads';
 import { type FrontDoorServer, startFrontDoor } from '../../samples/local/front-door-server.js';
 import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 

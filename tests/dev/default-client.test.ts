@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { withS3Spill } from 'lambda-s3-spill';
 import { type EmbeddedS3, startEmbeddedS3 } from '../../src/dev/local-s3.js';
-import { defaultS3Client } from '../../src/storage/s3-object.js';
+import { defaultS3Client } from '../../src/s3/client.js';
 import { context, eventOf } from '../support/events.js';
 import { rawGet } from '../support/s3-objects.js';
 
@@ -28,7 +28,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  defaultS3Client().destroy();
+  (await defaultS3Client()).destroy();
   await s3.stop();
   for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
   Object.assign(process.env, saved);

@@ -1,7 +1,8 @@
 /** Running `lambda-s3-spill` as a child process (async spawn: the test process keeps its event loop). */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -62,8 +63,8 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = process.env, cwd
 }
 
 /** Start `dev` on a free port; resolves with its URL once it serves. */
-export async function startDev(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Cli & { url: string }> {
-  const cli = runCli(['dev', ...args, ...(args.includes('--port') ? [] : ['--port', '0'])], env);
+export async function startDev(args: string[], env: NodeJS.ProcessEnv = process.env, cwd = ROOT): Promise<Cli & { url: string }> {
+  const cli = runCli(['dev', ...args, ...(args.includes('--port') ? [] : ['--port', '0'])], env, cwd);
   const banner = await cli.waitFor(/ on http:\/\/127\.0\.0\.1:\d+ /);
   const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(banner)![1];
   await cli.waitFor(/embedded S3 on/);
@@ -122,4 +123,32 @@ export function portFree(port: number): Promise<boolean> {
 export async function request(url: string, init: { method?: string; headers?: Record<string, string>; body?: Uint8Array | string } = {}) {
   const response = await fetch(url, { redirect: 'manual', ...init, body: init.body as BodyInit | undefined, headers: { 'accept-encoding': 'identity', ...init.headers } });
   return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
+}
+
+/** A port on 127.0.0.1 that was free a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A scratch project as `npm init -y` makes it (CommonJS: no "type"), in a
+ * temporary folder, with `files` written into it and this project's
+ * node_modules reachable as its own. Returns its folder.
+ */
+export function commonJsProject(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lambda-s3-spill-cjs-'));
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'my-function', version: '1.0.0', main: 'index.js', license: 'ISC' }, null, 2)}\n`);
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
 }

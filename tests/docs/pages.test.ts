@@ -5,7 +5,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaults } from '../../src/options/options.js';
+import { defaults } from '../../src/spill/options.js';
 import { codeBlocks, markdownFiles, read, root, sampleBlocks, section, tableRows } from './markdown.js';
 
 /** Languages of code, which must be a sample; shell commands, HTTP exchanges, JSON bodies and trees may stand alone. */

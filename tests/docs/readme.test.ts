@@ -6,7 +6,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaults } from '../../src/options/options.js';
+import { defaults } from '../../src/spill/options.js';
 import { read, root, sampleBlocks, section, tableRows } from './markdown.js';
 
 const readme = read('README.md');

@@ -1,6 +1,6 @@
 /** 100 offloads at once, each resolved byte-identical: distinct keys, no mix-ups, one log record each. */
 import middy from '@middy/core';
-import { type OffloadReference, resolveOffloaded, s3Offload } from 'lambda-s3-spill';
+import { type OffloadReference, resolveOffloaded, s3Offload } from 'lambda-s3-spill/offload';
 import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { recordingLogger } from '../support/events.js';
 import { contextWithTimeLeft } from './helpers.js';

@@ -1,13 +1,6 @@
 /** The offload errors: exported, named, one family under S3SpillError, `(message, options)` with a cause. */
-import {
-  OffloadIntegrityError,
-  OffloadLoadError,
-  OffloadReferenceError,
-  OffloadStoreError,
-  OffloadTimeoutError,
-  S3OffloadError,
-  S3SpillError,
-} from 'lambda-s3-spill';
+import { S3SpillError } from 'lambda-s3-spill';
+import { OffloadIntegrityError, OffloadLoadError, OffloadReferenceError, OffloadStoreError, OffloadTimeoutError, S3OffloadError } from 'lambda-s3-spill/offload';
 
 it.each([
   [OffloadReferenceError, 400],

@@ -4,15 +4,7 @@
  * what S3 itself is asked for (the paths on the wire stay under the prefix).
  */
 import middy from '@middy/core';
-import {
-  type OffloadReference,
-  OffloadLoadError,
-  OffloadStoreError,
-  OffloadTimeoutError,
-  resolveOffloaded,
-  s3Offload,
-  withS3Offload,
-} from 'lambda-s3-spill';
+import { type OffloadReference, OffloadLoadError, OffloadStoreError, OffloadTimeoutError, resolveOffloaded, s3Offload, withS3Offload } from 'lambda-s3-spill/offload';
 import { type FaultProxy, passAll, refusedEndpoint, startFaultProxy } from '../../samples/local/fault-proxy.js';
 import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { testClient } from '../faults/harness.js';

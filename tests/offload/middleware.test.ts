@@ -1,18 +1,8 @@
 /** s3Offload and withS3Offload in real Middy pipelines against a local S3; resolveOffloaded on the caller's side. */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
-import {
-  OFFLOAD_REFERENCE_KEY,
-  type OffloadReference,
-  payloadBytes,
-  resolveOffloaded,
-  s3Offload,
-  s3OffloadValidateOptions,
-  s3Spill,
-  SpillConfigurationError,
-  STEP_FUNCTIONS_STATE_MAX_BYTES,
-  withS3Offload,
-} from 'lambda-s3-spill';
+import { payloadBytes, s3Spill, SpillConfigurationError } from 'lambda-s3-spill';
+import { OFFLOAD_REFERENCE_KEY, type OffloadReference, resolveOffloaded, s3Offload, s3OffloadValidateOptions, STEP_FUNCTIONS_STATE_MAX_BYTES, withS3Offload } from 'lambda-s3-spill/offload';
 import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context, eventOf, recordingLogger } from '../support/events.js';
 import { MIDDY_VERSIONS } from '../support/middy-versions.js';

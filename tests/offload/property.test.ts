@@ -8,7 +8,8 @@
  */
 import middy from '@middy/core';
 import fc from 'fast-check';
-import { OFFLOAD_REFERENCE_KEY, payloadBytes, resolveOffloaded, s3Offload } from 'lambda-s3-spill';
+import { payloadBytes } from 'lambda-s3-spill';
+import { OFFLOAD_REFERENCE_KEY, resolveOffloaded, s3Offload } from 'lambda-s3-spill/offload';
 import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context, recordingLogger } from '../support/events.js';
 

@@ -1,5 +1,6 @@
 /** The pure part: reference format, the checks on a claimed reference, finding references, the offload decision. */
-import { makeReference, findReferences, keyProblemForRead, looksLikeReference, referenceProblem, replaceAt, OFFLOAD_RESOLVE_MAX_DEPTH } from '../../src/offload/reference.js';
+import { readKeyProblem } from '../../src/s3/keys.js';
+import { makeReference, findReferences, looksLikeReference, referenceProblem, replaceAt, OFFLOAD_RESOLVE_MAX_DEPTH } from '../../src/offload/reference.js';
 import { planOffload, planResolve } from '../../src/offload/plan.js';
 import { payloadBytes } from 'lambda-s3-spill';
 import { eventOf } from '../support/events.js';
@@ -59,8 +60,8 @@ it('accepts another bucket only when it is allowed', () => {
 });
 
 it('checks a prefix without a trailing slash as S3 sees the key: a string prefix', () => {
-  expect(keyProblemForRead('tenant-a/offload/x.json', 'tenant-a')).toBeUndefined();
-  expect(keyProblemForRead('tenant-a/../tenant-b/x.json', 'tenant-a')).toMatch(/segment/);
+  expect(readKeyProblem('tenant-a/offload/x.json', 'tenant-a')).toBeUndefined();
+  expect(readKeyProblem('tenant-a/../tenant-b/x.json', 'tenant-a')).toMatch(/segment/);
 });
 
 it('takes a value for a reference only when its one own key is the well-known one', () => {

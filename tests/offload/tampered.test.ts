@@ -6,16 +6,8 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import middy from '@middy/core';
-import {
-  OffloadIntegrityError,
-  OffloadLoadError,
-  type OffloadReference,
-  OffloadReferenceError,
-  resolveOffloaded,
-  S3OffloadError,
-  S3SpillError,
-  s3Offload,
-} from 'lambda-s3-spill';
+import { S3SpillError } from 'lambda-s3-spill';
+import { OffloadIntegrityError, OffloadLoadError, type OffloadReference, OffloadReferenceError, resolveOffloaded, S3OffloadError, s3Offload } from 'lambda-s3-spill/offload';
 import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context, recordingLogger } from '../support/events.js';
 import { recording } from './helpers.js';

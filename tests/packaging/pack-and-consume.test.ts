@@ -131,7 +131,7 @@ describe('the tarball', () => {
 
   test('is ESM with types first and a default condition for require(esm); Middy peer names the tested majors', () => {
     expect(manifest.type).toBe('module');
-    for (const entry of ['.', './cdk']) {
+    for (const entry of ['.', './offload', './uploads', './cdk']) {
       expect(Object.keys(manifest.exports[entry] as Record<string, string>)).toEqual(['types', 'import', 'default']);
     }
     expect(manifest.peerDependencies?.['@middy/core']).toBe('5.x || 6.x || 7.x');

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import middy from '@middy/core';
-import { defaultKey } from '../../src/storage/object-key.js';
+import { defaultKey } from '../../src/s3/keys.js';
 import { s3Spill, type S3SpillOptions } from 'lambda-s3-spill';
 import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { testClient } from '../faults/harness.js';

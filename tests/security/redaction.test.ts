@@ -8,7 +8,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import { s3Spill, SpillUploadError } from 'lambda-s3-spill';
-import { redactedCause, redactSecrets } from '../../src/errors.js';
+import { redactedCause, redactSecrets } from '../../src/errors/redact.js';
 import { type FaultAction, type FaultProxy, startFaultProxy } from '../../samples/local/fault-proxy.js';
 import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { testClient } from '../faults/harness.js';

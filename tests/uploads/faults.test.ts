@@ -6,7 +6,7 @@
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import type { Context } from 'aws-lambda';
-import { createUpload, s3Uploads, UploadStorageError, type S3UploadsOptions } from 'lambda-s3-spill';
+import { createUpload, s3Uploads, UploadStorageError, type S3UploadsOptions } from 'lambda-s3-spill/uploads';
 import { type FaultPlan, type FaultProxy, startFaultProxy } from '../../samples/local/fault-proxy.js';
 import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { SENTINEL_SESSION_TOKEN } from '../security/leak-watch.js';

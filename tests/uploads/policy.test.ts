@@ -1,7 +1,7 @@
 /** The POST policy createUpload signs, decoded from the form and compared condition by condition. */
 import { S3Client } from '@aws-sdk/client-s3';
 import { createHmac } from 'node:crypto';
-import { createUpload } from 'lambda-s3-spill';
+import { createUpload } from 'lambda-s3-spill/uploads';
 import { parseUploadReference } from '../../src/uploads/reference.js';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'SESSION' };

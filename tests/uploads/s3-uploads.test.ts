@@ -10,7 +10,7 @@ import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import { createHash, randomBytes } from 'node:crypto';
-import { createUpload, InvalidUploadError, resolveUploads, s3Uploads, type S3Upload } from 'lambda-s3-spill';
+import { createUpload, InvalidUploadError, resolveUploads, s3Uploads, type S3Upload } from 'lambda-s3-spill/uploads';
 import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { formatUploadReference, parseUploadReference } from '../../src/uploads/reference.js';
 import { context, recordingLogger } from '../support/events.js';

@@ -1,0 +1,18 @@
+/**
+ * Presigned GET URLs (`@aws-sdk/s3-request-presigner`, loaded on first use).
+ *
+ * @module s3/presign
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+
+/**
+ * A presigned GET URL for the object, valid `expiresIn` seconds (or less: a URL
+ * signed with temporary credentials dies with them).
+ */
+export async function presignGet(client: S3Client, bucket: string, key: string, expiresIn: number): Promise<string> {
+  const [{ GetObjectCommand }, { getSignedUrl }] = await Promise.all([
+    import('@aws-sdk/client-s3'),
+    import('@aws-sdk/s3-request-presigner'),
+  ]);
+  return getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
+}
