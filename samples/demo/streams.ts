@@ -7,7 +7,7 @@
  * does not fit in 512 MB); with `withS3Spill` (4 parts of 16 MiB at once, so
  * that threshold + 2 × 4 × 16 MiB + 64 MiB leaves room in 512 MB) the client
  * follows the 303 and the SHA-256 of what it downloaded equals the generator's. Then a 50 MB
- * answer three ways on the modelled link of `bench/link-proxy.ts`: streamed
+ * answer three ways on the modelled link of `samples/local/link-proxy.ts`: streamed
  * (Lambda's first 6 MiB at the link's speed, then 2 MiB/s: modelled),
  * spilled (measured through the link model, the download included), and
  * inline (fails: over 6,291,556 bytes).
@@ -16,8 +16,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { get } from 'node:http';
 import { promisify } from 'node:util';
-import { startLinkProxy, S3_LINK } from '../../bench/link-proxy.js';
-import { streamedSeconds } from '../../bench/streams.js';
+import { S3_LINK, startLinkProxy, streamedSeconds } from '../local/link-proxy.js';
 import { startLocalS3 } from '../local/s3-server.js';
 
 const run = promisify(execFile);

@@ -15,6 +15,7 @@
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { STREAMING_BANDWIDTH_BYTES_PER_SECOND, STREAMING_BURST_BYTES } from 'lambda-s3-spill';
 
 /** The modelled link. */
 export interface Link {
@@ -102,4 +103,14 @@ export async function startLinkProxy(upstream: string, link: Link = S3_LINK): Pr
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Modelled time to the last byte of a streamed Lambda response, in seconds:
+ * the first `STREAMING_BURST_BYTES` at the link's speed, the rest at
+ * `STREAMING_BANDWIDTH_BYTES_PER_SECOND` (Lambda's cap on every streaming path).
+ */
+export function streamedSeconds(bytes: number, link: Link = S3_LINK): number {
+  const burst = Math.min(bytes, STREAMING_BURST_BYTES);
+  return burst / link.bytesPerSecond + Math.max(0, bytes - STREAMING_BURST_BYTES) / STREAMING_BANDWIDTH_BYTES_PER_SECOND;
 }
