@@ -36,7 +36,27 @@ export {
   SPILL_UPLOADS_DEFAULTS,
   UPLOAD_FORM_S3_ACTIONS,
   UPLOAD_READ_S3_ACTIONS,
+  UPLOAD_KEEP_DESTINATION_S3_ACTIONS,
+  UPLOAD_KEEP_SOURCE_S3_ACTIONS,
+  UPLOAD_KEEP_WILDCARD_REASON,
   UPLOADS_WILDCARD_REASON,
+  type UploadKeepDestination,
   type SpillUploadsProps,
   type SpillBucketUploadsProps,
 } from './uploads.js';
+
+// Large SQS and SNS messages (issue 22): the messages prefix of SpillBucket.
+export {
+  SPILL_MESSAGES_DEFAULTS,
+  SQS_MAX_RETENTION,
+  MESSAGES_WRITE_S3_ACTIONS,
+  MESSAGES_READ_S3_ACTIONS,
+  MESSAGES_KMS_ACTIONS,
+  MESSAGES_WILDCARD_REASON,
+  messagesExpirationDays,
+  type SpillMessagesProps,
+  type SpillBucketMessagesProps,
+} from './messages.js';
+
+// The response cache (issue 21): the cache prefix of SpillBucket, its lifecycle rule and grant.
+export { SPILL_CACHE_DEFAULTS, CACHE_S3_ACTIONS, CACHE_WILDCARD_REASON, type SpillCacheProps, type SpillBucketCacheProps } from './cache.js';

@@ -4,13 +4,13 @@
  *
  * @module spill-bucket
  */
-import { Annotations } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { UPLOADS_CONTRACT } from '../src/contract.js';
+import { CACHE_CONTRACT, MESSAGES_CONTRACT, UPLOADS_CONTRACT } from '../src/contract.js';
 import { SpillBucketPropsError } from './errors.js';
 import { acknowledgeNoAccessLogs, acknowledgePrefixWildcard, OFFLOAD_PREFIX_WILDCARD_REASON } from './acknowledgements.js';
 import {
@@ -26,7 +26,9 @@ import {
   SPILL_S3_ACTIONS,
 } from './defaults.js';
 import type { SpillBucketProps } from './spill-bucket-props.js';
+import { grantOnCache, SPILL_CACHE_DEFAULTS } from './cache.js';
 import {
+  grantKeepOnUploads,
   grantOnUploads,
   SPILL_UPLOADS_DEFAULTS,
   UPLOAD_FORM_S3_ACTIONS,
@@ -34,8 +36,19 @@ import {
   uploadsCorsRules,
   uploadsLifecycleRule,
   validateUploadsProps,
+  type UploadKeepDestination,
 } from './uploads.js';
-import { validateSpillBucketProps } from './validate-props.js';
+import { checkPrefix, validateSpillBucketProps } from './validate-props.js';
+import {
+  MESSAGES_KMS_ACTIONS,
+  MESSAGES_READ_S3_ACTIONS,
+  MESSAGES_WILDCARD_REASON,
+  MESSAGES_WRITE_S3_ACTIONS,
+  messagesLifecycleRule,
+  SPILL_MESSAGES_DEFAULTS,
+  validateMessagesProps,
+} from './messages.js';
+import { grantOnPrefix } from './prefix-grant.js';
 
 /**
  * The S3 bucket that oversized Lambda responses spill into, in one line: public
@@ -103,6 +116,18 @@ export class SpillBucket extends Construct {
   /** Key prefix of the uploads (the `uploads` prop), or `undefined` without uploads. */
   public readonly uploadsPrefix?: string;
 
+  /** Key prefix of the bodies of large SQS and SNS messages (the `messages` prop), or `undefined` without messages. */
+  public readonly messagesPrefix?: string;
+
+  /** Key prefix of the response cache (`s3Cache`); its grant and lifecycle rule are scoped to it. */
+  public readonly cachePrefix: string;
+
+  /** The cache lifecycle rule's expiration. */
+  private readonly cacheExpiration: NonNullable<NonNullable<SpillBucketProps['cache']>['expiration']>;
+
+  /** Whether the cache was wired (its lifecycle rule added, or warned about for an existing bucket). */
+  private cacheWired = false;
+
   public constructor(scope: Construct, id: string, props: SpillBucketProps = {}) {
     super(scope, id);
     validateSpillBucketProps(props);
@@ -112,6 +137,11 @@ export class SpillBucket extends Construct {
       this.uploadsPrefix = props.uploads.prefix ?? SPILL_UPLOADS_DEFAULTS.prefix;
     }
     this.offloadPrefix = props.offloadPrefix ?? OFFLOAD_DEFAULTS.offloadPrefix;
+    if (props.messages !== undefined) {
+      const others = [this.prefix, this.offloadPrefix, ...(this.uploadsPrefix === undefined ? [] : [this.uploadsPrefix])];
+      validateMessagesProps(props.messages, others, props.bucket !== undefined);
+      this.messagesPrefix = props.messages.prefix ?? SPILL_MESSAGES_DEFAULTS.prefix;
+    }
     this.offloadExpiration = props.offloadExpiration ?? OFFLOAD_DEFAULTS.offloadExpiration;
     if (props.bucket === undefined) {
       this.bucket = this.createBucket(props);
@@ -121,8 +151,82 @@ export class SpillBucket extends Construct {
         'lambda-s3-spill:existing-bucket',
         `SpillBucket uses an existing bucket: make sure it blocks public access, requires TLS, and expires objects under "${this.prefix}"`,
       );
+      if (this.messagesPrefix !== undefined) {
+        Annotations.of(this).addWarningV2(
+          'lambda-s3-spill:existing-bucket-messages',
+          `SpillBucket uses an existing bucket: make sure it expires objects under "${this.messagesPrefix}" after the queues' retention plus their dead-letter queues'`,
+        );
+      }
     }
     this.encryptionKey = this.bucket.encryptionKey;
+    this.cachePrefix = props.cache?.prefix ?? SPILL_CACHE_DEFAULTS.prefix;
+    this.cacheExpiration = props.cache?.expiration ?? SPILL_CACHE_DEFAULTS.expiration;
+    if (props.cache !== undefined) this.wireCache();
+  }
+
+  /**
+   * Grant what `s3Cache()`, `withS3Cache()` and `invalidateCached()` need, on
+   * `<cachePrefix>*` only: `s3:GetObject`, `s3:PutObject`,
+   * `s3:AbortMultipartUpload`, `s3:DeleteObject`, and `s3:ListBucket` limited
+   * to keys under the prefix (a target's variants are found by listing); with a
+   * KMS key, `kms:GenerateDataKey` and `kms:Decrypt`. Adds the cache lifecycle
+   * rule on first use.
+   *
+   * @param grantee - the principal, usually a function
+   * @returns the combined grant
+   * @example
+   * ```ts
+   * import * as iam from 'aws-cdk-lib/aws-iam';
+   * import type { SpillBucket } from 'lambda-s3-spill/cdk';
+   * declare const spill: SpillBucket;
+   * declare const role: iam.Role;
+   * spill.grantCache(role).assertSuccess();
+   * ```
+   */
+  public grantCache(grantee: iam.IGrantable): iam.Grant {
+    this.wireCache();
+    return grantOnCache(this.bucket, this.cachePrefix, grantee);
+  }
+
+  /**
+   * Wire a function that uses `s3Cache()` / `withS3Cache()`: {@link SpillBucket.grantCache}
+   * and the environment they read (`S3_SPILL_BUCKET`, `S3_CACHE_PREFIX`).
+   *
+   * @param fn - the function
+   * @returns the grant
+   * @example
+   * ```ts
+   * import * as lambda from 'aws-cdk-lib/aws-lambda';
+   * import type { SpillBucket } from 'lambda-s3-spill/cdk';
+   * declare const spill: SpillBucket;
+   * declare const fn: lambda.Function;
+   * spill.connect(fn);
+   * spill.connectCache(fn);
+   * ```
+   */
+  public connectCache(fn: lambda.Function): iam.Grant {
+    fn.addEnvironment(SPILL_ENV.bucket, this.bucket.bucketName);
+    fn.addEnvironment(CACHE_CONTRACT.prefixEnv, this.cachePrefix);
+    return this.grantCache(fn);
+  }
+
+  /** The cache prefix's lifecycle rule, once. */
+  private wireCache(): void {
+    if (this.cacheWired) return;
+    this.cacheWired = true;
+    if (this.bucket instanceof s3.Bucket && this.bucket.node.scope === this) {
+      this.bucket.addLifecycleRule({
+        id: 'ExpireCachedResponses',
+        prefix: this.cachePrefix,
+        expiration: this.cacheExpiration,
+        abortIncompleteMultipartUploadAfter: SPILL_BUCKET_FIXED_SETTINGS.abortIncompleteMultipartUploadAfter,
+      });
+    } else {
+      Annotations.of(this).addWarningV2(
+        'lambda-s3-spill:existing-bucket-cache',
+        `SpillBucket uses an existing bucket: make sure it expires objects under "${this.cachePrefix}"`,
+      );
+    }
   }
 
   /**
@@ -331,9 +435,115 @@ export class SpillBucket extends Construct {
     return grantOnUploads(this.uploadsTarget(), grantee, actions, ['kms:Decrypt']);
   }
 
+  /**
+   * Grant what a producer with `largeMessagesPlugin()` needs: `s3:PutObject`
+   * and `s3:AbortMultipartUpload` on `<messages prefix>*` only, and
+   * `kms:GenerateDataKey` and `kms:Decrypt` on the bucket's KMS key when it has
+   * one. Give the producer `S3_SPILL_BUCKET` and `S3_MESSAGES_PREFIX` too.
+   *
+   * @param grantee - the producer (a function, or any role that sends)
+   * @returns the grant
+   * @throws SpillBucketPropsError when the bucket has no `messages`
+   * @example
+   * ```ts
+   * import type * as lambda from 'aws-cdk-lib/aws-lambda';
+   * import type { SpillBucket } from 'lambda-s3-spill/cdk';
+   * declare const spill: SpillBucket;
+   * declare const producer: lambda.Function;
+   * spill.grantMessagesWrite(producer);
+   * producer.addEnvironment('S3_SPILL_BUCKET', spill.bucket.bucketName);
+   * producer.addEnvironment('S3_MESSAGES_PREFIX', spill.messagesPrefix!);
+   * ```
+   */
+  public grantMessagesWrite(grantee: iam.IGrantable): iam.Grant {
+    return grantOnPrefix(this.bucket, this.messagesTarget(), grantee, MESSAGES_WRITE_S3_ACTIONS, MESSAGES_KMS_ACTIONS.write, MESSAGES_WILDCARD_REASON);
+  }
+
+  /**
+   * Grant what a consumer with `largeMessages()` or `resolveLargeMessage()`
+   * needs: `s3:GetObject` on `<messages prefix>*` only, with `s3:DeleteObject`
+   * while `deleteAfterUse` is on (its default), and `kms:Decrypt` on the
+   * bucket's KMS key when it has one. A producer that writes elsewhere (a Java
+   * client with no key prefix writes at the bucket root) needs its own grant.
+   *
+   * @param grantee - the consumer
+   * @param options - `deleteAfterUse` as the consumer is configured
+   * @returns the grant
+   * @throws SpillBucketPropsError when the bucket has no `messages`
+   * @example
+   * ```ts
+   * import type * as lambda from 'aws-cdk-lib/aws-lambda';
+   * import type { SpillBucket } from 'lambda-s3-spill/cdk';
+   * declare const spill: SpillBucket;
+   * declare const consumer: lambda.Function;
+   * spill.grantMessagesRead(consumer);
+   * consumer.addEnvironment('S3_SPILL_BUCKET', spill.bucket.bucketName);
+   * ```
+   */
+  public grantMessagesRead(grantee: iam.IGrantable, options: { readonly deleteAfterUse?: boolean } = {}): iam.Grant {
+    const actions = (options.deleteAfterUse ?? true) ? [...MESSAGES_READ_S3_ACTIONS, ...MESSAGES_CONTRACT.deleteS3Actions] : MESSAGES_READ_S3_ACTIONS;
+    return grantOnPrefix(this.bucket, this.messagesTarget(), grantee, actions, MESSAGES_KMS_ACTIONS.read, MESSAGES_WILDCARD_REASON);
+  }
+
+  private messagesTarget(): string {
+    if (this.messagesPrefix === undefined) {
+      throw new SpillBucketPropsError('SpillBucket: grantMessagesWrite and grantMessagesRead need the messages prop');
+    }
+    return this.messagesPrefix;
+  }
+
+  /**
+   * Grant what keeping uploads (`S3Upload.copyTo`: one server-side
+   * `CopyObject`) needs: `s3:GetObject` on `<uploads prefix>*` (the copy
+   * source) and `s3:PutObject` on `<destination prefix>*` in `bucket` (default:
+   * this bucket); with KMS keys, `kms:Decrypt` on the uploads bucket's and
+   * `kms:GenerateDataKey` on the destination bucket's. A copy with `Tagging`
+   * also needs `s3:PutObjectTagging` (not granted here).
+   *
+   * @param grantee - the function that keeps uploads
+   * @param destination - `{ prefix, bucket? }`: where the copies go
+   * @returns the grant
+   * @throws SpillBucketPropsError when the bucket has no `uploads`, or the
+   *   prefix is not one (empty, a wildcard, ...) or, in this bucket, overlaps
+   *   the uploads, spill, offload or messages prefix (their lifecycle rules would delete the copies)
+   * @example
+   * ```ts
+   * import type * as lambda from 'aws-cdk-lib/aws-lambda';
+   * import type * as s3 from 'aws-cdk-lib/aws-s3';
+   * import type { SpillBucket } from 'lambda-s3-spill/cdk';
+   * declare const spill: SpillBucket;
+   * declare const apiFn: lambda.Function;
+   * declare const archive: s3.IBucket;
+   * spill.grantUploadKeep(apiFn, { prefix: 'photos/' }); // kept in the same bucket
+   * spill.grantUploadKeep(apiFn, { bucket: archive, prefix: 'incoming/' }); // or in another
+   * ```
+   */
+  public grantUploadKeep(grantee: iam.IGrantable, destination: UploadKeepDestination): iam.Grant {
+    const target = this.uploadsTarget();
+    checkPrefix(destination.prefix, 'grantUploadKeep prefix');
+    const bucket = destination.bucket ?? this.bucket;
+    if (bucket === this.bucket && !Token.isUnresolved(destination.prefix)) {
+      const others: ReadonlyArray<readonly [string, string | undefined]> = [
+        ['uploads', target.prefix],
+        ['spill', this.prefix],
+        ['offload', this.offloadPrefix],
+        ['messages', this.messagesPrefix],
+      ];
+      for (const [name, other] of others) {
+        if (other === undefined || Token.isUnresolved(other)) continue;
+        if (destination.prefix.startsWith(other) || other.startsWith(destination.prefix)) {
+          throw new SpillBucketPropsError(
+            `SpillBucket: grantUploadKeep prefix "${destination.prefix}" overlaps the ${name} prefix "${other}" (its lifecycle rule would delete the copies)`,
+          );
+        }
+      }
+    }
+    return grantKeepOnUploads(target, grantee, { bucket, prefix: destination.prefix });
+  }
+
   private uploadsTarget(): { bucket: s3.IBucket; prefix: string } {
     if (this.uploadsPrefix === undefined) {
-      throw new SpillBucketPropsError('SpillBucket: grantUploadForms and grantUploadRead need the uploads prop');
+      throw new SpillBucketPropsError('SpillBucket: grantUploadForms, grantUploadRead and grantUploadKeep need the uploads prop');
     }
     return { bucket: this.bucket, prefix: this.uploadsPrefix };
   }
@@ -368,6 +578,7 @@ export class SpillBucket extends Construct {
           abortIncompleteMultipartUploadAfter,
         },
         ...(props.uploads ? [uploadsLifecycleRule(props.uploads)] : []),
+        ...(props.messages ? [messagesLifecycleRule(props.messages)] : []),
       ],
       cors: spillAndUploadsCors(
         props.corsAllowedOrigins?.length

@@ -8,9 +8,9 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { acknowledgePrefixWildcard } from './acknowledgements.js';
 import { UPLOADS_CONTRACT } from '../src/contract.js';
 import { SpillBucketPropsError } from './errors.js';
+import { grantOnPrefix } from './prefix-grant.js';
 
 /**
  * The uploads prefix of a `SpillBucket`: where browsers POST files with the
@@ -85,6 +85,56 @@ export const UPLOAD_FORM_S3_ACTIONS: readonly string[] = UPLOADS_CONTRACT.formS3
  */
 export const UPLOAD_READ_S3_ACTIONS: readonly string[] = UPLOADS_CONTRACT.readS3Actions;
 
+/**
+ * S3 actions of the function that keeps uploads (`S3Upload.copyTo`, one
+ * `CopyObject`) on the uploads prefix, the copy source: `GetObject` (Amazon S3
+ * API Reference, "CopyObject", Permissions: `s3:GetObject` on the source).
+ */
+export const UPLOAD_KEEP_SOURCE_S3_ACTIONS: readonly string[] = ['s3:GetObject'];
+
+/**
+ * S3 actions of the function that keeps uploads on the destination prefix:
+ * `PutObject` (Amazon S3 API Reference, "CopyObject", Permissions:
+ * `s3:PutObject` on the destination).
+ */
+export const UPLOAD_KEEP_DESTINATION_S3_ACTIONS: readonly string[] = ['s3:PutObject'];
+
+/** Why the keep grant's destination ends in a wildcard (AwsSolutions-IAM5). */
+export const UPLOAD_KEEP_WILDCARD_REASON =
+  'The wildcard is the destination prefix of kept uploads: the function chooses each kept key at run time ' +
+  '(S3Upload.copyTo), so no fixed ARN can name it. The statement allows only s3:PutObject, and only under that prefix.';
+
+/** Where kept uploads go (`SpillBucket.grantUploadKeep`). */
+export interface UploadKeepDestination {
+  /**
+   * The bucket of the copies.
+   * @default - the SpillBucket's bucket
+   */
+  readonly bucket?: s3.IBucket;
+  /**
+   * Key prefix of the copies: the grant is `s3:PutObject` on `<prefix>*`. Not
+   * empty, no leading `/`, no `..`, no `*`, `?` or `${`; in the SpillBucket's
+   * bucket, apart from the uploads, spill and offload prefixes (their
+   * lifecycle rules would delete the copies).
+   */
+  readonly prefix: string;
+}
+
+/**
+ * Grant keeping uploads: `s3:GetObject` on the uploads prefix (with
+ * `kms:Decrypt` on its bucket's key), `s3:PutObject` on the destination prefix
+ * (with `kms:GenerateDataKey` on its bucket's key), each wildcard acknowledged.
+ */
+export function grantKeepOnUploads(
+  target: UploadsGrantTarget,
+  grantee: iam.IGrantable,
+  destination: { readonly bucket: s3.IBucket; readonly prefix: string },
+): iam.Grant {
+  const read = grantOnUploads(target, grantee, UPLOAD_KEEP_SOURCE_S3_ACTIONS, ['kms:Decrypt']);
+  const write = grantOnUploads(destination, grantee, UPLOAD_KEEP_DESTINATION_S3_ACTIONS, ['kms:GenerateDataKey'], UPLOAD_KEEP_WILDCARD_REASON);
+  return read.combine(write);
+}
+
 /** Why the uploads grants end in a wildcard (AwsSolutions-IAM5). */
 export const UPLOADS_WILDCARD_REASON =
   'The wildcard is the uploads prefix: createUpload() makes one key per form at run time (<prefix><timestamp>-<uuid>), ' +
@@ -158,22 +208,14 @@ export interface UploadsGrantTarget {
 
 /**
  * Grant `actions` on `<prefix>*`, with `kmsActions` on the bucket's key when it
- * has one, and acknowledge the prefix wildcard (AwsSolutions-IAM5, this resource only).
+ * has one, and acknowledge the prefix wildcard (AwsSolutions-IAM5, this resource only, with `reason`).
  */
 export function grantOnUploads(
   target: UploadsGrantTarget,
   grantee: iam.IGrantable,
   actions: readonly string[],
   kmsActions: readonly string[],
+  reason: string = UPLOADS_WILDCARD_REASON,
 ): iam.Grant {
-  const pattern = `${target.prefix}*`;
-  let grant = iam.Grant.addToPrincipalOrResource({
-    grantee,
-    actions: [...actions],
-    resourceArns: [target.bucket.arnForObjects(pattern)],
-    resource: target.bucket,
-  });
-  if (target.bucket.encryptionKey !== undefined) grant = grant.combine(target.bucket.encryptionKey.grant(grantee, ...kmsActions));
-  acknowledgePrefixWildcard(grantee, target.bucket, pattern, UPLOADS_WILDCARD_REASON);
-  return grant;
+  return grantOnPrefix(target.bucket, target.prefix, grantee, actions, kmsActions, reason);
 }

@@ -5,7 +5,7 @@
  */
 import { type Duration, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { OFFLOAD_CONTRACT, SPILL_CONTRACT } from '../src/contract.js';
+import { CACHE_CONTRACT, MESSAGES_CONTRACT, OFFLOAD_CONTRACT, SPILL_CONTRACT, UPLOADS_CONTRACT } from '../src/contract.js';
 import { SpillBucketPropsError } from './errors.js';
 import type { SpillBucketProps } from './spill-bucket-props.js';
 
@@ -43,6 +43,7 @@ export function validateSpillBucketProps(props: SpillBucketProps): void {
   if (props.prefix !== undefined) checkPrefix(props.prefix);
   if (props.offloadPrefix !== undefined) checkPrefix(props.offloadPrefix, 'offloadPrefix');
   checkPrefixesApart(props.prefix ?? SPILL_CONTRACT.defaultPrefix, props.offloadPrefix ?? OFFLOAD_CONTRACT.defaultPrefix);
+  if (props.cache !== undefined) checkCacheProps(props);
   checkWholeDays('expiration', props.expiration);
   checkWholeDays('offloadExpiration', props.offloadExpiration);
   if (props.encryption === s3.BucketEncryption.UNENCRYPTED) {
@@ -82,7 +83,14 @@ function checkCorsAllowedHeaders(headers: string[], origins: string[] | undefine
   }
 }
 
-function checkPrefix(prefix: string, name = 'prefix'): void {
+/**
+ * Check a key prefix that a grant ends in (`<prefix>*`): not empty (the grant
+ * would cover the whole bucket), no leading `/`, no `..` segment, no IAM
+ * wildcard or policy variable.
+ *
+ * @throws SpillBucketPropsError naming `name`
+ */
+export function checkPrefix(prefix: string, name = 'prefix'): void {
   if (Token.isUnresolved(prefix)) return;
   if (prefix.length === 0) {
     throw new SpillBucketPropsError(`SpillBucket: ${name} must not be empty (the grant would cover the whole bucket)`);
@@ -110,5 +118,28 @@ function checkWholeDays(name: string, duration: Duration | undefined): void {
   const days = duration.toDays({ integral: false });
   if (!Number.isInteger(days) || days < 1) {
     throw new SpillBucketPropsError(`SpillBucket: ${name} must be whole days, at least one (got ${days} days)`);
+  }
+}
+
+/** The cache prefix follows the prefix rules and overlaps no other prefix of the bucket (spill, offload, uploads, messages); its expiration is in whole days, and only for a new bucket. */
+function checkCacheProps(props: SpillBucketProps): void {
+  const cache = props.cache!;
+  if (cache.prefix !== undefined) checkPrefix(cache.prefix, 'cache.prefix');
+  const prefix = cache.prefix ?? CACHE_CONTRACT.defaultPrefix;
+  const others: [string, string][] = [
+    ['prefix', props.prefix ?? SPILL_CONTRACT.defaultPrefix],
+    ['offloadPrefix', props.offloadPrefix ?? OFFLOAD_CONTRACT.defaultPrefix],
+  ];
+  if (props.uploads !== undefined) others.push(['uploads.prefix', props.uploads.prefix ?? UPLOADS_CONTRACT.defaultPrefix]);
+  if (props.messages !== undefined) others.push(['messages.prefix', props.messages.prefix ?? MESSAGES_CONTRACT.defaultPrefix]);
+  for (const [name, other] of others) {
+    if (Token.isUnresolved(prefix) || Token.isUnresolved(other)) continue;
+    if (prefix.startsWith(other) || other.startsWith(prefix)) {
+      throw new SpillBucketPropsError(`SpillBucket: cache.prefix ("${prefix}") and ${name} ("${other}") must not overlap`);
+    }
+  }
+  checkWholeDays('cache.expiration', cache.expiration);
+  if (props.bucket !== undefined && cache.expiration !== undefined) {
+    throw new SpillBucketPropsError('SpillBucket: give either an existing bucket or cache.expiration, not both');
   }
 }

@@ -51,14 +51,25 @@ export const UPLOADS_CONTRACT = {
 
 /** The S3 response cache (`lambda-s3-spill/cache`). */
 export const CACHE_CONTRACT = {
+  /** The cache's entries live in the spill bucket (`SPILL_CONTRACT.bucketEnv`), under their own prefix. */
   prefixEnv: 'S3_CACHE_PREFIX',
   defaultPrefix: 'cache/',
+  /** On `<prefix>*`: read an entry (and through the presigned URL), store one (multipart included), delete one (invalidation). */
+  s3Actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'],
+  /** On the bucket, for `s3:prefix` under the prefix only: `invalidateCached` lists a target's variants. */
+  listS3Actions: ['s3:ListBucket'],
 } as const;
 
-/** Large SQS/SNS messages (`lambda-s3-spill/messages`). */
+/** Large SQS/SNS messages (`lambda-s3-spill/messages`); the bucket is the spill bucket's variable. */
 export const MESSAGES_CONTRACT = {
   prefixEnv: 'S3_MESSAGES_PREFIX',
   defaultPrefix: 'messages/',
+  /** A producer (`largeMessagesPlugin`), on `<prefix>*`: store (in parts from 100 MiB), abort a failed multipart upload. */
+  writeS3Actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+  /** A consumer (`largeMessages`, `resolveLargeMessage`), on `<prefix>*`. */
+  readS3Actions: ['s3:GetObject'],
+  /** A consumer with `deleteAfterUse` (the default). */
+  deleteS3Actions: ['s3:DeleteObject'],
 } as const;
 
 /** Durable functions' large values. */

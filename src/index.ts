@@ -12,6 +12,7 @@
 export { s3Spill, s3SpillValidateOptions } from './spill/middleware.js';
 export { withS3Spill, type LambdaHandler, type StreamingLambdaHandler } from './spill/wrapper.js';
 export type { S3SpillOptions, SpillLogger, PresignInput, S3ClientOption, S3ClientLike } from './spill/options.js';
+export type { MetricsLike } from './logging/metrics.js';
 export type { ObjectOptions } from './spill/object-options.js';
 export type { PutObjectParams } from './s3/store.js';
 export type { PerRequest, PerRequestFlag } from './options/per-request.js';

@@ -192,3 +192,49 @@ export const ASYNC_INVOKE_MAX_BYTES = 1_000_000;
  * most 5 GB; larger objects need a multipart upload) and "Browser-based uploads using POST".
  */
 export const POST_OBJECT_MAX_BYTES = 5 * 1024 * 1024 * 1024;
+
+/**
+ * Largest SQS message, in bytes: the body's UTF-8 bytes plus every message
+ * attribute's name, data type and value (1 MiB = 1,048,576 since August 2025).
+ * It is also the largest `SendMessageBatch` (all entries together). A queue's
+ * own `MaximumMessageSize` may be lower: read it (`GetQueueAttributes`).
+ *
+ * Source: What's New 2025-08 "Amazon SQS increases maximum message payload size
+ * to 1 MiB" (`amazon-sqs-max-payload-size-1mib`); Amazon SQS API Reference,
+ * `SetQueueAttributes` (`MaximumMessageSize`, 1,024 to 1,048,576) and
+ * `SendMessageBatch` ("the sum of the lengths of all of the batched messages").
+ */
+export const SQS_MESSAGE_MAX_BYTES = 1_048_576;
+
+/**
+ * `MaximumMessageSize` of SQS queues created before August 2025 (256 KiB =
+ * 262,144 bytes), which such a queue keeps until it is raised, and the default
+ * `payloadSizeThreshold` of every Extended Client: the size that fits any queue.
+ *
+ * Source: Amazon SQS API Reference, `SetQueueAttributes`; awslabs/amazon-sqs-java-extended-client-lib
+ * `SQSExtendedClientConstants.java` (`DEFAULT_MESSAGE_SIZE_THRESHOLD = 262144`);
+ * awslabs/amazon-sqs-python-extended-client-lib `client.py`.
+ */
+export const SQS_LEGACY_MESSAGE_MAX_BYTES = 262_144;
+
+/**
+ * Largest SNS message, in bytes: the message's UTF-8 bytes plus its attributes'
+ * names, types and values (256 KiB = 262,144; not raised). Also the largest
+ * `PublishBatch` (all entries together).
+ *
+ * Source: Amazon SNS Developer Guide, "Publishing large messages with Amazon S3"
+ * (`large-message-payloads.html`) and the SNS FAQ; SNS API Reference, `Publish`
+ * (`Message`: "up to 256 KB") and `PublishBatch` ("the total aggregate size of all messages").
+ */
+export const SNS_MESSAGE_MAX_BYTES = 262_144;
+
+/**
+ * Most message attributes an SQS or SNS message may carry: 10. An offloaded
+ * message needs one for the size attribute, so a message with 10 already
+ * cannot be offloaded.
+ *
+ * Source: Amazon SQS Developer Guide, "Amazon SQS message attributes" ("up to
+ * 10 metadata attributes"); awslabs/amazon-sqs-java-extended-client-lib
+ * `SQSExtendedClientConstants.java` (`MAX_ALLOWED_ATTRIBUTES = 10 - 1`).
+ */
+export const MESSAGE_ATTRIBUTES_MAX = 10;

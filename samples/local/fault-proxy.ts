@@ -31,7 +31,13 @@ export type FaultAction =
   /** Forward the headers and the first `bytes` of the body upstream, then stall both sides. */
   | { readonly kind: 'stall-after'; readonly bytes: number }
   /** Reset the TCP connection as soon as the request arrives (the client sees ECONNRESET). */
-  | { readonly kind: 'reset' };
+  | { readonly kind: 'reset' }
+  /**
+   * Forward to the upstream S3 no faster than `bytesPerSecond` of request body
+   * (reading is paused in between, so the client feels it): a link slower than
+   * loopback, where an upload takes long enough to be watched or cut.
+   */
+  | { readonly kind: 'throttle'; readonly bytesPerSecond: number };
 
 /** A request the proxy saw. */
 export interface SeenRequest {
@@ -44,15 +50,25 @@ export interface SeenRequest {
   readonly action: FaultAction['kind'];
 }
 
+/** A request the proxy saw, and what became of its body. */
+export interface ProxiedRequest extends SeenRequest {
+  /** Bytes of the request body received so far. */
+  readonly bodyBytes: number;
+  /** Whether the whole body arrived (the request's end). */
+  readonly bodyEnded: boolean;
+  /** Whether the request is over (answered, or the client went away). */
+  readonly closed: boolean;
+}
+
 /** Decides the fate of request number `index` (0-based, in arrival order). */
-export type FaultPlan = (request: SeenRequest & { readonly action?: never }, index: number) => FaultAction;
+export type FaultPlan = (request: Omit<SeenRequest, 'action'>, index: number) => FaultAction;
 
 /** A running proxy. */
 export interface FaultProxy {
   /** `http://127.0.0.1:<port>`: give it to an S3Client as its endpoint. */
   readonly endpoint: string;
-  /** Every request so far, oldest first. */
-  readonly requests: SeenRequest[];
+  /** Every request so far, oldest first, with what became of its body. */
+  readonly requests: ProxiedRequest[];
   /** Connections from clients that are open now. */
   openConnections(): number;
   /** Connections of stalled requests that the client has not closed yet. */
@@ -78,7 +94,7 @@ export async function startFaultProxy(upstream: string, plan: FaultPlan = passAl
     throw new Error('The fault proxy forwards to loopback only');
   }
   let currentPlan = plan;
-  const requests: SeenRequest[] = [];
+  const requests: { -readonly [K in keyof ProxiedRequest]: ProxiedRequest[K] }[] = [];
   const sockets = new Set<Socket>();
   const upstreamSockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -92,11 +108,23 @@ export async function startFaultProxy(upstream: string, plan: FaultPlan = passAl
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://proxy');
     const seen = { method: req.method ?? 'GET', path: url.pathname, query: url.search.slice(1) };
-    const action = currentPlan(seen as SeenRequest & { action?: never }, requests.length);
-    requests.push({ ...seen, action: action.kind });
+    const action = currentPlan(seen, requests.length);
+    const record = { ...seen, action: action.kind, bodyBytes: 0, bodyEnded: false, closed: false };
+    requests.push(record);
+    req.on('data', (chunk: Buffer) => {
+      record.bodyBytes += chunk.length;
+    });
+    req.on('end', () => {
+      record.bodyEnded = true;
+    });
+    req.on('close', () => {
+      record.closed = true;
+    });
     switch (action.kind) {
       case 'pass':
         return forward(req, res, undefined);
+      case 'throttle':
+        return forward(req, res, undefined, action.bytesPerSecond);
       case 'error':
         return answerError(req, res, action);
       case 'stall':
@@ -118,7 +146,7 @@ export async function startFaultProxy(upstream: string, plan: FaultPlan = passAl
   // A client that gives up resets its side; that is expected here.
   server.on('clientError', (_error, socket) => socket.destroy());
 
-  function forward(req: IncomingMessage, res: ServerResponse, stallAfter: number | undefined): void {
+  function forward(req: IncomingMessage, res: ServerResponse, stallAfter: number | undefined, bytesPerSecond?: number): void {
     const out = httpRequest({
       host: target.hostname,
       port: target.port,
@@ -139,6 +167,24 @@ export async function startFaultProxy(upstream: string, plan: FaultPlan = passAl
       // The client went away before the answer: drop the upstream request too.
       if (!res.writableFinished) out.destroy();
     });
+    if (bytesPerSecond !== undefined) {
+      const started = Date.now();
+      let forwarded = 0;
+      req.on('data', (chunk: Buffer) => {
+        out.write(chunk);
+        forwarded += chunk.length;
+        const wait = started + (forwarded / bytesPerSecond) * 1000 - Date.now();
+        if (wait <= 0) return;
+        req.pause();
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          req.resume();
+        }, wait);
+        timers.add(timer);
+      });
+      req.on('end', () => out.end());
+      return;
+    }
     if (stallAfter === undefined) {
       req.pipe(out);
       return;

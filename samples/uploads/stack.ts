@@ -22,6 +22,7 @@ export class UploadsSampleStack extends Stack {
     spill.grantUploadForms(fn('Forms', 'forms-handler.ts')); // s3:PutObject on uploads/*
     const api = fn('Photos', 'api-handler.ts');
     spill.grantUploadRead(api, { deleteAfter: true }); // s3:GetObject, s3:DeleteObject on uploads/*
+    spill.grantUploadKeep(api, { prefix: 'photos/' }); // s3:GetObject on uploads/*, s3:PutObject on photos/*
     spill.connect(api); // its large answers spill too
   }
 }

@@ -1,13 +1,14 @@
 /**
  * Compressing bytes with a content coding, at levels chosen by measurement
  * (`npm run bench`, `bench/compression.ts`), off the main thread and
- * abortable between chunks.
+ * abortable between chunks. `node:zlib` and the stream modules are imported on
+ * first use: only a response that is compressed needs them, and a static
+ * import would load them at every cold start (an ESM bundle hoists it).
  *
  * @module compression/compress-bytes
  */
-import { Readable, type Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import * as zlib from 'node:zlib';
+import type { Transform } from 'node:stream';
+import type * as Zlib from 'node:zlib';
 import { type ContentCoding, ZSTD_AVAILABLE } from './encodings.js';
 
 /**
@@ -40,7 +41,7 @@ const OUTPUT_CHUNK_BYTES = 1024 * 1024;
  *
  * @param sizeHint - the input's size in bytes, when known (brotli's size hint, zstd's pledged size); `undefined` for a stream
  */
-export function compressor(coding: ContentCoding, level: number, sizeHint: number | undefined, text: boolean): Transform {
+export function compressor(zlib: typeof Zlib, coding: ContentCoding, level: number, sizeHint: number | undefined, text: boolean): Transform {
   switch (coding) {
     case 'gzip':
       return zlib.createGzip({ level, chunkSize: OUTPUT_CHUNK_BYTES });
@@ -87,7 +88,8 @@ export interface CompressOptions {
  */
 export async function compressBytes(bytes: Uint8Array, coding: ContentCoding, options: CompressOptions = {}): Promise<Buffer> {
   const level = options.level ?? COMPRESSION_LEVELS[coding];
-  const stream = compressor(coding, level, bytes.length, options.text ?? false);
+  const [zlib, { Readable }, { pipeline }] = await Promise.all([import('node:zlib'), import('node:stream'), import('node:stream/promises')]);
+  const stream = compressor(zlib, coding, level, bytes.length, options.text ?? false);
   const out: Buffer[] = [];
   try {
     await pipeline(
@@ -111,10 +113,11 @@ function* chunksOf(bytes: Uint8Array): Generator<Uint8Array> {
 }
 
 /**
- * The inverse of {@link compressBytes}, for tests and tools.
- *
+ * The inverse of {@link compressBytes}, for tests and tools (synchronous:
+ * `node:zlib` is taken with `process.getBuiltinModule`, Node.js 22.3 on).
  */
 export function decompressBytes(bytes: Uint8Array, coding: ContentCoding): Buffer {
+  const zlib = process.getBuiltinModule('node:zlib');
   switch (coding) {
     case 'gzip':
       return zlib.gunzipSync(bytes);

@@ -5,20 +5,30 @@
  *
  * @module compression/encodings
  */
-import * as zlib from 'node:zlib';
 import Negotiator from 'negotiator';
 
 /** A content coding the middleware can produce. */
 export type ContentCoding = 'zstd' | 'br' | 'gzip';
 
 /**
- * Whether this runtime has Zstandard in `node:zlib` (`zlib.createZstdCompress`,
- * Node.js 22.15.0 on; source: the Node.js zlib documentation, and `@since
- * v22.15.0` in `@types/node`). Detected, not assumed: which Node.js 22 patch a
- * Lambda runtime runs is not pinned, and without Zstandard the default
+ * Whether a Node.js version has Zstandard in `node:zlib`
+ * (`zlib.createZstdCompress`: "Added in: v23.8.0, v22.15.0", the Node.js zlib
+ * documentation). Read from the version, not from `node:zlib`, so that
+ * importing the library does not load zlib (only a compressed response needs it).
+ *
+ * @param version - `process.versions.node`
+ */
+export function hasZstd(version: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major >= 24 || (major === 23 && minor >= 8) || (major === 22 && minor >= 15);
+}
+
+/**
+ * Whether this runtime has Zstandard. Checked, not assumed: which Node.js 22
+ * patch a Lambda runtime runs is not pinned, and without Zstandard the default
  * encodings are just `br` and `gzip`.
  */
-export const ZSTD_AVAILABLE: boolean = typeof (zlib as { createZstdCompress?: unknown }).createZstdCompress === 'function';
+export const ZSTD_AVAILABLE: boolean = hasZstd(process.versions.node);
 
 /**
  * The codings offered, in the server's order of preference when the client

@@ -28,6 +28,7 @@ export {
 export { LAMBDA_RESPONSE_MAX_BYTES, STEP_FUNCTIONS_STATE_MAX_BYTES, ASYNC_INVOKE_MAX_BYTES } from '../limits.js';
 export type { LambdaHandler } from '../lambda/handler.js';
 export type { SpillLogger } from '../logging/default-logger.js';
+export type { MetricsLike } from '../logging/metrics.js';
 export type { S3ClientLike } from '../s3/client.js';
 export type { PutObjectParams } from '../s3/store.js';
 export type { PerRequestFlag } from '../options/per-request.js';

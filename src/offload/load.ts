@@ -6,7 +6,6 @@
  *
  * @module offload/load
  */
-import { createHash } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { beforeDeadline } from '../lambda/deadline.js';
 import { classifyS3Failure } from '../s3/failure.js';
@@ -91,7 +90,7 @@ async function loadText(client: S3Client, pointer: OffloadPointer, signal: Abort
     throw loadFailure(error, signal);
   }
   if (isSizeMismatch(bytes)) throw mismatch(bytes.problem);
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const sha256 = process.getBuiltinModule('node:crypto').createHash('sha256').update(bytes).digest('hex');
   if (sha256 !== pointer.sha256) throw mismatch('the object does not have the SHA-256 the reference says');
   try {
     return UTF8.decode(bytes);

@@ -8,6 +8,9 @@
  */
 import { deadlineSignal, millisUntilDeadline } from '../lambda/deadline.js';
 import { defaultLogger } from '../logging/default-logger.js';
+import { emitOutcome } from '../logging/metrics.js';
+import type { PayloadMeasure } from '../sizing/payload-bytes.js';
+import { bytesOverWarnAt, warnAtFor } from '../sizing/warn-at.js';
 import { describeRequest } from '../http/events.js';
 import { clientOrDefault } from '../s3/client.js';
 import type { SpillLogger } from '../logging/default-logger.js';
@@ -79,6 +82,7 @@ export function createOffloader(options: S3OffloadOptions, env: NodeJS.ProcessEn
   const own = opts.logger === undefined ? defaultLogger(env) : undefined;
   const logger: SpillLogger = opts.logger ?? own!;
   const alwaysConfigured = opts.alwaysOffload !== false;
+  const warnAtBytes = warnAtFor(opts.warnAtBytes, opts.maxBytes);
 
   const deadlineOf = (request: MiddyLikeRequest) =>
     deadlineSignal(
@@ -107,6 +111,7 @@ export function createOffloader(options: S3OffloadOptions, env: NodeJS.ProcessEn
       logger.debug('s3Offload resolved the references of the event', {
         offloadResolve: { references: plan.allowed.length, objects: resolved.objects, bytes: resolved.bytes, durationMs: ms(started) },
       });
+      emitOutcome(opts.metrics, logger, 'offload', 'Resolved', resolved.objects, resolved.bytes);
     } finally {
       deadline?.clear();
     }
@@ -117,9 +122,17 @@ export function createOffloader(options: S3OffloadOptions, env: NodeJS.ProcessEn
     if (looksLikeReference(result)) return undefined; // a reference passed on: never a reference to a reference
     const plan = planOffload(request.event, result, opts.maxBytes, false);
     if (plan.kind === 'offload') return offload(request, result, 'over');
-    if (plan.why !== 'it fits' || !alwaysConfigured) return undefined;
-    if (!decideFlag('alwaysOffload', undefined, opts.alwaysOffload, request)) return undefined;
-    return offload(request, result, 'always');
+    if (plan.why !== 'it fits' || plan.measure === undefined) return undefined;
+    if (alwaysConfigured && decideFlag('alwaysOffload', undefined, opts.alwaysOffload, request)) return offload(request, result, 'always');
+    return warnIfNear(result, plan.measure);
+  }
+
+  /** One warning for a result that passes over `warnAtBytes`; a line waiting for the default logger is written before the phase returns. */
+  function warnIfNear(result: unknown, measure: PayloadMeasure): Promise<void> | undefined {
+    const bytes = bytesOverWarnAt(result, measure, warnAtBytes);
+    if (bytes === undefined) return undefined;
+    logger.warn('s3Offload result near the limit', { nearLimit: { bytes, maxBytes: opts.maxBytes, warnAtBytes } });
+    return own?.pending();
   }
 
   async function offload(request: MiddyLikeRequest, result: unknown, why: 'over' | 'always'): Promise<void> {
@@ -142,6 +155,7 @@ export function createOffloader(options: S3OffloadOptions, env: NodeJS.ProcessEn
       logger.info('s3Offload stored a result in S3', {
         offload: { bucket: pointer.bucket, key: pointer.key, bytes: pointer.bytes, reason: why, durationMs: ms(started) },
       });
+      emitOutcome(opts.metrics, logger, 'offload', 'Offloaded', 1, pointer.bytes);
     } finally {
       deadline?.clear();
     }

@@ -11,11 +11,14 @@
 import { OFFLOAD_CONTRACT, SPILL_CONTRACT } from '../contract.js';
 import { LAMBDA_RESPONSE_MAX_BYTES } from '../limits.js';
 import type { SpillLogger } from '../logging/default-logger.js';
+import type { MetricsLike } from '../logging/metrics.js';
 import { checkFlag, type PerRequestFlag } from '../options/per-request.js';
 import {
   checkBucketName,
   checkLogger,
+  checkMetrics,
   checkS3Client,
+  checkWarnAtBytes,
   integerIn,
   mergeOptions,
   resolveBucket,
@@ -86,6 +89,26 @@ export interface S3OffloadOptions extends ResolveOffloadedOptions {
    */
   readonly logger?: SpillLogger;
   /**
+   * A Powertools `Metrics` (`@aws-lambda-powertools/metrics`, optional peer)
+   * that receives, as CloudWatch EMF under its namespace, its `service` and
+   * default dimensions, and the dimension `utility: 'offload'`: `Offloaded`
+   * (Count) and `OffloadedBytes` (Bytes, the JSON text stored) per result
+   * offloaded; `Resolved` (Count, objects read) and `ResolvedBytes` (Bytes) per
+   * event whose references were resolved. Published at once through
+   * `metrics.singleMetric()`, apart from the instance's own stored metrics.
+   * Nothing for an invocation that changes nothing.
+   * @default - no metrics
+   */
+  readonly metrics?: MetricsLike;
+  /**
+   * A result over this many bytes that still fits `maxBytes` is returned
+   * untouched and logs one warning (`s3Offload result near the limit`: its
+   * size, `maxBytes` and this threshold, through `logger`). An integer from 1
+   * to `maxBytes`; `false` turns it off.
+   * @default - 90 % of `maxBytes`, rounded down (5,662,400 for 6,291,556; 235,929 for 262,144)
+   */
+  readonly warnAtBytes?: number | false;
+  /**
    * Time kept free before the function's deadline
    * (`context.getRemainingTimeInMillis()`), in milliseconds: storing or reading
    * still running then is abandoned with `OffloadTimeoutError`.
@@ -110,6 +133,8 @@ export const offloadDefaults = Object.freeze({
   maxBytes: LAMBDA_RESPONSE_MAX_BYTES,
   alwaysOffload: false as PerRequestFlag,
   logger: undefined as SpillLogger | undefined,
+  metrics: undefined as MetricsLike | undefined,
+  warnAtBytes: undefined as number | false | undefined,
   timeoutEarlyInMillis: 1000,
   putObjectParams: {} as PutObjectParams,
 });
@@ -156,6 +181,8 @@ export function resolveOffloadOptions(
   checkFlag('alwaysOffload', merged.alwaysOffload);
   checkS3Client('s3Client', merged.s3Client);
   checkLogger(merged.logger);
+  checkMetrics(merged.metrics);
+  checkWarnAtBytes(merged.warnAtBytes, merged.maxBytes);
   integerIn('timeoutEarlyInMillis', merged.timeoutEarlyInMillis, 0, 900_000);
   if (typeof merged.putObjectParams !== 'object' || merged.putObjectParams === null) {
     throw new TypeError('putObjectParams must be an object');

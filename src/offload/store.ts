@@ -4,7 +4,6 @@
  *
  * @module offload/store
  */
-import { createHash } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { beforeDeadline } from '../lambda/deadline.js';
 import { classifyS3Failure } from '../s3/failure.js';
@@ -44,7 +43,7 @@ export interface StoreValueInput {
  */
 export async function storeValue(input: StoreValueInput): Promise<OffloadReference> {
   const bytes = Buffer.from(input.text, 'utf8');
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const sha256 = process.getBuiltinModule('node:crypto').createHash('sha256').update(bytes).digest('hex');
   try {
     await beforeDeadline(
       storeObject({

@@ -9,11 +9,11 @@
  * `lambda-s3-spill dev`). There, an S3 endpoint on a loopback, private,
  * link-local or single-label host is a configuration error.
  *
- * Pure: no I/O but the client's own endpoint provider, no SDK import.
+ * Pure: no I/O but the client's own endpoint provider, no SDK import, no
+ * `node:net` (an IP literal is told by its shape, {@link ipVersion}).
  *
  * @module s3/endpoint-guard
  */
-import { isIP } from 'node:net';
 import { LOCAL_CONTRACT } from '../contract.js';
 
 /** Set to `1` by `lambda-s3-spill dev` for the handler it runs: the environment is local. */
@@ -33,6 +33,22 @@ export function inDeployedLambda(env: NodeJS.ProcessEnv): boolean {
   return env[DEV_MARKER] !== '1';
 }
 
+/**
+ * `4` or `6` for an IP literal, else `0` (what `net.isIP` answers): IPv4 as
+ * four decimal octets, IPv6 as what the WHATWG URL parser takes between
+ * brackets (it validates the literal), zone ids aside.
+ */
+export function ipVersion(host: string): 0 | 4 | 6 {
+  if (/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/.test(host)) return 4;
+  if (!host.includes(':') || !/^[0-9a-f:.]+$/i.test(host)) return 0;
+  try {
+    new URL(`http://[${host}]/`);
+    return 6;
+  } catch {
+    return 0;
+  }
+}
+
 /** `'loopback'`, `'private'` or `undefined` (a public host) for a host name or IP literal. */
 export function hostKind(host: string): 'loopback' | 'private' | undefined {
   let h = host.toLowerCase();
@@ -41,7 +57,7 @@ export function hostKind(host: string): 'loopback' | 'private' | undefined {
   if (h === 'localhost' || h.endsWith('.localhost')) return 'loopback';
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
   if (mapped !== null) h = mapped[1];
-  const version = isIP(h);
+  const version = ipVersion(h);
   if (version === 4) {
     const [a, b] = h.split('.').map(Number);
     if (a === 127) return 'loopback';

@@ -7,7 +7,6 @@
  *
  * @module s3/keys
  */
-import { randomUUID } from 'node:crypto';
 import { S3_KEY_MAX_BYTES } from '../limits.js';
 
 /**
@@ -17,7 +16,8 @@ import { S3_KEY_MAX_BYTES } from '../limits.js';
  * @returns the part of the key after the key prefix
  */
 export function defaultKey(now: Date = new Date()): string {
-  return `${now.toISOString().replace(/[-:.]/g, '')}-${randomUUID()}`;
+  // node:crypto on first use: a static import loads it at every cold start (about as long as the rest of the library).
+  return `${now.toISOString().replace(/[-:.]/g, '')}-${process.getBuiltinModule('node:crypto').randomUUID()}`;
 }
 
 /** C0 controls and DEL: never in a key (they would reach logs, URLs and headers). */

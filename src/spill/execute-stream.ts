@@ -15,6 +15,7 @@
  * @module spill/execute-stream
  */
 import { pipeline, Readable } from 'node:stream';
+import type * as Zlib from 'node:zlib';
 import { COMPRESSION_LEVELS, compressor } from '../compression/compress-bytes.js';
 import { inlineResult } from '../compression/compress-response.js';
 import type { ContentCoding } from '../compression/encodings.js';
@@ -184,7 +185,7 @@ async function readAndAnswer(plan: ReadPlan, job: Job, source: Source, signal: A
   const overflow = plan.overflow;
   const coding = plan.inlineCoding ?? (overflow.kind === 'spill' ? plan.storeCoding : undefined);
   if (coding !== undefined) {
-    const compressed = compressing(chunks, coding, !eventBodyOf(new Uint8Array(0), plan.contentType).isBase64Encoded);
+    const compressed = compressing(await import('node:zlib'), chunks, coding, !eventBodyOf(new Uint8Array(0), plan.contentType).isBase64Encoded);
     if (plan.inlineCoding === undefined) {
       chunks = compressed;
     } else {
@@ -201,8 +202,8 @@ async function readAndAnswer(plan: ReadPlan, job: Job, source: Source, signal: A
 }
 
 /** A compressing stream of the chunks; a failure of the chunks fails it. */
-function compressing(chunks: AsyncIterable<Buffer>, coding: ContentCoding, text: boolean): AsyncIterable<Buffer> {
-  const zip = compressor(coding, COMPRESSION_LEVELS[coding], undefined, text);
+function compressing(zlib: typeof Zlib, chunks: AsyncIterable<Buffer>, coding: ContentCoding, text: boolean): AsyncIterable<Buffer> {
+  const zip = compressor(zlib, coding, COMPRESSION_LEVELS[coding], undefined, text);
   pipeline(Readable.from(chunks, { objectMode: false }), zip, () => undefined);
   return zip;
 }

@@ -15,6 +15,7 @@ import { type ContentHeaders, type SpillBody, spillBodyOf } from '../http/body.j
 import { REFERENCE_MEDIA_TYPE } from '../http/reference.js';
 import type { HttpResult } from '../http/result.js';
 import { clientEndpointProblem } from '../s3/endpoint-guard.js';
+import { emitOutcome } from '../logging/metrics.js';
 import { objectParamsFor } from './object-options.js';
 import type { ResolvedOptions, SpillLogger } from './options.js';
 import { payloadBytes, type PayloadMeasure } from '../sizing/payload-bytes.js';
@@ -118,6 +119,7 @@ async function compressBody(
   };
   if (compressed.inline !== undefined) {
     job.logger.info('s3Spill compressed an oversized response to fit inline', { compression: record });
+    emitOutcome(job.opts.metrics, job.logger, 'spill', 'CompressedInline', 1, record.bytesAfter);
   } else {
     job.logger.debug('s3Spill compressed the body to spill', { compression: record });
   }
@@ -234,6 +236,7 @@ async function spill(step: SpillStep, job: Job, stored: SpillBody): Promise<Http
       durationMs: Math.round(performance.now() - started),
     },
   });
+  emitOutcome(opts.metrics, job.logger, 'spill', 'Spilled', 1, body.bytes.length);
   return response;
 }
 

@@ -5,7 +5,6 @@
  *
  * @module storage/reuse-window
  */
-import { createHash } from 'node:crypto';
 import type { SpillBody } from '../http/body.js';
 import type { PutObjectParams } from '../s3/store.js';
 
@@ -80,7 +79,8 @@ function canonicalJson(value: unknown): string {
 export function contentHash(body: SpillBody, params: PutObjectParams): string {
   const { bytes, ...headers } = body;
   const described = canonicalJson({ headers, params });
-  return createHash('sha256').update(described).update('\n').update(bytes).digest('hex');
+  // node:crypto on first use (a reused spill), not at import.
+  return process.getBuiltinModule('node:crypto').createHash('sha256').update(described).update('\n').update(bytes).digest('hex');
 }
 
 /**

@@ -18,6 +18,7 @@ import { environmentEndpointProblem } from '../s3/endpoint-guard.js';
 import { parseSpillControl, type SpillControl, takeSpillControl } from './spill-control.js';
 import { measurePayload, payloadBytesUpperBound } from '../sizing/payload-bytes.js';
 import { reuseLifetimeProblem } from './reuse-window.js';
+import { bytesOverWarnAt, warnAtFor } from '../sizing/warn-at.js';
 import type { MiddyLikeRequest } from '../types/middy.js';
 import { defaultLogger } from '../logging/default-logger.js';
 import { millisUntilDeadline } from '../lambda/deadline.js';
@@ -111,10 +112,24 @@ export function createSpiller(options: S3SpillOptions, env: NodeJS.ProcessEnv = 
     const platformMaxBytes = responseMaxBytes(frontDoor, opts.streaming);
     const maxBytes = Math.min(opts.maxBytes ?? platformMaxBytes, platformMaxBytes);
     const streamHeld = opts.streaming && opts.streamSpillBytes !== undefined;
-    if (!streamHeld && !alwaysConfigured && control.always !== true && stringBody && payloadBytesUpperBound(request.response) <= maxBytes) {
-      return undefined;
+    if (!streamHeld && !alwaysConfigured && control.always !== true && stringBody) {
+      const upper = payloadBytesUpperBound(request.response);
+      if (upper <= maxBytes) {
+        warnIfNear(request, { bytes: upper, exact: false }, maxBytes);
+        return undefined;
+      }
     }
     return decideAndRun(request, control, maxBytes, platformMaxBytes);
+  }
+
+  /** One warning for a response that passes over `warnAtBytes` (the line is written before the invocation returns). */
+  function warnIfNear(request: MiddyLikeRequest, known: { bytes: number; exact: boolean }, maxBytes: number): void {
+    const warnAtBytes = warnAtFor(opts.warnAtBytes, maxBytes);
+    const bytes = bytesOverWarnAt(request.response, known, warnAtBytes);
+    if (bytes === undefined) return;
+    logger.warn('s3Spill response near the limit', {
+      nearLimit: { frontDoor: frontDoorOf(request.event), bytes, maxBytes, warnAtBytes },
+    });
   }
 
   async function decideAndRun(
@@ -199,7 +214,10 @@ export function createSpiller(options: S3SpillOptions, env: NodeJS.ProcessEnv = 
       platformMaxBytes,
       measure,
     });
-    if (plan.kind === 'pass') return;
+    if (plan.kind === 'pass') {
+      if (measure.fits) warnIfNear(request, measure, maxBytes);
+      return;
+    }
     // Loaded on first use: what only a changed response needs (the S3 client, zlib streams, the default logger) stays out of cold starts.
     const [{ executePlan }] = await Promise.all([import('./execute.js'), own?.load()]);
     request.response = await executePlan(plan, {

@@ -4,8 +4,7 @@
  *
  * @module uploads/checks
  */
-import { timingSafeEqual } from 'node:crypto';
-import { contentTypeAllowed } from './policy.js';
+import { contentTypeAllowed, EXPIRES_METADATA, TOKEN_METADATA } from './policy.js';
 
 /** What `HeadObject` said, as the checks read it. */
 export interface StoredUpload {
@@ -38,11 +37,11 @@ export interface UploadProblem {
  * Order: the token first (a made-up reference learns nothing about the object).
  */
 export function storedUploadProblem(stored: StoredUpload, expected: UploadExpectations): UploadProblem | undefined {
-  const token = stored.metadata['upload-token'];
+  const token = stored.metadata[TOKEN_METADATA];
   if (token === undefined || !sameSecret(token, expected.token)) {
     return { message: 'The upload reference is not valid', detail: 'the object does not carry the reference token' };
   }
-  const expires = Number(stored.metadata['upload-expires']);
+  const expires = Number(stored.metadata[EXPIRES_METADATA]);
   if (!Number.isInteger(expires)) {
     return { message: 'The upload reference is not valid', detail: 'the object carries no form expiry' };
   }
@@ -70,5 +69,5 @@ export function storedUploadProblem(stored: StoredUpload, expected: UploadExpect
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a, 'utf8');
   const y = Buffer.from(b, 'utf8');
-  return x.length === y.length && timingSafeEqual(x, y);
+  return x.length === y.length && process.getBuiltinModule('node:crypto').timingSafeEqual(x, y);
 }

@@ -5,6 +5,7 @@
  */
 import { redactedCause } from '../errors/redact.js';
 import { defaultLogger, type SpillLogger } from '../logging/default-logger.js';
+import { emitOutcome } from '../logging/metrics.js';
 import { clientOrDefault } from '../s3/client.js';
 import type { MiddlewareLikeObj, MiddyLikeRequest } from '../types/middy.js';
 import { resolveS3UploadsOptions, type S3UploadsOptions } from './options.js';
@@ -61,6 +62,7 @@ export function s3Uploads(options: S3UploadsOptions): MiddlewareLikeObj {
         message: 'upload references resolved',
         uploads: uploads.map((u) => ({ bucket: u.bucket, key: u.key, bytes: u.size, type: u.type })),
       });
+      emitOutcome(resolved.metrics, logger, 'uploads', 'Resolved', uploads.length, uploads.reduce((sum, u) => sum + u.size, 0));
       await own?.pending();
     }
   };

@@ -17,10 +17,14 @@
  * @module uploads/policy
  */
 
-/** Metadata field of the token (S3 returns it as `Metadata['upload-token']`). */
-export const TOKEN_FIELD = 'x-amz-meta-upload-token';
-/** Metadata field of the form's expiry, in epoch seconds. */
-export const EXPIRES_FIELD = 'x-amz-meta-upload-expires';
+/** The object's metadata name of the token (as S3 returns it in `Metadata`). */
+export const TOKEN_METADATA = 'upload-token';
+/** The object's metadata name of the form's expiry, in epoch seconds. */
+export const EXPIRES_METADATA = 'upload-expires';
+/** Metadata field of the token in the form. */
+export const TOKEN_FIELD = `x-amz-meta-${TOKEN_METADATA}`;
+/** Metadata field of the form's expiry in the form. */
+export const EXPIRES_FIELD = `x-amz-meta-${EXPIRES_METADATA}`;
 
 /** A content type pattern: `type/subtype`, or `type/*`. */
 const CONTENT_TYPE_PATTERN = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)$/;

@@ -12,7 +12,6 @@
  *
  * @module uploads/reference
  */
-import { randomBytes } from 'node:crypto';
 
 /** What every reference starts with; a string field that starts with it is treated as a reference. */
 export const UPLOAD_REFERENCE_MARKER = 's3up1.';
@@ -35,7 +34,7 @@ export interface UploadReferenceParts {
 
 /** A new random token (base64url, 43 characters). */
 export function newUploadToken(): string {
-  return randomBytes(TOKEN_BYTES).toString('base64url');
+  return process.getBuiltinModule('node:crypto').randomBytes(TOKEN_BYTES).toString('base64url');
 }
 
 /** The reference text of an upload. */

@@ -20,7 +20,7 @@ import { uploadKeyProblem } from './key.js';
 import { resolveS3UploadsOptions, type ResolvedS3Uploads, type ResolveUploadsOptions } from './options.js';
 import { looksLikeUploadReference, parseUploadReference, UPLOAD_REFERENCE_MARKER } from './reference.js';
 import { uploadFailure } from './storage-failure.js';
-import { readAll, S3Upload } from './upload-object.js';
+import { type CheckedUpload, readAll, S3Upload } from './upload-object.js';
 
 /** The request header of the whole-body mode. */
 export const UPLOAD_HEADER = 'X-S3-Upload';
@@ -78,7 +78,9 @@ export async function resolveUploads<E>(event: E, options: ResolveUploadsOptions
 export async function resolveEvent<E>(event: E, options: ResolvedS3Uploads, context?: Context): Promise<Resolution<E>> {
   if (frontDoorOf(event) === 'unknown') return { event, uploads: [] };
   // The SDK loads on first use: importing the library (and every response that fits) never loads it.
-  const client = await clientOrDefault(options.s3Client);
+  // The client (and with it the SDK) only once a reference is found: a request without one loads nothing.
+  let made: Promise<S3Client> | undefined;
+  const client: ClientSource = () => (made ??= clientOrDefault(options.s3Client));
   // The same deadline as a spill's: the function's, or the gateway's integration timeout when it comes first.
   const deadline = deadlineSignal(
     millisUntilDeadline({
@@ -103,23 +105,28 @@ function invalidReference(detail: string, field: string | undefined): InvalidUpl
   return new InvalidUploadError('The upload reference is not valid', { field, cause: new Error(detail) });
 }
 
+/** The S3 client, made on first use. */
+type ClientSource = () => Promise<S3Client>;
+
 /** Check one reference: pure checks, then `HeadObject`, then the object's checks. */
 async function checkReference(
   text: string,
   field: string | undefined,
   options: ResolvedS3Uploads,
-  client: S3Client,
+  client: ClientSource,
   signal: AbortSignal | undefined,
-): Promise<S3Upload> {
+): Promise<CheckedUpload> {
   const parts = parseUploadReference(text);
   if ('problem' in parts) throw invalidReference(parts.problem, field);
   if (parts.bucket !== options.bucket) throw invalidReference('reference names another bucket', field);
   const keyProblem = uploadKeyProblem(parts.key, options.keyPrefix);
   if (keyProblem !== undefined) throw invalidReference(keyProblem, field);
   let head;
+  let s3: S3Client;
   try {
-    const { HeadObjectCommand } = await import('@aws-sdk/client-s3');
-    head = await client.send(new HeadObjectCommand({ Bucket: options.bucket, Key: parts.key }), { abortSignal: signal });
+    const [{ HeadObjectCommand }, made] = await Promise.all([import('@aws-sdk/client-s3'), client()]);
+    s3 = made;
+    head = await s3.send(new HeadObjectCommand({ Bucket: options.bucket, Key: parts.key }), { abortSignal: signal });
   } catch (error) {
     throw uploadFailure(error, field);
   }
@@ -143,15 +150,22 @@ async function checkReference(
   if (problem !== undefined) {
     throw new InvalidUploadError(problem.message, { field, cause: new Error(`${problem.detail} (key ${parts.key})`) });
   }
-  return new S3Upload({
-    client,
+  return {
+    client: s3,
     bucket: options.bucket,
     key: parts.key,
+    keyPrefix: options.keyPrefix,
     size: head.ContentLength!,
     type: head.ContentType ?? '',
     etag: head.ETag,
     field,
-  });
+    contentType: head.ContentType,
+    contentEncoding: head.ContentEncoding,
+    contentDisposition: head.ContentDisposition,
+    contentLanguage: head.ContentLanguage,
+    cacheControl: head.CacheControl,
+    metadata,
+  };
 }
 
 type AnyEvent = Record<string, unknown> & { headers?: unknown; multiValueHeaders?: unknown; body?: unknown };
@@ -160,7 +174,7 @@ async function resolveWholeBody<E>(
   event: E,
   reference: string,
   options: ResolvedS3Uploads,
-  client: S3Client,
+  client: ClientSource,
   signal: AbortSignal | undefined,
 ): Promise<Resolution<E>> {
   const e = event as unknown as AnyEvent;
@@ -168,10 +182,7 @@ async function resolveWholeBody<E>(
     throw new InvalidUploadError(`A request with ${UPLOAD_HEADER} must have an empty body`);
   }
   const upload = await checkReference(reference.trim(), undefined, options, client, signal);
-  const bytes = await readAll(
-    { client, bucket: upload.bucket, key: upload.key, size: upload.size, type: upload.type, etag: upload.etag, field: undefined },
-    signal,
-  );
+  const bytes = await readAll(upload, signal);
   const { body, isBase64Encoded } = eventBodyOf(bytes, upload.type || undefined);
   const replace: Record<string, string | undefined> = {
     'content-type': upload.type || undefined,
@@ -183,7 +194,7 @@ async function resolveWholeBody<E>(
   if (typeof e.multiValueHeaders === 'object' && e.multiValueHeaders !== null) {
     out.multiValueHeaders = withRequestHeaders(e.multiValueHeaders, replace, true);
   }
-  return { event: out as unknown as E, uploads: [upload] };
+  return { event: out as unknown as E, uploads: [new S3Upload(upload)] };
 }
 
 /** A header map without `X-S3-Upload`, with `replace` set (in the map's casing, lower case when new). */
@@ -207,7 +218,7 @@ function withRequestHeaders(map: object, replace: Record<string, string | undefi
 async function resolveFields<E>(
   event: E,
   options: ResolvedS3Uploads,
-  client: S3Client,
+  client: ClientSource,
   signal: AbortSignal | undefined,
 ): Promise<Resolution<E>> {
   const e = event as unknown as AnyEvent;
@@ -237,7 +248,9 @@ async function resolveFields<E>(
   if (jobs.length > MAX_REFERENCES_PER_REQUEST) {
     throw new InvalidUploadError(`A request may carry at most ${MAX_REFERENCES_PER_REQUEST} uploads`);
   }
-  const uploads = await Promise.all(jobs.map((job) => checkReference(job.text, job.field, options, client, signal)));
+  const uploads = (await Promise.all(jobs.map((job) => checkReference(job.text, job.field, options, client, signal)))).map(
+    (checked) => new S3Upload(checked),
+  );
   const original = body as Record<string, unknown>;
   const out: Record<string, unknown> = { ...original };
   // defineProperty, not assignment: a field named "__proto__" must stay a field.

@@ -11,9 +11,9 @@ import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { SpillBucket, SpillBucketPropsError, type SpillBucketProps, UPLOADS_WILDCARD_REASON } from 'lambda-s3-spill/cdk';
+import { SpillBucket, SpillBucketPropsError, type SpillBucketProps, UPLOAD_KEEP_WILDCARD_REASON, UPLOADS_WILDCARD_REASON } from 'lambda-s3-spill/cdk';
 import { parseCfnYaml, type Template as CfnTemplate } from './helpers/cfn-yaml.js';
-import { allowStatements, flattener } from './helpers/spill-contract.js';
+import { prefixesContract } from './helpers/spill-contract.js';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { UploadsSampleStack } from '../../samples/uploads/stack.js';
 import { synthWithNag, validationFindings } from './helpers/stacks.js';
@@ -37,40 +37,13 @@ function uploadsStack(app = new App(), props: SpillBucketProps = { uploads: { co
   spill.grantUploadForms(forms);
   spill.connect(api);
   spill.grantUploadRead(api, { deleteAfter: true });
+  spill.grantUploadKeep(api, { prefix: 'photos/' });
   for (const f of [forms, api]) f.addEnvironment('S3_SPILL_UPLOAD_PREFIX', spill.uploadsPrefix!);
   forms.addEnvironment('S3_SPILL_BUCKET', spill.bucket.bucketName);
   for (const f of [forms, api]) {
     Validations.of(f).acknowledge({ id: BASIC_EXECUTION_ROLE, reason: 'Test function: the managed policy only writes its own logs.' });
   }
   return { app, stack, spill, forms, api };
-}
-
-/** What must agree between the CDK and SAM templates. */
-function uploadsContract(template: CfnTemplate) {
-  const resources = Object.entries(template.Resources);
-  const [bucketId, bucket] = resources.find(([, r]) => r.Type === 'AWS::S3::Bucket')!;
-  const flat = flattener(template, bucketId);
-  const props = flat(bucket.Properties) as Record<string, any>;
-  const functions = resources.filter(([, r]) => r.Type === 'AWS::Lambda::Function' || r.Type === 'AWS::Serverless::Function');
-  return {
-    lifecycleRules: props.LifecycleConfiguration.Rules.map((r: any) => ({
-      id: r.Id,
-      prefix: r.Prefix ?? r.Filter?.Prefix,
-      days: r.ExpirationInDays,
-      abort: r.AbortIncompleteMultipartUpload?.DaysAfterInitiation,
-      status: r.Status,
-    })),
-    cors: props.CorsConfiguration,
-    publicAccessBlock: props.PublicAccessBlockConfiguration,
-    encryption: props.BucketEncryption,
-    grants: allowStatements(template, flat)
-      .filter((s) => JSON.stringify(s.Resource).includes('<bucket>'))
-      .map((s) => JSON.stringify({ actions: [s.Action].flat().sort(), resources: [s.Resource].flat().sort() }))
-      .sort(),
-    environments: functions
-      .map(([, f]) => JSON.stringify(Object.entries(flat(f.Properties?.Environment?.Variables ?? {}) as object).sort()))
-      .sort(),
-  };
 }
 
 describe('SpillBucket uploads', () => {
@@ -98,10 +71,45 @@ describe('SpillBucket uploads', () => {
     });
   });
 
-  test('grantUploadForms: s3:PutObject on the uploads prefix only; grantUploadRead: s3:GetObject (and DeleteObject)', () => {
+  test('grantUploadForms: s3:PutObject on the uploads prefix only; grantUploadRead: s3:GetObject (and DeleteObject); grantUploadKeep: s3:GetObject there, s3:PutObject on its prefix', () => {
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
-    const onUploads = statements.filter((s: any) => JSON.stringify(s.Resource).includes('/uploads/*'));
-    expect(onUploads.map((s: any) => [s.Action].flat().sort()).sort()).toEqual([['s3:DeleteObject', 's3:GetObject'], ['s3:PutObject']]);
+    const on = (path: string) => statements.filter((s: any) => JSON.stringify(s.Resource).includes(path)).map((s: any) => [s.Action].flat().sort()).sort();
+    expect(on('/uploads/*')).toEqual([['s3:DeleteObject', 's3:GetObject'], ['s3:GetObject'], ['s3:PutObject']]);
+    expect(on('/photos/*')).toEqual([['s3:PutObject']]);
+  });
+
+  test('grantUploadKeep to another bucket: s3:PutObject on its prefix there; with KMS keys, kms:Decrypt on the uploads key and kms:GenerateDataKey on the destination\'s', () => {
+    const stack = new Stack(new App(), 'Keep');
+    const spill = new SpillBucket(stack, 'Spill', { encryption: s3.BucketEncryption.KMS, uploads: {} });
+    const archive = new s3.Bucket(stack, 'Archive', { encryption: s3.BucketEncryption.KMS, enforceSSL: true });
+    const fn = new lambda.Function(stack, 'Keeper', {
+      runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = 1'),
+    });
+    const grant = spill.grantUploadKeep(fn, { bucket: archive, prefix: 'incoming/' });
+    expect(grant.success).toBe(true);
+    const t = Template.fromStack(stack);
+    const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const described = statements.map((s: any) => ({ actions: [s.Action].flat().sort(), resource: JSON.stringify(s.Resource) }));
+    const archiveId = stack.getLogicalId(archive.node.defaultChild as s3.CfnBucket);
+    const spillId = stack.getLogicalId(spill.bucket.node.defaultChild as s3.CfnBucket);
+    expect(described).toContainEqual({ actions: ['s3:PutObject'], resource: expect.stringMatching(new RegExp(`${archiveId}.*/incoming/\\*`)) });
+    expect(described).toContainEqual({ actions: ['s3:GetObject'], resource: expect.stringMatching(new RegExp(`${spillId}.*/uploads/\\*`)) });
+    expect(described.filter((s) => s.actions.some((a: string) => a.startsWith('kms:'))).map((s) => s.actions)).toEqual([['kms:Decrypt'], ['kms:GenerateDataKey']]);
+    expect(described.filter((s) => s.resource.includes(archiveId) && s.actions.includes('s3:GetObject'))).toEqual([]);
+  });
+
+  test.each<[string, { prefix: string }, RegExp]>([
+    ['the uploads prefix', { prefix: 'uploads/kept/' }, /overlaps the uploads prefix/],
+    ['the spill prefix', { prefix: 'spill/' }, /overlaps the spill prefix/],
+    ['a prefix holding the offload prefix', { prefix: 'off' }, /overlaps the offload prefix/],
+    ['an empty prefix', { prefix: '' }, /must not be empty/],
+    ['a wildcard', { prefix: 'kept*/' }, /must not contain "\*"/],
+  ])('grantUploadKeep refuses %s in the same bucket', (_, destination, message) => {
+    const stack = new Stack(new App(), 'S');
+    const spill = new SpillBucket(stack, 'Spill', { uploads: {} });
+    const fn = new lambda.Function(stack, 'F', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = 1') });
+    expect(() => spill.grantUploadKeep(fn, destination)).toThrow(SpillBucketPropsError);
+    expect(() => spill.grantUploadKeep(fn, destination)).toThrow(message);
   });
 
   test('with a KMS key, the form signer gets kms:GenerateDataKey and the reader kms:Decrypt', () => {
@@ -132,15 +140,32 @@ describe('SpillBucket uploads', () => {
     expect(() => new SpillBucket(stack, 'X', { bucket, uploads: { expiration: Duration.days(2) } })).toThrow(/only a prefix/);
     expect(new SpillBucket(stack, 'Y', { bucket, uploads: { prefix: 'in/' } }).uploadsPrefix).toBe('in/');
     const plain = new SpillBucket(stack, 'Z');
-    expect(() => plain.grantUploadRead(new lambda.Function(stack, 'F', {
+    const fn = new lambda.Function(stack, 'F', {
       runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = 1'),
-    }))).toThrow(/need the uploads prop/);
+    });
+    expect(() => plain.grantUploadRead(fn)).toThrow(/need the uploads prop/);
+    expect(() => plain.grantUploadKeep(fn, { prefix: 'kept/' })).toThrow(/need the uploads prop/);
   });
 
   test('cdk-nag finds nothing unacknowledged; the uploads wildcard is acknowledged with its reason', () => {
     expect(synthWithNag((app) => void uploadsStack(app))).toEqual([]);
     expect(synthWithNag((app) => void uploadsStack(app, { encryption: s3.BucketEncryption.KMS, uploads: { corsAllowedOrigins: [ORIGIN] } }))).toEqual([]);
     expect(UPLOADS_WILDCARD_REASON).toMatch(/uploads prefix/);
+  });
+
+  test('cdk-nag finds nothing unacknowledged in a keep grant to another bucket: its destination wildcard is acknowledged with its reason', () => {
+    const findings = synthWithNag((app) => {
+      const stack = new Stack(app, 'KeepElsewhere');
+      const spill = new SpillBucket(stack, 'Spill', { encryption: s3.BucketEncryption.KMS, uploads: {} });
+      const archive = new SpillBucket(stack, 'Archive', { encryption: s3.BucketEncryption.KMS });
+      const fn = new lambda.Function(stack, 'Keeper', {
+        runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = 1'),
+      });
+      Validations.of(fn).acknowledge({ id: BASIC_EXECUTION_ROLE, reason: 'Test function: the managed policy only writes its own logs.' });
+      spill.grantUploadKeep(fn, { bucket: archive.bucket, prefix: 'incoming/' });
+    });
+    expect(findings).toEqual([]);
+    expect(UPLOAD_KEEP_WILDCARD_REASON).toMatch(/destination prefix/);
   });
 });
 
@@ -153,10 +178,10 @@ describe('samples/sam/uploads.yaml', () => {
   });
 
   test('agrees with the CDK construct: lifecycle rules, CORS, public access, encryption, grants, environment', () => {
-    const cdk = uploadsContract(Template.fromStack(uploadsStack().stack).toJSON() as CfnTemplate);
-    const sam = uploadsContract(parseCfnYaml(samText));
+    const cdk = prefixesContract(Template.fromStack(uploadsStack().stack).toJSON() as CfnTemplate);
+    const sam = prefixesContract(parseCfnYaml(samText));
     expect(sam).toEqual(cdk);
-    expect(cdk.grants).toHaveLength(3);
+    expect(cdk.grants).toHaveLength(5);
     expect(cdk.lifecycleRules.map((r: { prefix: string }) => r.prefix)).toEqual(['spill/', 'uploads/']);
   });
 });

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import { COMPRESSION_LEVELS, compressBytes, decompressBytes } from '../../src/compression/compress-bytes.js';
 import { type ContentCoding } from '../../src/compression/encodings.js';
-import { DEFAULT_ENCODINGS, ZSTD_AVAILABLE } from '../../src/compression/encodings.js';
+import { DEFAULT_ENCODINGS, hasZstd, ZSTD_AVAILABLE } from '../../src/compression/encodings.js';
 import { type CompressionSettings, chooseCoding } from '../../src/compression/choose-coding.js';
 import { describeRequest, requestHeader } from '../../src/http/events.js';
 import { compressionBudget, compressResponse, inlineResult, mergeVary } from '../../src/compression/compress-response.js';
@@ -216,4 +216,10 @@ it('gives compression half the time left before the upload must stop', async () 
   expect(budget.aborted).toBe(false);
   await new Promise((resolve) => setTimeout(resolve, 120));
   expect(budget.aborted).toBe(true);
+});
+
+it('reads Zstandard from the Node.js version as zlib has it ("Added in: v23.8.0, v22.15.0")', async () => {
+  const zlib = await import('node:zlib');
+  expect(hasZstd(process.versions.node)).toBe(typeof (zlib as { createZstdCompress?: unknown }).createZstdCompress === 'function');
+  expect(['22.14.0', '22.15.0', '23.7.0', '23.8.0', '24.0.0', '20.19.0'].map(hasZstd)).toEqual([false, true, false, true, true, false]);
 });

@@ -36,6 +36,12 @@ it('each page shows the samples of its topic', () => {
   expect(shown('docs/testing.md')).toEqual(['samples/testing/spill.test.ts']);
   expect(shown('docs/deploy-cdk.md')).toEqual(['samples/cdk/stack.ts', 'samples/cdk/handler.ts']);
   expect(shown('docs/deploy-sam.md')).toEqual(['samples/sam/template.yaml']);
+  expect(shown('docs/messages.md')).toEqual([
+    'samples/messages/producer.ts',
+    'samples/messages/consumer.ts',
+    'samples/messages/batch-handler.ts',
+    'samples/messages/stack.ts',
+  ]);
 });
 
 describe('docs/options.md', () => {

@@ -1,6 +1,6 @@
 /**
  * The API reference builds from the TSDoc with no warning: TypeDoc over the two
- * entry points (typedoc.json: src/index.ts, cdk/index.ts), warnings as errors,
+ * entry points (typedoc.json: src/index.ts, src/messages/index.ts, cdk/index.ts), warnings as errors,
  * as `npm run docs` does, into a scratch folder.
  */
 import { execFile } from 'node:child_process';
@@ -27,4 +27,5 @@ it('builds the API reference with TypeDoc, warnings treated as errors, and finds
   expect(existsSync(join(out, 'index.html'))).toBe(true);
   expect(existsSync(join(out, 'functions', 'lambda-s3-spill.withS3Spill.html'))).toBe(true);
   expect(existsSync(join(out, 'classes', 'lambda-s3-spill_cdk.SpillBucket.html'))).toBe(true);
+  expect(existsSync(join(out, 'functions', 'lambda-s3-spill_messages.largeMessagesPlugin.html'))).toBe(true);
 }, 180_000);

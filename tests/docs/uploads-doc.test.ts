@@ -43,7 +43,7 @@ it('shows the four samples', () => {
 it.each<[string, string, Record<string, unknown>]>([
   ['Options', '`createUpload(options)`:', createUploadDefaults],
   ['Options', '`s3Uploads(options)` and `resolveUploads(event, options, context?)`:', s3UploadsDefaults],
-  ['Deploy: CDK and SAM', '`grantUploadForms(grantee)` and `grantUploadRead(grantee, { deleteAfter })`.', SPILL_UPLOADS_DEFAULTS],
+  ['Deploy: CDK and SAM', '`grantUploadKeep(grantee, { bucket?, prefix })`.', SPILL_UPLOADS_DEFAULTS],
 ])('%s lists every option after %s, with its default', (heading, intro, defaults) => {
   const listed = optionList(section(heading), intro);
   expect([...listed.keys()].sort()).toEqual(Object.keys(defaults).sort());

@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import * as spill from 'lambda-s3-spill';
 import * as offload from 'lambda-s3-spill/offload';
 import * as uploads from 'lambda-s3-spill/uploads';
+import * as messages from 'lambda-s3-spill/messages';
 
 type Entry = Record<string, unknown>;
 let dir: string;
@@ -26,6 +27,7 @@ beforeAll(async () => {
     ['spill', 'src/index.ts'],
     ['offload', 'src/offload/index.ts'],
     ['uploads', 'src/uploads/index.ts'],
+    ['messages', 'src/messages/index.ts'],
   ]) {
     const outfile = join(dir, `${name}.mjs`);
     buildSync({ absWorkingDir: root, entryPoints: [entry], bundle: true, format: 'esm', platform: 'node', packages: 'external', outfile, logLevel: 'silent' });
@@ -47,6 +49,7 @@ it.each([
   ['spill', spill as Entry],
   ['offload', offload as Entry],
   ['uploads', uploads as Entry],
+  ['messages', messages as Entry],
 ])('every error class of %s holds instanceof for an error of the other copy, and only for its own kind', (name, ours) => {
   const classes = errorClasses(ours);
   expect(classes.length).toBeGreaterThan(2);

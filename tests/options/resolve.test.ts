@@ -5,6 +5,7 @@
 import { s3SpillValidateOptions, withS3Spill } from 'lambda-s3-spill';
 import { resolveOffloaded, s3OffloadValidateOptions } from 'lambda-s3-spill/offload';
 import { createUpload, resolveUploads, s3UploadsValidateOptions } from 'lambda-s3-spill/uploads';
+import { largeMessages, largeMessagesPlugin, resolveLargeMessage } from 'lambda-s3-spill/messages';
 import { closestOption, mergeOptions } from '../../src/options/resolve.js';
 
 it('refuses a misspelt spill option, naming the closest one', () => {
@@ -22,6 +23,12 @@ it('refuses a misspelt uploads option, for each door', async () => {
   expect(() => s3UploadsValidateOptions({ bucket: 'b-1', maxBytes: 1, deleteAftr: true } as never)).toThrow(/'deleteAftr'.*'deleteAfter'/);
   await expect(createUpload({ bucket: 'b-1', maxBytes: 1, contenType: 'image/*' } as never)).rejects.toThrow(/'contenType'.*'contentType'/);
   await expect(resolveUploads({}, { bucket: 'b-1', maxBytes: 1, acept: 'field' } as never)).rejects.toThrow(/'acept'.*'accept'/);
+});
+
+it('refuses a misspelt messages option, for each door', async () => {
+  expect(() => largeMessagesPlugin({ bucket: 'b-1', treshold: 262_144 } as never)).toThrow(/'treshold'.*'threshold'/);
+  expect(() => largeMessages({ bucket: 'b-1', allowedBucket: ['b-1'] } as never)).toThrow(/'allowedBucket'.*'allowedBuckets'/);
+  await expect(resolveLargeMessage({}, { bucket: 'b-1', deleteAfterUSE: false } as never)).rejects.toThrow(/'deleteAfterUSE'.*'deleteAfterUse'/);
 });
 
 it('names no closest option when none is near, and keeps accepting undefined as the default', () => {

@@ -15,7 +15,7 @@ import { staticExternals } from '../support/module-graph.js';
 
 const isSdk = (name: string): boolean => name.startsWith('@aws-sdk/') || name.startsWith('@smithy/');
 
-it.each(['src/index.ts', 'src/offload/index.ts', 'src/uploads/index.ts'])('%s imports no AWS SDK module statically', (entry) => {
+it.each(['src/index.ts', 'src/offload/index.ts', 'src/uploads/index.ts', 'src/messages/index.ts', 'src/cache/index.ts'])('%s imports no AWS SDK module statically', (entry) => {
   const externals = [...staticExternals(entry)];
   expect(externals.filter(isSdk)).toEqual([]);
 });
@@ -38,4 +38,33 @@ it('no source file imports an AWS SDK package but by a dynamic import() (or impo
   expect(offenders).toEqual([]);
   // What the check reads: the spill's store does reach the SDK, dynamically.
   expect(readFileSync(join(SRC, 's3/store.ts'), 'utf8')).toMatch(/import\('@aws-sdk\/client-s3'\)/);
+});
+
+/**
+ * The builtins only a changed response needs load with it: an ESM bundle of the
+ * main entry (where esbuild turns every static import of a builtin into a
+ * top-level import) loads neither `node:zlib`, `node:net` nor `node:crypto` at
+ * import, in a fresh Node.js process that has not loaded them itself.
+ */
+it('an ESM bundle of the main entry loads no zlib, net or crypto at import', async () => {
+  const { buildSync } = await import('esbuild');
+  const { execFileSync } = await import('node:child_process');
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const dir = join(root, 'node_modules/.cache/lazy-builtins');
+  mkdirSync(dir, { recursive: true });
+  const loaded = (entry: string): string[] => {
+    const name = entry.replace(/\W/g, '-');
+    buildSync({ absWorkingDir: root, entryPoints: [entry], bundle: true, format: 'esm', platform: 'node', packages: 'external', outfile: join(dir, `${name}.mjs`), logLevel: 'silent' });
+    writeFileSync(
+      join(dir, `${name}.check.mjs`),
+      `const before = new Set(process.moduleLoadList);\nawait import('./${name}.mjs');\n` +
+        `console.log(JSON.stringify(process.moduleLoadList.filter((m) => !before.has(m)).map((m) => m.replace('NativeModule ', ''))));\n`,
+    );
+    return JSON.parse(execFileSync(process.execPath, [join(dir, `${name}.check.mjs`)], { encoding: 'utf8' })) as string[];
+  };
+  const builtins = ['zlib', 'net', 'crypto'];
+  expect(loaded('src/index.ts').filter((m) => builtins.includes(m))).toEqual([]);
+  // The check sees a builtin that is loaded at import: the dev entry imports node:child_process and node:http.
+  expect(loaded('src/dev/index.ts')).toContain('http');
 });

@@ -2,7 +2,10 @@
  * The package as a user gets it: `npm run build`, `npm pack`, then a scratch
  * project in a temporary folder installs the tarball and uses it from CommonJS
  * and ESM on Node 22 and 24, from TypeScript under three module resolutions,
- * and through esbuild bundles built as CDK's `NodejsFunction` builds them.
+ * and through esbuild bundles built as CDK's `NodejsFunction` builds them; then
+ * every entry alone (main, offload, uploads, dev, browser, cdk), loaded and
+ * bundled (CJS and ESM, the SDK inside and external) where only the peers that
+ * entry needs are installed.
  *
  * Offline and fresh-machine safe: the scratch project's package.json names each
  * dependency and peer of the package (read from the packed package.json) as a
@@ -12,7 +15,7 @@
  * real copy as from the registry. Set KEEP_PACK_SCRATCH=1 to keep the folder.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -131,7 +134,7 @@ describe('the tarball', () => {
 
   test('is ESM with types first and a default condition for require(esm); Middy peer names the tested majors', () => {
     expect(manifest.type).toBe('module');
-    for (const entry of ['.', './offload', './uploads', './cdk']) {
+    for (const entry of ['.', './offload', './uploads', './messages', './cache', './cdk']) {
       expect(Object.keys(manifest.exports[entry] as Record<string, string>)).toEqual(['types', 'import', 'default']);
     }
     expect(manifest.peerDependencies?.['@middy/core']).toBe('5.x || 6.x || 7.x');
@@ -175,9 +178,9 @@ describe('TypeScript consumers', () => {
   }, 180_000);
 
   test.each([
-    ['node16', 'module node16: an ESM file (.mts) importing both entries'],
-    ['nodenext', 'module nodenext: an ESM file (.mts) and a CommonJS file (.cts), both entries'],
-    ['bundler', 'module esnext, moduleResolution bundler: both entries'],
+    ['node16', 'module node16: ESM files (.mts) importing every entry'],
+    ['nodenext', 'module nodenext: ESM files (.mts) and CommonJS files (.cts), every entry'],
+    ['bundler', 'module esnext, moduleResolution bundler: every entry'],
     ['strict', 'nodenext with skipLibCheck off: the main entry and the declarations it pulls in'],
   ])('%s typechecks (%s)', (name) => {
     expect(results[`tsconfig.${name}.json`]).toEqual([]);
@@ -249,6 +252,155 @@ test('an S3Client from a second copy of the SDK spills at run time (PutObject, t
 });
 
 /**
+ * Every entry alone: a handler that uses one entry, in a project of its own
+ * where only the peers that entry needs are installed (no `@aws-sdk/s3-presigned-post`
+ * beside the spill, no CDK beside the offload, ...). The package is a copy of
+ * the one the scratch install extracted (one install, reused); each peer is a
+ * link into this project's node_modules, so the peers' own dependencies resolve
+ * there while the package sees only what its folder holds.
+ */
+const ENTRIES = {
+  main: {
+    specifier: 'lambda-s3-spill',
+    peers: ['@aws-sdk/client-s3', '@aws-sdk/lib-storage', '@aws-sdk/s3-request-presigner', '@aws-lambda-powertools/logger'],
+    handler: `import { withS3Spill } from 'lambda-s3-spill';
+export const handler = withS3Spill(async () => ({ statusCode: 200, body: 'fits' }), { bucket: 'spill-bucket' });
+export const check = async () => (await handler(HTTP_EVENT, CONTEXT)).body;
+`,
+    expected: 'fits',
+  },
+  offload: {
+    specifier: 'lambda-s3-spill/offload',
+    peers: ['@aws-sdk/client-s3', '@aws-sdk/lib-storage', '@aws-lambda-powertools/logger'],
+    handler: `import { withS3Offload } from 'lambda-s3-spill/offload';
+export const handler = withS3Offload(async () => ({ rows: 2 }), { bucket: 'spill-bucket' });
+export const check = async () => (await handler({ source: 'sdk' }, CONTEXT)).rows;
+`,
+    expected: 2,
+  },
+  uploads: {
+    specifier: 'lambda-s3-spill/uploads',
+    peers: ['@aws-sdk/client-s3', '@aws-sdk/s3-presigned-post', '@aws-lambda-powertools/logger'],
+    handler: `import { resolveUploads } from 'lambda-s3-spill/uploads';
+export const check = async () => (await resolveUploads({ ...HTTP_EVENT, body: '{"a":1}' }, { bucket: 'spill-bucket', maxBytes: 1024 }, CONTEXT)).body;
+`,
+    expected: '{"a":1}',
+  },
+  cache: {
+    specifier: 'lambda-s3-spill/cache',
+    peers: ['@aws-sdk/client-s3', '@aws-sdk/lib-storage', '@aws-sdk/s3-request-presigner', '@aws-lambda-powertools/logger'],
+    handler: `import { withS3Cache } from 'lambda-s3-spill/cache';
+export const handler = withS3Cache(async () => ({ rows: 3 }), { bucket: 'spill-bucket', ttl: 60 });
+export const check = async () => (await handler({ source: 'sdk' }, CONTEXT)).rows;
+`,
+    expected: 3,
+  },
+  dev: {
+    specifier: 'lambda-s3-spill/dev',
+    peers: [],
+    handler: `import { deploymentProblems, startDevServer } from 'lambda-s3-spill/dev';
+export const check = async () => typeof startDevServer + ' ' + deploymentProblems({ S3_SPILL_BUCKET: 'spill-bucket' }).length;
+`,
+    expected: 'function 0',
+  },
+  browser: {
+    specifier: 'lambda-s3-spill/browser',
+    peers: [],
+    handler: `import { sendFile, uploadFile } from 'lambda-s3-spill/browser';
+export const check = async () => typeof sendFile + ' ' + typeof uploadFile;
+`,
+    expected: 'function function',
+  },
+  cdk: {
+    specifier: 'lambda-s3-spill/cdk',
+    peers: ['aws-cdk-lib', 'constructs'],
+    handler: `import { App, Stack } from 'aws-cdk-lib';
+import { SpillBucket } from 'lambda-s3-spill/cdk';
+export const check = async () => new SpillBucket(new Stack(new App(), 'S'), 'Spill').prefix;
+`,
+    expected: 'spill/',
+  },
+} as const;
+type EntryName = keyof typeof ENTRIES;
+
+const PRELUDE = `const HTTP_EVENT = { version: '2.0', rawPath: '/items', headers: {}, requestContext: { domainName: 'abc.lambda-url.us-east-1.on.aws', http: { method: 'POST', path: '/items' } } };
+const CONTEXT = { awsRequestId: 'req-1', functionName: 'consumer', getRemainingTimeInMillis: () => 30000 };
+`;
+
+const BUNDLES = {
+  'cjs-sdk-inside': ['--format=cjs'],
+  'esm-sdk-inside': ['--format=esm', "--banner:js=import { createRequire } from 'module'; const require = createRequire(import.meta.url);"],
+  'cjs-sdk-external': ['--format=cjs', '--external:@aws-sdk/*'],
+  'esm-sdk-external': ['--format=esm', '--external:@aws-sdk/*', "--banner:js=import { createRequire } from 'module'; const require = createRequire(import.meta.url);"],
+} as const;
+type BundleName = keyof typeof BUNDLES;
+const bundleFile = (bundle: BundleName): string => `out/${bundle}/index.${bundle.startsWith('esm') ? 'mjs' : 'cjs'}`;
+
+const RUN_CHECK = `const { resolve } = require('node:path');
+const { pathToFileURL } = require('node:url');
+const file = resolve(process.argv[2]);
+(async () => {
+  const loaded = process.argv[3] === 'require' ? require(file) : await import(pathToFileURL(file).href);
+  console.log(JSON.stringify({ node: process.versions.node, result: await loaded.check() }));
+})().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
+`;
+
+describe('every entry alone, without the optional peers it does not need', () => {
+  const esbuild = join(rootModules, 'esbuild', 'bin', 'esbuild');
+  const dirOf = (entry: EntryName): string => join(work, 'entries', entry);
+
+  beforeAll(async () => {
+    const extracted = join(app, 'node_modules', 'lambda-s3-spill');
+    const dependencies = Object.keys(manifest.dependencies ?? {});
+    for (const [entry, { peers, handler }] of Object.entries(ENTRIES) as [EntryName, (typeof ENTRIES)[EntryName]][]) {
+      const dir = dirOf(entry);
+      cpSync(extracted, join(dir, 'node_modules', 'lambda-s3-spill'), { recursive: true, dereference: true });
+      for (const name of [...dependencies, ...peers]) {
+        mkdirSync(dirname(join(dir, 'node_modules', name)), { recursive: true });
+        symlinkSync(realpathSync(join(rootModules, name)), join(dir, 'node_modules', name), 'dir');
+      }
+      write(join(dir, 'package.json'), json({ name: `entry-${entry}`, private: true }));
+      write(join(dir, 'handler.mjs'), PRELUDE + handler);
+      write(join(dir, 'handler.cjs'), PRELUDE + handler.replace(/^import \{ (.*) \} from '(.*)';$/gm, "const { $1 } = require('$2');").replace(/^export const (\w+) =/gm, 'const $1 = exports.$1 ='));
+      write(join(dir, 'run-check.cjs'), RUN_CHECK);
+    }
+    await Promise.all(
+      (Object.keys(ENTRIES) as EntryName[]).flatMap((entry) =>
+        (Object.keys(BUNDLES) as BundleName[]).map((bundle) =>
+          run(
+            esbuild,
+            ['handler.mjs', '--bundle', '--platform=node', '--target=node22', '--minify', '--log-level=error', `--outfile=${bundleFile(bundle)}`, ...BUNDLES[bundle]],
+            { cwd: dirOf(entry) },
+          ),
+        ),
+      ),
+    );
+  }, 600_000);
+
+  test.each(Object.keys(ENTRIES) as EntryName[])('%s: only the peers it needs are there', (entry) => {
+    const everyOptional = ['@aws-sdk/s3-presigned-post', '@aws-sdk/lib-storage', '@aws-sdk/s3-request-presigner', '@middy/core', 'aws-cdk-lib', 'constructs', 's3rver', 'tsx'];
+    const present = everyOptional.filter((name) => existsSync(join(dirOf(entry), 'node_modules', name)));
+    expect(present).toEqual(everyOptional.filter((name) => (ENTRIES[entry].peers as readonly string[]).includes(name)));
+  });
+
+  describe.each(NODES)('on Node %s', (major, node) => {
+    const cases = (Object.keys(ENTRIES) as EntryName[]).flatMap((entry) => [
+      ...(['require', 'import'] as const).map((how) => [entry, how, how === 'require' ? 'handler.cjs' : 'handler.mjs'] as const),
+      ...(Object.keys(BUNDLES) as BundleName[]).map((bundle) => [entry, bundle, bundleFile(bundle)] as const),
+    ]);
+    test.each(cases)('%s, %s: loads and runs', async (entry, how, file) => {
+      const { stdout } = await run(node, ['run-check.cjs', file, file.endsWith('.cjs') ? 'require' : 'import'], {
+        cwd: dirOf(entry),
+      });
+      expect(JSON.parse(stdout)).toEqual({ node: expect.stringMatching(new RegExp(`^${major}\\.`)), result: ENTRIES[entry].expected });
+    });
+  });
+});
+
+/**
  * A second copy of `@aws-sdk/client-s3` with its own `@smithy/core`, as npm
  * installs when two SDK versions meet in one tree, under a package `second-sdk`
  * that re-exports it. The copies get another version: TypeScript merges packages
@@ -270,9 +422,9 @@ function writeSecondSdkCopy(): void {
 
 /** What each tsconfig sets, beyond the shared options, and the files it checks (in `ts/`). */
 const TS_CONFIGS: Record<string, { options: Record<string, unknown>; files: string[] }> = {
-  node16: { options: { module: 'node16', moduleResolution: 'node16' }, files: ['consumer.mts'] },
-  nodenext: { options: { module: 'nodenext', moduleResolution: 'nodenext' }, files: ['consumer.mts', 'consumer.cts'] },
-  bundler: { options: { module: 'esnext', moduleResolution: 'bundler' }, files: ['consumer.ts'] },
+  node16: { options: { module: 'node16', moduleResolution: 'node16' }, files: ['consumer.mts', 'entries.mts'] },
+  nodenext: { options: { module: 'nodenext', moduleResolution: 'nodenext' }, files: ['consumer.mts', 'consumer.cts', 'entries.mts', 'entries.cts'] },
+  bundler: { options: { module: 'esnext', moduleResolution: 'bundler' }, files: ['consumer.ts', 'entries.ts'] },
   strict: { options: { module: 'nodenext', moduleResolution: 'nodenext', skipLibCheck: false }, files: ['main-entry.mts'] },
   'second-sdk': { options: { module: 'nodenext', moduleResolution: 'nodenext' }, files: ['second-sdk.mts'] },
   'second-sdk-control': { options: { module: 'nodenext', moduleResolution: 'nodenext' }, files: ['second-sdk-control.mts'] },
@@ -303,7 +455,31 @@ new SpillBucket(new Stack(new App(), 'Consumer'), 'Spill', props).connect(fn);
 s3Spill({ expiresIn: 'soon' });
 `;
 
+const ENTRIES_CONSUMER = `import { withS3Spill, S3SpillError, type S3SpillOptions } from 'lambda-s3-spill';
+import { withS3Offload, OffloadStoreError, STEP_FUNCTIONS_STATE_MAX_BYTES, type S3OffloadOptions } from 'lambda-s3-spill/offload';
+import { createUpload, resolveUploads, InvalidUploadError, type S3Upload, type CreateUploadOptions } from 'lambda-s3-spill/uploads';
+import { startDevServer, type DevServerOptions } from 'lambda-s3-spill/dev';
+import { sendFile } from 'lambda-s3-spill/browser';
+import { SpillBucket } from 'lambda-s3-spill/cdk';
+import { withS3Cache, type S3CacheOptions } from 'lambda-s3-spill/cache';
+
+const spill: S3SpillOptions = { bucket: 'spill-bucket' };
+const cache: S3CacheOptions = { bucket: 'spill-bucket', ttl: 60, vary: ['Accept-Language'] };
+export const cached = withS3Cache(async () => ({ statusCode: 200 }), cache);
+const offload: S3OffloadOptions = { bucket: 'spill-bucket', maxBytes: STEP_FUNCTIONS_STATE_MAX_BYTES };
+const form: CreateUploadOptions = { bucket: 'spill-bucket', maxBytes: 1024 };
+export const handlers = [withS3Spill(async () => ({ statusCode: 200 }), spill), withS3Offload(async () => 1, offload)];
+export const uses = [createUpload(form), resolveUploads, startDevServer, sendFile, SpillBucket];
+export const kinds = (error: unknown): boolean[] => [error instanceof S3SpillError, error instanceof OffloadStoreError, error instanceof InvalidUploadError];
+export type Seen = [S3Upload, DevServerOptions];
+// @ts-expect-error offload options are typed: no spill-only option
+withS3Offload(async () => 1, { reference: true });
+`;
+
 const CONSUMERS: Record<string, string> = {
+  'ts/entries.mts': ENTRIES_CONSUMER,
+  'ts/entries.ts': ENTRIES_CONSUMER,
+  'ts/entries.cts': ENTRIES_CONSUMER,
   'ts/consumer.mts': ESM_CONSUMER,
   'ts/consumer.ts': ESM_CONSUMER,
   'ts/consumer.cts': `import { S3Client } from '@aws-sdk/client-s3';

@@ -120,3 +120,10 @@ it('answers the generic message to the client and the reason as the cause', asyn
   expect(detailOf(error)).toMatch(/S3 client's endpoint points S3 at a loopback address/);
   client.destroy();
 });
+
+it('tells IP literals by their shape, as net.isIP does', async () => {
+  const { isIP } = await import('node:net');
+  const { ipVersion } = await import('../../src/s3/endpoint-guard.js');
+  const hosts = ['127.0.0.1', '10.0.0.255', '256.1.1.1', '1.2.3', '01.2.3.4', '::1', '::', 'fe80::1', 'fc00::', '::ffff:127.0.0.1', '2001:db8::1', '1::2::3', 'g::1', 'localhost', 'minio', 's3.amazonaws.com', ':', '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8:9'];
+  expect(hosts.map((h) => [h, ipVersion(h)])).toEqual(hosts.map((h) => [h, isIP(h)]));
+});

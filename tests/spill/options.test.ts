@@ -78,6 +78,8 @@ describe('options', () => {
         'key',
         'keyPrefix',
         'logger',
+        'metrics',
+        'warnAtBytes',
         'maxBytes',
         'multipartThreshold',
         'partSize',

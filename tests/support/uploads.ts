@@ -1,4 +1,5 @@
-/** Sending a file through an upload form, as a browser does (fields first, the file last). */
+/** Sending a file through an upload form, as a browser does (fields first, the file last), and watching a client. */
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { UploadForm } from '../../src/uploads/create-upload.js';
 
 /** POST `bytes` with the form, as the browser helper does: a `Content-Type` field when the form has none. */
@@ -26,4 +27,24 @@ export function uploadEvent(body: unknown, headers: Record<string, string> = {})
     body,
     isBase64Encoded: false,
   };
+}
+
+const recorded: S3Client[] = [];
+afterEach(() => {
+  for (const client of recorded.splice(0)) Reflect.deleteProperty(client, 'send');
+});
+
+/** Every command name a client sends from now on (until the test ends). */
+export function recordCommands(client: S3Client): string[] {
+  const sent: string[] = [];
+  const original = client.send.bind(client) as (...args: unknown[]) => unknown;
+  Object.defineProperty(client, 'send', {
+    configurable: true,
+    value: (command: { constructor: { name: string } }, ...rest: unknown[]) => {
+      sent.push(command.constructor.name);
+      return original(command, ...rest);
+    },
+  });
+  recorded.push(client);
+  return sent;
 }

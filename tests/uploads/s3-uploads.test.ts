@@ -5,7 +5,7 @@
  * the local S3 does not enforce (the POST policy: size, expiry) checked by
  * `s3Uploads` itself.
  */
-import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
@@ -15,7 +15,7 @@ import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { formatUploadReference, parseUploadReference } from '../../src/uploads/reference.js';
 import { context, recordingLogger } from '../support/events.js';
 import { MIDDY_VERSIONS } from '../support/middy-versions.js';
-import { postForm, uploadEvent } from '../support/uploads.js';
+import { postForm, recordCommands, uploadEvent } from '../support/uploads.js';
 
 let s3: LocalS3;
 const OTHER_BUCKET = 'other-bucket';
@@ -37,25 +37,6 @@ async function uploaded(bytes: Uint8Array, contentType = 'application/octet-stre
   expect(response.status).toBe(204);
   return form;
 }
-
-/** Every command name a client sends from now on. */
-function recordCommands(client: S3Client): string[] {
-  const sent: string[] = [];
-  const original = client.send.bind(client) as (...args: unknown[]) => unknown;
-  Object.defineProperty(client, 'send', {
-    configurable: true,
-    value: (command: { constructor: { name: string } }, ...rest: unknown[]) => {
-      sent.push(command.constructor.name);
-      return original(command, ...rest);
-    },
-  });
-  recorded.push(client);
-  return sent;
-}
-const recorded: S3Client[] = [];
-afterEach(() => {
-  for (const client of recorded.splice(0)) Reflect.deleteProperty(client, 'send');
-});
 
 async function refusal(promise: Promise<unknown>): Promise<InvalidUploadError> {
   const error = await promise.then(

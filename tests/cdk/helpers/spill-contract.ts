@@ -183,3 +183,38 @@ export function offloadContract(template: Template): OffloadContract {
     functions,
   };
 }
+
+/**
+ * What must agree between a CDK and a SAM template of a bucket with several
+ * key prefixes (uploads, large messages): lifecycle rules, CORS, public access,
+ * encryption, the grants on the bucket, and the functions' environments (the
+ * variables `envName` keeps; all by default).
+ */
+export function prefixesContract(template: Template, envName: (name: string) => boolean = () => true) {
+  const resources = Object.entries(template.Resources);
+  const [bucketId, bucket] = resources.find(([, r]) => r.Type === 'AWS::S3::Bucket')!;
+  const flat = flattener(template, bucketId);
+  const props = flat(bucket.Properties) as Record<string, any>;
+  const functions = resources.filter(([, r]) => r.Type === 'AWS::Lambda::Function' || r.Type === 'AWS::Serverless::Function');
+  return {
+    lifecycleRules: props.LifecycleConfiguration.Rules.map((r: any) => ({
+      id: r.Id,
+      prefix: r.Prefix ?? r.Filter?.Prefix,
+      days: r.ExpirationInDays,
+      abort: r.AbortIncompleteMultipartUpload?.DaysAfterInitiation,
+      status: r.Status,
+    })),
+    cors: props.CorsConfiguration,
+    publicAccessBlock: props.PublicAccessBlockConfiguration,
+    encryption: props.BucketEncryption,
+    grants: allowStatements(template, flat)
+      .filter((s) => JSON.stringify(s.Resource).includes('<bucket>'))
+      .map((s) => JSON.stringify({ actions: [s.Action].flat().sort(), resources: [s.Resource].flat().sort() }))
+      .sort(),
+    environments: functions
+      .map(([, f]) =>
+        JSON.stringify(Object.entries(flat(f.Properties?.Environment?.Variables ?? {}) as object).filter(([name]) => envName(name)).sort()),
+      )
+      .sort(),
+  };
+}
