@@ -25,6 +25,7 @@ import { NODE, STORAGE, startServerProcess } from './local-s3.js';
 import { memory } from './memory.js';
 import type { Section, Target } from './section.js';
 import { spill } from './spill.js';
+import { streams } from './streams.js';
 
 const started = performance.now();
 /** Node 24, from the `node24` package in `node_modules` (as `npm test` uses it). */
@@ -70,6 +71,8 @@ try {
   log('11. cache...');
   sections.push(await cacheSection(client, s3.endpoint, s3.bucket));
   sections.push(sideBySide(node22, node24));
+  log('11. stream bodies...');
+  sections.push(await streams(s3.endpoint, s3.bucket, log));
 } finally {
   await s3.stop();
 }

@@ -133,6 +133,19 @@ export interface S3SpillOptions extends ObjectOptions {
    */
   readonly streaming?: boolean;
   /**
+   * With `streaming`: hold up to this many bytes of the body before the
+   * prelude is written. A body that ends within it is streamed as usual; a
+   * longer one (a 2xx) is spilled and answered `303` (or the reference),
+   * because past Lambda's first 6 MB a stream is sent at most 2 MB/s
+   * (`STREAMING_BANDWIDTH_BYTES_PER_SECOND`) while a download from S3 is not
+   * capped. Unset, streams pass as they are (up to 209,715,200 bytes): holding
+   * bytes delays the first byte, which a token-by-token stream (a chat answer)
+   * must not. The crossover measured by `npm run bench` is in
+   * docs/streams.md. From 1 to 209,715,200; ignored without `streaming`.
+   * @default undefined
+   */
+  readonly streamSpillBytes?: number;
+  /**
    * The front door's integration timeout, in milliseconds: the answer must
    * reach API Gateway before it, or the client gets a 504 while the upload goes
    * on. The deadline of a spill is the earlier of the function's own
@@ -308,6 +321,7 @@ export const defaults = Object.freeze({
   expiresIn: 300,
   maxBytes: undefined as number | undefined,
   streaming: false,
+  streamSpillBytes: undefined as number | undefined,
   integrationTimeoutInMillis: undefined as number | undefined,
   logger: undefined as SpillLogger | undefined,
   metrics: undefined as MetricsLike | undefined,
@@ -363,6 +377,7 @@ export function resolveOptions(options: S3SpillOptions, env: NodeJS.ProcessEnv =
   // maxBytes only lowers the threshold: above Lambda's own limit it would let a response through that Lambda refuses.
   if (merged.maxBytes !== undefined) integerIn('maxBytes', merged.maxBytes, 1, LAMBDA_RESPONSE_MAX_BYTES);
   checkBoolean('streaming', merged.streaming);
+  if (merged.streamSpillBytes !== undefined) integerIn('streamSpillBytes', merged.streamSpillBytes, 1, STREAMING_RESPONSE_MAX_BYTES);
   if (merged.integrationTimeoutInMillis !== undefined) {
     integerIn('integrationTimeoutInMillis', merged.integrationTimeoutInMillis, 1, 900_000);
   }

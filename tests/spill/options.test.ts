@@ -104,6 +104,7 @@ describe('options', () => {
         'compressInlineOnRestApi',
         'reuse',
         'lifecycleDays',
+        'streamSpillBytes',
         'streaming',
         'integrationTimeoutInMillis',
       ].sort(),
