@@ -10,6 +10,7 @@ export default {
     '^lambda-s3-spill/uploads$': '<rootDir>/src/uploads/index.ts',
     '^lambda-s3-spill/cdk$': '<rootDir>/cdk/index.ts',
     '^lambda-s3-spill/dev$': '<rootDir>/src/dev/index.ts',
+    '^lambda-s3-spill/cache$': '<rootDir>/src/cache/index.ts',
     '^lambda-s3-spill/browser$': '<rootDir>/src/browser/upload.ts',
     '^lambda-s3-spill/messages$': '<rootDir>/src/messages/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

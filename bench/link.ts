@@ -1,6 +1,6 @@
 /**
  * 9. A realistic link: spilling 7, 20 and 50 MB through the link model
- * (`link-proxy.ts`: 85 MB/s per connection, 5 ms round trip), one `PutObject`
+ * (`samples/local/link-proxy.ts`: 85 MB/s per connection, 5 ms round trip), one `PutObject`
  * against multipart settings, to choose the `multipartThreshold`, `partSize`
  * and `queueSize` defaults; and `s3Spill` with its defaults against the faster
  * of one `PutObject` and the best multipart setting, for each size. Loopback
@@ -17,7 +17,7 @@ import { s3Spill } from '../src/index.js';
 import { defaults } from '../src/spill/options.js';
 import { CONTEXT, EVENT, bodyOf, mb, quietLogger } from './fixtures.js';
 import { collectGarbage, fmtRatio, fmtTime, measure, pooledTimeOf as timeOf, table } from './harness.js';
-import { S3_LINK, startLinkProxy } from './link-proxy.js';
+import { S3_LINK, startLinkProxy } from '../samples/local/link-proxy.js';
 import type { Section, Target } from './section.js';
 
 const MiB = 1024 * 1024;

@@ -8,7 +8,7 @@
  * on Node 24, side by side in section 10), 3. spill, 4. memory (child
  * processes), 5. client reuse (a child process), 6-8. compression levels, end to
  * end compressed vs spilled, reuse of identical bodies (`bench/compression.ts`,
- * also runnable alone), 9. spill through a link model (`bench/link.ts`), 10. Node 22 and Node 24 side by side. About 5 minutes on 2 cores.
+ * also runnable alone), 9. spill through a link model (`bench/link.ts`), 10. Node 22 and Node 24 side by side, 11. the response cache (`bench/cache.ts`, also runnable alone). About 6 minutes on 2 cores.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import os from 'node:os';
 import { promisify } from 'node:util';
 import { coldStart } from './cold-start.js';
 import { compressionSections } from './compression.js';
+import { cacheSection } from './cache.js';
 import { link } from './link.js';
 import { writePerformancePage } from './performance-page.js';
 import { checkExactness } from './exactness.js';
@@ -24,6 +25,7 @@ import { NODE, STORAGE, startServerProcess } from './local-s3.js';
 import { memory } from './memory.js';
 import type { Section, Target } from './section.js';
 import { spill } from './spill.js';
+import { streams } from './streams.js';
 
 const started = performance.now();
 /** Node 24, from the `node24` package in `node_modules` (as `npm test` uses it). */
@@ -66,7 +68,11 @@ try {
   sections.push(...(await compressionSections(log)));
   log('9. spill through the link model...');
   sections.push(await link(s3.endpoint, s3.bucket));
+  log('11. cache...');
+  sections.push(await cacheSection(client, s3.endpoint, s3.bucket));
   sections.push(sideBySide(node22, node24));
+  log('11. stream bodies...');
+  sections.push(await streams(s3.endpoint, s3.bucket, log));
 } finally {
   await s3.stop();
 }

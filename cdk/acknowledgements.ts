@@ -107,3 +107,17 @@ export const OFFLOAD_PREFIX_WILDCARD_REASON =
   'The wildcard is the offload prefix: s3Offload writes one object per oversized result under a key made at run ' +
   'time (<offloadPrefix><timestamp>-<uuid>.json), and consumers read whichever key a reference names, so no fixed ARN ' +
   'can name it. Producers get s3:PutObject and s3:AbortMultipartUpload, consumers s3:GetObject, only under that prefix.';
+
+/**
+ * Why the durable grant's resource ends in a wildcard (AwsSolutions-IAM5).
+ *
+ * @example
+ * ```ts
+ * import { DURABLE_PREFIX_WILDCARD_REASON } from 'lambda-s3-spill/cdk';
+ * console.log(DURABLE_PREFIX_WILDCARD_REASON);
+ * ```
+ */
+export const DURABLE_PREFIX_WILDCARD_REASON =
+  'The wildcard is the durable prefix: s3Serdes stores a large step result under a key derived from the execution and ' +
+  'the step (<durablePrefix><sha256(execution ARN)>/<sha256(step id)>.json), known only at run time, and reads it back on ' +
+  'replay. The function gets s3:PutObject, s3:AbortMultipartUpload and s3:GetObject, only under that prefix.';

@@ -7,7 +7,7 @@
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { OFFLOAD_CONTRACT, SPILL_CONTRACT } from '../src/contract.js';
+import { DURABLE_CONTRACT, OFFLOAD_CONTRACT, SPILL_CONTRACT } from '../src/contract.js';
 
 /**
  * Environment variables `s3Spill()` reads when no option is passed.
@@ -186,4 +186,63 @@ export const OFFLOAD_DEFAULTS = {
   offloadPrefix: OFFLOAD_CONTRACT.defaultPrefix,
   /** Offloaded values are deleted a day after they were stored (the lifecycle rule of the offload prefix). */
   offloadExpiration: Duration.days(1),
+} as const;
+
+/**
+ * Environment variables `s3Serdes()` reads when no option is passed.
+ *
+ * @example
+ * ```ts
+ * import { DURABLE_ENV } from 'lambda-s3-spill/cdk';
+ * DURABLE_ENV.prefix; // 'S3_DURABLE_PREFIX'
+ * ```
+ */
+export const DURABLE_ENV = {
+  /** Name of the bucket durable values go to and are read from (the spill bucket's variable). */
+  bucket: DURABLE_CONTRACT.bucketEnv,
+  /** Key prefix of durable values. */
+  prefix: DURABLE_CONTRACT.prefixEnv,
+} as const;
+
+/**
+ * S3 actions of a durable function using `s3Serdes()`, on `<durablePrefix>*`:
+ * it stores its large step results and reads them back on replay.
+ *
+ * @example
+ * ```ts
+ * import { DURABLE_S3_ACTIONS } from 'lambda-s3-spill/cdk';
+ * DURABLE_S3_ACTIONS; // ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject']
+ * ```
+ */
+export const DURABLE_S3_ACTIONS: readonly string[] = DURABLE_CONTRACT.s3Actions;
+
+/**
+ * KMS actions of a durable function with SSE-KMS: it writes and reads.
+ *
+ * @example
+ * ```ts
+ * import { DURABLE_KMS_ACTIONS } from 'lambda-s3-spill/cdk';
+ * DURABLE_KMS_ACTIONS; // ['kms:GenerateDataKey', 'kms:Decrypt']
+ * ```
+ */
+export const DURABLE_KMS_ACTIONS: readonly string[] = ['kms:GenerateDataKey', 'kms:Decrypt'];
+
+/**
+ * Defaults of the durable-function props of `SpillBucket`.
+ *
+ * @example
+ * ```ts
+ * import { DURABLE_DEFAULTS } from 'lambda-s3-spill/cdk';
+ * DURABLE_DEFAULTS.durableExpiration.toDays(); // 366
+ * ```
+ */
+export const DURABLE_DEFAULTS = {
+  /** The same default as `s3Serdes`'s `S3_DURABLE_PREFIX`. */
+  durablePrefix: DURABLE_CONTRACT.defaultPrefix,
+  /**
+   * As long as the longest durable execution: `executionTimeout` is at most
+   * 31,622,400 seconds (366 days; AWS::Lambda::Function `DurableConfig`,
+   * `ExecutionTimeout`), and until it ends its replays read these objects.
+   */
+  durableExpiration: Duration.days(366),
 } as const;

@@ -31,6 +31,11 @@ export { ACCESS_LOGS_REASON, PREFIX_WILDCARD_REASON } from './acknowledgements.j
 export { OFFLOAD_DEFAULTS, OFFLOAD_ENV, OFFLOAD_KMS_ACTIONS, OFFLOAD_READ_S3_ACTIONS, OFFLOAD_WRITE_S3_ACTIONS } from './defaults.js';
 export { OFFLOAD_PREFIX_WILDCARD_REASON } from './acknowledgements.js';
 
+// Durable functions (s3Serdes): the durable prefix, its lifecycle rule and grant.
+export { DURABLE_DEFAULTS, DURABLE_ENV, DURABLE_KMS_ACTIONS, DURABLE_S3_ACTIONS } from './defaults.js';
+export { DURABLE_PREFIX_WILDCARD_REASON } from './acknowledgements.js';
+export type { SpillBucketDurableProps } from './durable-props.js';
+
 // The request side (issue 13): the uploads prefix of SpillBucket.
 export {
   SPILL_UPLOADS_DEFAULTS,
@@ -57,3 +62,6 @@ export {
   type SpillMessagesProps,
   type SpillBucketMessagesProps,
 } from './messages.js';
+
+// The response cache (issue 21): the cache prefix of SpillBucket, its lifecycle rule and grant.
+export { SPILL_CACHE_DEFAULTS, CACHE_S3_ACTIONS, CACHE_WILDCARD_REASON, type SpillCacheProps, type SpillBucketCacheProps } from './cache.js';

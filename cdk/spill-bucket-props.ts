@@ -6,7 +6,9 @@
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { SpillBucketDurableProps } from './durable-props.js';
 import type { SpillBucketOffloadProps } from './offload-props.js';
+import type { SpillBucketCacheProps } from './cache.js';
 import type { SpillBucketUploadsProps } from './uploads.js';
 import type { SpillBucketMessagesProps } from './messages.js';
 
@@ -26,7 +28,12 @@ import type { SpillBucketMessagesProps } from './messages.js';
  * new SpillBucket(stack, 'Spill', props);
  * ```
  */
-export interface SpillBucketProps extends SpillBucketOffloadProps, SpillBucketUploadsProps, SpillBucketMessagesProps {
+export interface SpillBucketProps
+  extends SpillBucketOffloadProps,
+    SpillBucketDurableProps,
+    SpillBucketUploadsProps,
+    SpillBucketMessagesProps,
+    SpillBucketCacheProps {
   /**
    * How long spilled objects are kept. Whole days, at least one: S3 rounds
    * lifecycle expiration to the next midnight UTC and deletes asynchronously, so

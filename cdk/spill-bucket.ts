@@ -4,16 +4,26 @@
  *
  * @module spill-bucket
  */
-import { Annotations, Token } from 'aws-cdk-lib';
+import { Annotations, type Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { MESSAGES_CONTRACT, UPLOADS_CONTRACT } from '../src/contract.js';
+import { CACHE_CONTRACT, MESSAGES_CONTRACT, OFFLOAD_CONTRACT, UPLOADS_CONTRACT } from '../src/contract.js';
 import { SpillBucketPropsError } from './errors.js';
-import { acknowledgeNoAccessLogs, acknowledgePrefixWildcard, OFFLOAD_PREFIX_WILDCARD_REASON } from './acknowledgements.js';
 import {
+  acknowledgeNoAccessLogs,
+  acknowledgePrefixWildcard,
+  DURABLE_PREFIX_WILDCARD_REASON,
+  OFFLOAD_PREFIX_WILDCARD_REASON,
+  PREFIX_WILDCARD_REASON,
+} from './acknowledgements.js';
+import {
+  DURABLE_DEFAULTS,
+  DURABLE_ENV,
+  DURABLE_KMS_ACTIONS,
+  DURABLE_S3_ACTIONS,
   OFFLOAD_DEFAULTS,
   OFFLOAD_ENV,
   OFFLOAD_KMS_ACTIONS,
@@ -26,6 +36,7 @@ import {
   SPILL_S3_ACTIONS,
 } from './defaults.js';
 import type { SpillBucketProps } from './spill-bucket-props.js';
+import { grantOnCache, SPILL_CACHE_DEFAULTS } from './cache.js';
 import {
   grantKeepOnUploads,
   grantOnUploads,
@@ -112,11 +123,29 @@ export class SpillBucket extends Construct {
   /** Whether offloading was wired (its lifecycle rule added, or warned about for an existing bucket). */
   private offloadWired = false;
 
+  /** Key prefix of values `s3Serdes` stores for durable functions; their grant and lifecycle rule are scoped to it. */
+  public readonly durablePrefix: string;
+
+  /** The durable lifecycle rule's expiration. */
+  private readonly durableExpiration: NonNullable<SpillBucketProps['durableExpiration']>;
+
+  /** Whether durable functions were wired (their lifecycle rule added, or warned about for an existing bucket). */
+  private durableWired = false;
+
   /** Key prefix of the uploads (the `uploads` prop), or `undefined` without uploads. */
   public readonly uploadsPrefix?: string;
 
   /** Key prefix of the bodies of large SQS and SNS messages (the `messages` prop), or `undefined` without messages. */
   public readonly messagesPrefix?: string;
+
+  /** Key prefix of the response cache (`s3Cache`); its grant and lifecycle rule are scoped to it. */
+  public readonly cachePrefix: string;
+
+  /** The cache lifecycle rule's expiration. */
+  private readonly cacheExpiration: NonNullable<NonNullable<SpillBucketProps['cache']>['expiration']>;
+
+  /** Whether the cache was wired (its lifecycle rule added, or warned about for an existing bucket). */
+  private cacheWired = false;
 
   public constructor(scope: Construct, id: string, props: SpillBucketProps = {}) {
     super(scope, id);
@@ -127,12 +156,14 @@ export class SpillBucket extends Construct {
       this.uploadsPrefix = props.uploads.prefix ?? SPILL_UPLOADS_DEFAULTS.prefix;
     }
     this.offloadPrefix = props.offloadPrefix ?? OFFLOAD_DEFAULTS.offloadPrefix;
+    this.durablePrefix = props.durablePrefix ?? DURABLE_DEFAULTS.durablePrefix;
     if (props.messages !== undefined) {
-      const others = [this.prefix, this.offloadPrefix, ...(this.uploadsPrefix === undefined ? [] : [this.uploadsPrefix])];
+      const others = [this.prefix, this.offloadPrefix, this.durablePrefix, ...(this.uploadsPrefix === undefined ? [] : [this.uploadsPrefix])];
       validateMessagesProps(props.messages, others, props.bucket !== undefined);
       this.messagesPrefix = props.messages.prefix ?? SPILL_MESSAGES_DEFAULTS.prefix;
     }
     this.offloadExpiration = props.offloadExpiration ?? OFFLOAD_DEFAULTS.offloadExpiration;
+    this.durableExpiration = props.durableExpiration ?? DURABLE_DEFAULTS.durableExpiration;
     if (props.bucket === undefined) {
       this.bucket = this.createBucket(props);
     } else {
@@ -149,6 +180,74 @@ export class SpillBucket extends Construct {
       }
     }
     this.encryptionKey = this.bucket.encryptionKey;
+    this.cachePrefix = props.cache?.prefix ?? SPILL_CACHE_DEFAULTS.prefix;
+    this.cacheExpiration = props.cache?.expiration ?? SPILL_CACHE_DEFAULTS.expiration;
+    if (props.cache !== undefined) this.wireCache();
+  }
+
+  /**
+   * Grant what `s3Cache()`, `withS3Cache()` and `invalidateCached()` need, on
+   * `<cachePrefix>*` only: `s3:GetObject`, `s3:PutObject`,
+   * `s3:AbortMultipartUpload`, `s3:DeleteObject`, and `s3:ListBucket` limited
+   * to keys under the prefix (a target's variants are found by listing); with a
+   * KMS key, `kms:GenerateDataKey` and `kms:Decrypt`. Adds the cache lifecycle
+   * rule on first use.
+   *
+   * @param grantee - the principal, usually a function
+   * @returns the combined grant
+   * @example
+   * ```ts
+   * import * as iam from 'aws-cdk-lib/aws-iam';
+   * import type { SpillBucket } from 'lambda-s3-spill/cdk';
+   * declare const spill: SpillBucket;
+   * declare const role: iam.Role;
+   * spill.grantCache(role).assertSuccess();
+   * ```
+   */
+  public grantCache(grantee: iam.IGrantable): iam.Grant {
+    this.wireCache();
+    return grantOnCache(this.bucket, this.cachePrefix, grantee);
+  }
+
+  /**
+   * Wire a function that uses `s3Cache()` / `withS3Cache()`: {@link SpillBucket.grantCache}
+   * and the environment they read (`S3_SPILL_BUCKET`, `S3_CACHE_PREFIX`).
+   *
+   * @param fn - the function
+   * @returns the grant
+   * @example
+   * ```ts
+   * import * as lambda from 'aws-cdk-lib/aws-lambda';
+   * import type { SpillBucket } from 'lambda-s3-spill/cdk';
+   * declare const spill: SpillBucket;
+   * declare const fn: lambda.Function;
+   * spill.connect(fn);
+   * spill.connectCache(fn);
+   * ```
+   */
+  public connectCache(fn: lambda.Function): iam.Grant {
+    fn.addEnvironment(SPILL_ENV.bucket, this.bucket.bucketName);
+    fn.addEnvironment(CACHE_CONTRACT.prefixEnv, this.cachePrefix);
+    return this.grantCache(fn);
+  }
+
+  /** The cache prefix's lifecycle rule, once. */
+  private wireCache(): void {
+    if (this.cacheWired) return;
+    this.cacheWired = true;
+    if (this.bucket instanceof s3.Bucket && this.bucket.node.scope === this) {
+      this.bucket.addLifecycleRule({
+        id: 'ExpireCachedResponses',
+        prefix: this.cachePrefix,
+        expiration: this.cacheExpiration,
+        abortIncompleteMultipartUploadAfter: SPILL_BUCKET_FIXED_SETTINGS.abortIncompleteMultipartUploadAfter,
+      });
+    } else {
+      Annotations.of(this).addWarningV2(
+        'lambda-s3-spill:existing-bucket-cache',
+        `SpillBucket uses an existing bucket: make sure it expires objects under "${this.cachePrefix}"`,
+      );
+    }
   }
 
   /**
@@ -172,18 +271,7 @@ export class SpillBucket extends Construct {
    * ```
    */
   public grantSpill(grantee: iam.IGrantable): iam.Grant {
-    const pattern = `${this.prefix}*`;
-    let grant = iam.Grant.addToPrincipalOrResource({
-      grantee,
-      actions: [...SPILL_S3_ACTIONS],
-      resourceArns: [this.bucket.arnForObjects(pattern)],
-      resource: this.bucket,
-    });
-    if (this.encryptionKey !== undefined) {
-      grant = grant.combine(this.encryptionKey.grant(grantee, ...SPILL_KMS_ACTIONS));
-    }
-    acknowledgePrefixWildcard(grantee, this.bucket, pattern);
-    return grant;
+    return this.grantOnPrefix(grantee, this.prefix, SPILL_S3_ACTIONS, SPILL_KMS_ACTIONS, PREFIX_WILDCARD_REASON);
   }
 
   /**
@@ -232,10 +320,13 @@ export class SpillBucket extends Construct {
   /**
    * Grant a consumer what resolving references needs (`s3Offload`'s `before`,
    * `resolveOffloaded`, a Step Functions `aws-sdk:s3:getObject` task), on
-   * `<offloadPrefix>*` only: `s3:GetObject`, and with a KMS key `kms:Decrypt`.
+   * `<offloadPrefix>*` only: `s3:GetObject`, and with a KMS key `kms:Decrypt`;
+   * also `s3:DeleteObject` with `{ deleteAfterUse: true }` (for
+   * `s3Offload({ deleteAfterUse: true })` and `resolveOffloaded(value, { deleteAfterUse: true })`).
    * Adds the offload lifecycle rule on first use.
    *
    * @param grantee - the principal: a function that only resolves, a state machine, a caller's role
+   * @param options - `deleteAfterUse`: also `s3:DeleteObject`
    * @returns the combined grant
    * @example
    * ```ts
@@ -246,8 +337,9 @@ export class SpillBucket extends Construct {
    * spill.grantOffloadRead(callerRole);
    * ```
    */
-  public grantOffloadRead(grantee: iam.IGrantable): iam.Grant {
-    return this.grantOffload(grantee, OFFLOAD_READ_S3_ACTIONS, OFFLOAD_KMS_ACTIONS.read);
+  public grantOffloadRead(grantee: iam.IGrantable, options: { readonly deleteAfterUse?: boolean } = {}): iam.Grant {
+    const actions = options.deleteAfterUse === true ? [...OFFLOAD_READ_S3_ACTIONS, ...OFFLOAD_CONTRACT.deleteS3Actions] : OFFLOAD_READ_S3_ACTIONS;
+    return this.grantOffload(grantee, actions, OFFLOAD_KMS_ACTIONS.read);
   }
 
   /**
@@ -256,7 +348,8 @@ export class SpillBucket extends Construct {
    * both grants (a function in a chain both receives and returns references).
    *
    * @param fn - the function
-   * @param access - `write` (store results) and `read` (resolve references), both `true` by default
+   * @param access - `write` (store results) and `read` (resolve references), both `true` by default;
+   *   `deleteAfterUse` (with `read`): also `s3:DeleteObject`, for `s3Offload({ deleteAfterUse: true })`
    * @returns the combined grant
    * @example
    * ```ts
@@ -269,18 +362,93 @@ export class SpillBucket extends Construct {
    * spill.connectOffload(second); // receives them (and may return large ones)
    * ```
    */
-  public connectOffload(fn: lambda.Function, access: { readonly write?: boolean; readonly read?: boolean } = {}): iam.Grant {
-    const { write = true, read = true } = access;
+  public connectOffload(
+    fn: lambda.Function,
+    access: { readonly write?: boolean; readonly read?: boolean; readonly deleteAfterUse?: boolean } = {},
+  ): iam.Grant {
+    const { write = true, read = true, deleteAfterUse = false } = access;
     if (!write && !read) throw new TypeError('SpillBucket.connectOffload: write and read cannot both be false');
+    if (deleteAfterUse && !read) throw new TypeError('SpillBucket.connectOffload: deleteAfterUse needs read');
     fn.addEnvironment(OFFLOAD_ENV.bucket, this.bucket.bucketName);
     fn.addEnvironment(OFFLOAD_ENV.prefix, this.offloadPrefix);
-    const grants = [...(write ? [this.grantOffloadWrite(fn)] : []), ...(read ? [this.grantOffloadRead(fn)] : [])];
+    const grants = [...(write ? [this.grantOffloadWrite(fn)] : []), ...(read ? [this.grantOffloadRead(fn, { deleteAfterUse })] : [])];
     return grants.reduce((all, grant) => all.combine(grant));
   }
 
   private grantOffload(grantee: iam.IGrantable, actions: readonly string[], kmsActions: readonly string[]): iam.Grant {
     this.wireOffload();
-    const pattern = `${this.offloadPrefix}*`;
+    return this.grantOnPrefix(grantee, this.offloadPrefix, actions, kmsActions, OFFLOAD_PREFIX_WILDCARD_REASON);
+  }
+
+  /** The offload prefix's lifecycle rule, once: objects expire, unfinished multipart uploads are aborted. */
+  private wireOffload(): void {
+    if (this.offloadWired) return;
+    this.offloadWired = true;
+    this.addPrefixRule('ExpireOffloadedObjects', this.offloadPrefix, this.offloadExpiration, 'existing-bucket-offload',
+      `expires objects under "${this.offloadPrefix}"`);
+  }
+
+  /**
+   * Grant a durable function what `s3Serdes()` needs, on `<durablePrefix>*`
+   * only: `s3:PutObject` (multipart included), `s3:AbortMultipartUpload` and
+   * `s3:GetObject` (it stores large step results and reads them back on
+   * replay), and with a KMS key `kms:GenerateDataKey` and `kms:Decrypt`. Adds
+   * the durable lifecycle rule (`ExpireDurableObjects`) on first use.
+   *
+   * @param grantee - the principal, usually the durable function
+   * @returns the combined grant
+   * @example
+   * ```ts
+   * import type * as lambda from 'aws-cdk-lib/aws-lambda';
+   * import type { SpillBucket } from 'lambda-s3-spill/cdk';
+   * declare const spill: SpillBucket;
+   * declare const workflow: lambda.Function;
+   * spill.grantDurable(workflow);
+   * ```
+   */
+  public grantDurable(grantee: iam.IGrantable): iam.Grant {
+    this.wireDurable();
+    return this.grantOnPrefix(grantee, this.durablePrefix, DURABLE_S3_ACTIONS, DURABLE_KMS_ACTIONS, DURABLE_PREFIX_WILDCARD_REASON);
+  }
+
+  /**
+   * Wire a durable function that uses `s3Serdes()`: the environment
+   * (`S3_SPILL_BUCKET`, `S3_DURABLE_PREFIX`) and {@link SpillBucket.grantDurable}.
+   *
+   * @param fn - the durable function
+   * @returns the grant
+   * @example
+   * ```ts
+   * import type * as lambda from 'aws-cdk-lib/aws-lambda';
+   * import type { SpillBucket } from 'lambda-s3-spill/cdk';
+   * declare const spill: SpillBucket;
+   * declare const workflow: lambda.Function;
+   * spill.connectDurable(workflow);
+   * ```
+   */
+  public connectDurable(fn: lambda.Function): iam.Grant {
+    fn.addEnvironment(DURABLE_ENV.bucket, this.bucket.bucketName);
+    fn.addEnvironment(DURABLE_ENV.prefix, this.durablePrefix);
+    return this.grantDurable(fn);
+  }
+
+  /** The durable prefix's lifecycle rule, once. */
+  private wireDurable(): void {
+    if (this.durableWired) return;
+    this.durableWired = true;
+    this.addPrefixRule('ExpireDurableObjects', this.durablePrefix, this.durableExpiration, 'existing-bucket-durable',
+      `keeps objects under "${this.durablePrefix}" as long as a durable execution lasts`);
+  }
+
+  /** Grant `actions` on `<prefix>*` (and `kmsActions` on the bucket's key), acknowledged for cdk-nag with `reason`. */
+  private grantOnPrefix(
+    grantee: iam.IGrantable,
+    prefix: string,
+    actions: readonly string[],
+    kmsActions: readonly string[],
+    reason: string,
+  ): iam.Grant {
+    const pattern = `${prefix}*`;
     let grant = iam.Grant.addToPrincipalOrResource({
       grantee,
       actions: [...actions],
@@ -288,26 +456,21 @@ export class SpillBucket extends Construct {
       resource: this.bucket,
     });
     if (this.encryptionKey !== undefined) grant = grant.combine(this.encryptionKey.grant(grantee, ...kmsActions));
-    acknowledgePrefixWildcard(grantee, this.bucket, pattern, OFFLOAD_PREFIX_WILDCARD_REASON);
+    acknowledgePrefixWildcard(grantee, this.bucket, pattern, reason);
     return grant;
   }
 
-  /** The offload prefix's lifecycle rule, once: objects expire, unfinished multipart uploads are aborted. */
-  private wireOffload(): void {
-    if (this.offloadWired) return;
-    this.offloadWired = true;
+  /** A lifecycle rule for a prefix on the bucket made here; on an existing bucket, a warning that says what it must do. */
+  private addPrefixRule(id: string, prefix: string, expiration: Duration, warning: string, must: string): void {
     if (this.bucket instanceof s3.Bucket && this.bucket.node.scope === this) {
       this.bucket.addLifecycleRule({
-        id: 'ExpireOffloadedObjects',
-        prefix: this.offloadPrefix,
-        expiration: this.offloadExpiration,
+        id,
+        prefix,
+        expiration,
         abortIncompleteMultipartUploadAfter: SPILL_BUCKET_FIXED_SETTINGS.abortIncompleteMultipartUploadAfter,
       });
     } else {
-      Annotations.of(this).addWarningV2(
-        'lambda-s3-spill:existing-bucket-offload',
-        `SpillBucket uses an existing bucket: make sure it expires objects under "${this.offloadPrefix}"`,
-      );
+      Annotations.of(this).addWarningV2(`lambda-s3-spill:${warning}`, `SpillBucket uses an existing bucket: make sure it ${must}`);
     }
   }
 

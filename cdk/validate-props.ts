@@ -5,7 +5,7 @@
  */
 import { type Duration, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { OFFLOAD_CONTRACT, SPILL_CONTRACT } from '../src/contract.js';
+import { CACHE_CONTRACT, DURABLE_CONTRACT, MESSAGES_CONTRACT, OFFLOAD_CONTRACT, SPILL_CONTRACT, UPLOADS_CONTRACT } from '../src/contract.js';
 import { SpillBucketPropsError } from './errors.js';
 import type { SpillBucketProps } from './spill-bucket-props.js';
 
@@ -20,6 +20,7 @@ const NEW_BUCKET_PROPS = [
   'serverAccessLogsBucket',
   'serverAccessLogsPrefix',
   'offloadExpiration',
+  'durableExpiration',
 ] as const satisfies readonly (keyof SpillBucketProps)[];
 
 /**
@@ -42,9 +43,19 @@ export function validateSpillBucketProps(props: SpillBucketProps): void {
   }
   if (props.prefix !== undefined) checkPrefix(props.prefix);
   if (props.offloadPrefix !== undefined) checkPrefix(props.offloadPrefix, 'offloadPrefix');
-  checkPrefixesApart(props.prefix ?? SPILL_CONTRACT.defaultPrefix, props.offloadPrefix ?? OFFLOAD_CONTRACT.defaultPrefix);
+  if (props.durablePrefix !== undefined) checkPrefix(props.durablePrefix, 'durablePrefix');
+  const prefixes = {
+    prefix: props.prefix ?? SPILL_CONTRACT.defaultPrefix,
+    offloadPrefix: props.offloadPrefix ?? OFFLOAD_CONTRACT.defaultPrefix,
+    durablePrefix: props.durablePrefix ?? DURABLE_CONTRACT.defaultPrefix,
+  };
+  checkPrefixesApart(prefixes, 'prefix', 'offloadPrefix');
+  checkPrefixesApart(prefixes, 'prefix', 'durablePrefix');
+  checkPrefixesApart(prefixes, 'offloadPrefix', 'durablePrefix');
+  if (props.cache !== undefined) checkCacheProps(props);
   checkWholeDays('expiration', props.expiration);
   checkWholeDays('offloadExpiration', props.offloadExpiration);
+  checkWholeDays('durableExpiration', props.durableExpiration);
   if (props.encryption === s3.BucketEncryption.UNENCRYPTED) {
     throw new SpillBucketPropsError('SpillBucket: encryption must not be UNENCRYPTED');
   }
@@ -104,11 +115,12 @@ export function checkPrefix(prefix: string, name = 'prefix'): void {
   }
 }
 
-/** The spill and offload prefixes name disjoint keys: one lifecycle rule, one set of grants per object. */
-function checkPrefixesApart(spill: string, offload: string): void {
-  if (Token.isUnresolved(spill) || Token.isUnresolved(offload)) return;
-  if (spill.startsWith(offload) || offload.startsWith(spill)) {
-    throw new SpillBucketPropsError(`SpillBucket: prefix ("${spill}") and offloadPrefix ("${offload}") must not overlap`);
+/** The spill, offload and durable prefixes name disjoint keys: one lifecycle rule, one set of grants per object. */
+function checkPrefixesApart(prefixes: Record<string, string>, a: string, b: string): void {
+  const [x, y] = [prefixes[a]!, prefixes[b]!];
+  if (Token.isUnresolved(x) || Token.isUnresolved(y)) return;
+  if (x.startsWith(y) || y.startsWith(x)) {
+    throw new SpillBucketPropsError(`SpillBucket: ${a} ("${x}") and ${b} ("${y}") must not overlap`);
   }
 }
 
@@ -117,5 +129,29 @@ function checkWholeDays(name: string, duration: Duration | undefined): void {
   const days = duration.toDays({ integral: false });
   if (!Number.isInteger(days) || days < 1) {
     throw new SpillBucketPropsError(`SpillBucket: ${name} must be whole days, at least one (got ${days} days)`);
+  }
+}
+
+/** The cache prefix follows the prefix rules and overlaps no other prefix of the bucket (spill, offload, uploads, messages); its expiration is in whole days, and only for a new bucket. */
+function checkCacheProps(props: SpillBucketProps): void {
+  const cache = props.cache!;
+  if (cache.prefix !== undefined) checkPrefix(cache.prefix, 'cache.prefix');
+  const prefix = cache.prefix ?? CACHE_CONTRACT.defaultPrefix;
+  const others: [string, string][] = [
+    ['prefix', props.prefix ?? SPILL_CONTRACT.defaultPrefix],
+    ['offloadPrefix', props.offloadPrefix ?? OFFLOAD_CONTRACT.defaultPrefix],
+    ['durablePrefix', props.durablePrefix ?? DURABLE_CONTRACT.defaultPrefix],
+  ];
+  if (props.uploads !== undefined) others.push(['uploads.prefix', props.uploads.prefix ?? UPLOADS_CONTRACT.defaultPrefix]);
+  if (props.messages !== undefined) others.push(['messages.prefix', props.messages.prefix ?? MESSAGES_CONTRACT.defaultPrefix]);
+  for (const [name, other] of others) {
+    if (Token.isUnresolved(prefix) || Token.isUnresolved(other)) continue;
+    if (prefix.startsWith(other) || other.startsWith(prefix)) {
+      throw new SpillBucketPropsError(`SpillBucket: cache.prefix ("${prefix}") and ${name} ("${other}") must not overlap`);
+    }
+  }
+  checkWholeDays('cache.expiration', cache.expiration);
+  if (props.bucket !== undefined && cache.expiration !== undefined) {
+    throw new SpillBucketPropsError('SpillBucket: give either an existing bucket or cache.expiration, not both');
   }
 }

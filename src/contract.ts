@@ -35,6 +35,8 @@ export const OFFLOAD_CONTRACT = {
   writeS3Actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
   /** A consumer, on `<prefix>*`. */
   readS3Actions: ['s3:GetObject'],
+  /** A consumer with `deleteAfterUse`, on `<prefix>*`. */
+  deleteS3Actions: ['s3:DeleteObject'],
 } as const;
 
 /** The uploads utility (`createUpload`, `s3Uploads`, `resolveUploads`); its bucket is the spill bucket's variable. */
@@ -51,8 +53,13 @@ export const UPLOADS_CONTRACT = {
 
 /** The S3 response cache (`lambda-s3-spill/cache`). */
 export const CACHE_CONTRACT = {
+  /** The cache's entries live in the spill bucket (`SPILL_CONTRACT.bucketEnv`), under their own prefix. */
   prefixEnv: 'S3_CACHE_PREFIX',
   defaultPrefix: 'cache/',
+  /** On `<prefix>*`: read an entry (and through the presigned URL), store one (multipart included), delete one (invalidation). */
+  s3Actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'],
+  /** On the bucket, for `s3:prefix` under the prefix only: `invalidateCached` lists a target's variants. */
+  listS3Actions: ['s3:ListBucket'],
 } as const;
 
 /** Large SQS/SNS messages (`lambda-s3-spill/messages`); the bucket is the spill bucket's variable. */
@@ -67,10 +74,13 @@ export const MESSAGES_CONTRACT = {
   deleteS3Actions: ['s3:DeleteObject'],
 } as const;
 
-/** Durable functions' large values. */
+/** Durable functions' large values (`s3Serdes`); the bucket is the spill bucket's variable. */
 export const DURABLE_CONTRACT = {
+  bucketEnv: SPILL_CONTRACT.bucketEnv,
   prefixEnv: 'S3_DURABLE_PREFIX',
   defaultPrefix: 'durable/',
+  /** The durable function, on `<prefix>*`: it stores large step results and reads them back on replay. */
+  s3Actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'],
 } as const;
 
 /** The local environment (`lambda-s3-spill dev`) and the production guard on S3 endpoints. */

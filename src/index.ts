@@ -10,8 +10,9 @@
  * @module lambda-s3-spill
  */
 export { s3Spill, s3SpillValidateOptions } from './spill/middleware.js';
-export { withS3Spill, type LambdaHandler } from './spill/wrapper.js';
+export { withS3Spill, type LambdaHandler, type StreamingLambdaHandler } from './spill/wrapper.js';
 export type { S3SpillOptions, SpillLogger, PresignInput, S3ClientOption, S3ClientLike } from './spill/options.js';
+export type { MetricsLike } from './logging/metrics.js';
 export type { ObjectOptions } from './spill/object-options.js';
 export type { PutObjectParams } from './s3/store.js';
 export type { PerRequest, PerRequestFlag } from './options/per-request.js';
@@ -24,5 +25,11 @@ export type { ContentCoding } from './compression/encodings.js';
 export { payloadBytes } from './sizing/payload-bytes.js';
 export { S3SpillError, SpillConfigurationError } from './errors/base.js';
 export { InvalidResponseError, ResponseTooLargeError, SpillUploadError, SpillTimeoutError } from './spill/errors.js';
-export { LAMBDA_RESPONSE_MAX_BYTES, ALB_RESPONSE_MAX_BYTES, STREAMING_RESPONSE_MAX_BYTES } from './limits.js';
+export {
+  LAMBDA_RESPONSE_MAX_BYTES,
+  ALB_RESPONSE_MAX_BYTES,
+  STREAMING_RESPONSE_MAX_BYTES,
+  STREAMING_BURST_BYTES,
+  STREAMING_BANDWIDTH_BYTES_PER_SECOND,
+} from './limits.js';
 export type { MiddyLikeRequest, MiddlewareLikeObj, MiddlewareLikeFn } from './types/middy.js';

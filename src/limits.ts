@@ -41,6 +41,27 @@ export const ALB_RESPONSE_MAX_BYTES = 1_000_000;
 export const STREAMING_RESPONSE_MAX_BYTES = 200 * 1024 * 1024;
 
 /**
+ * Bytes of a streamed response Lambda sends as fast as they come (6 MiB =
+ * 6,291,456); past them, at most {@link STREAMING_BANDWIDTH_BYTES_PER_SECOND}.
+ *
+ * Source: aws-lambda-runtime-interface-emulator (`ResponseBandwidthBurstSize = 6 MiB`);
+ * AWS Lambda Developer Guide, "Response streaming for Lambda functions"
+ * (`configuration-response-streaming.html`: "the first 6 MB ... uncapped bandwidth", then 2 MBps).
+ */
+export const STREAMING_BURST_BYTES = 6 * 1024 * 1024;
+
+/**
+ * Largest rate of a streamed response past its first {@link STREAMING_BURST_BYTES},
+ * in bytes per second (2 MiB/s = 2,097,152), on every streaming path (Function
+ * URL `RESPONSE_STREAM`, `InvokeWithResponseStream`, API Gateway REST
+ * streaming, which also has its own first 10 MB then 2 MB/s).
+ *
+ * Source: aws-lambda-runtime-interface-emulator (`ResponseBandwidthRate = 2 MiB/s`);
+ * AWS Lambda Developer Guide, `configuration-response-streaming.html`.
+ */
+export const STREAMING_BANDWIDTH_BYTES_PER_SECOND = 2 * 1024 * 1024;
+
+/**
  * Integration timeout of an API Gateway REST API, in milliseconds: 29 s by
  * default (raisable for Regional and private APIs since June 2024: set
  * `integrationTimeoutInMillis`). The client gets a 504 after it.
@@ -150,6 +171,22 @@ export const LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3;
  * ("Length Constraints: Maximum length of 262144").
  */
 export const STEP_FUNCTIONS_STATE_MAX_BYTES = 262_144;
+
+/**
+ * Largest checkpoint of a Lambda durable function (a step's, a child
+ * context's or a wait-for-condition's result as its serdes wrote it), in UTF-8
+ * bytes: 256 KiB = 262,144. A larger result fails the execution (child
+ * contexts, map and parallel switch to re-running their children instead).
+ * `s3Serdes` keeps a value inline up to this size, wrapper included, and
+ * stores a larger one in S3. (A checkpoint batch is limited to 750 KB, which
+ * the SDK splits itself.)
+ *
+ * Source: AWS Durable Execution SDK for JavaScript
+ * (aws/aws-durable-execution-sdk-js), `CHECKPOINT_SIZE_LIMIT_BYTES = 256 * 1024`
+ * in `src/utils/constants`, the size it checks a serialized result against;
+ * AWS Lambda Developer Guide, durable functions quotas (256 KB per checkpoint).
+ */
+export const DURABLE_CHECKPOINT_MAX_BYTES = 262_144;
 
 /**
  * Largest event of an asynchronous Lambda invocation (`InvocationType: 'Event'`,

@@ -127,4 +127,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   await (await import('./offload.js')).printOffloadDemo();
   if (!(await (await import('./uploads.js')).printUploadsDemo())) process.exitCode = 1;
   if (!(await (await import('./messages.js')).printMessagesDemo())) process.exitCode = 1;
+  if (!(await (await import('./cache.js')).printCacheDemo())) process.exitCode = 1;
+  if (!(await (await import('./streams.js')).printStreamsDemo())) process.exitCode = 1;
 }

@@ -36,8 +36,12 @@ const CHUNK_BYTES = 1024 * 1024;
 /** Output buffer of the compressor: 1 MiB made streaming as fast as one-shot (64 KiB cost brotli 50 % more). */
 const OUTPUT_CHUNK_BYTES = 1024 * 1024;
 
-/** A compressing stream for a coding, at a level. */
-function compressor(zlib: typeof Zlib, coding: ContentCoding, level: number, sizeHint: number, text: boolean): Transform {
+/**
+ * A compressing stream for a coding, at a level.
+ *
+ * @param sizeHint - the input's size in bytes, when known (brotli's size hint, zstd's pledged size); `undefined` for a stream
+ */
+export function compressor(zlib: typeof Zlib, coding: ContentCoding, level: number, sizeHint: number | undefined, text: boolean): Transform {
   switch (coding) {
     case 'gzip':
       return zlib.createGzip({ level, chunkSize: OUTPUT_CHUNK_BYTES });
@@ -46,7 +50,7 @@ function compressor(zlib: typeof Zlib, coding: ContentCoding, level: number, siz
         chunkSize: OUTPUT_CHUNK_BYTES,
         params: {
           [zlib.constants.BROTLI_PARAM_QUALITY]: level,
-          [zlib.constants.BROTLI_PARAM_SIZE_HINT]: sizeHint,
+          [zlib.constants.BROTLI_PARAM_SIZE_HINT]: sizeHint ?? 0,
           [zlib.constants.BROTLI_PARAM_MODE]: text ? zlib.constants.BROTLI_MODE_TEXT : zlib.constants.BROTLI_MODE_GENERIC,
         },
       });
@@ -55,7 +59,7 @@ function compressor(zlib: typeof Zlib, coding: ContentCoding, level: number, siz
       // pledgedSrcSize puts the size in the frame header and lets zstd size its tables.
       return zlib.createZstdCompress({
         chunkSize: OUTPUT_CHUNK_BYTES,
-        pledgedSrcSize: sizeHint,
+        ...(sizeHint === undefined ? {} : { pledgedSrcSize: sizeHint }),
         params: { [zlib.constants.ZSTD_c_compressionLevel]: level },
       });
   }

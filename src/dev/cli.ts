@@ -20,6 +20,8 @@ const USAGE = `Usage:
   lambda-s3-spill dev <module>[#<export>] [--front-door function-url|http-api|rest-api|alb]
                       [--payload 1.0|2.0] [--multi-value-headers] [--port N] [--timeout S]
                       [--watch] [--data-dir D] [--bucket B] [--prefix P] [--s3-port N]
+                      [--invoke-mode BUFFERED|RESPONSE_STREAM] [--response-transfer-mode BUFFERED|STREAM]
+                      [--memory MB]
   lambda-s3-spill check [--env-file F]`;
 
 class UsageError extends Error {}
@@ -31,7 +33,20 @@ interface Parsed {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['front-door', 'payload', 'port', 'timeout', 'data-dir', 'bucket', 'prefix', 's3-port', 'env-file']);
+const VALUE_FLAGS = new Set([
+  'front-door',
+  'payload',
+  'port',
+  'timeout',
+  'data-dir',
+  'bucket',
+  'prefix',
+  's3-port',
+  'env-file',
+  'invoke-mode',
+  'response-transfer-mode',
+  'memory',
+]);
 const BOOLEAN_FLAGS = new Set(['multi-value-headers', 'watch', 'help']);
 
 function parse(args: string[]): Parsed {
@@ -75,6 +90,17 @@ async function dev(parsed: Parsed, out: (line: string) => void): Promise<number>
   if (payload !== '1.0' && payload !== '2.0') throw new UsageError('--payload must be 1.0 or 2.0');
   if (flags.has('payload') && frontDoor !== 'http-api') throw new UsageError('--payload applies to --front-door http-api only');
   if (flags.has('multi-value-headers') && frontDoor !== 'alb') throw new UsageError('--multi-value-headers applies to --front-door alb only');
+  const invokeMode = flags.get('invoke-mode') ?? 'BUFFERED';
+  if (invokeMode !== 'BUFFERED' && invokeMode !== 'RESPONSE_STREAM') throw new UsageError('--invoke-mode must be BUFFERED or RESPONSE_STREAM');
+  if (flags.has('invoke-mode') && frontDoor !== 'function-url') throw new UsageError('--invoke-mode applies to --front-door function-url only');
+  const transferMode = flags.get('response-transfer-mode') ?? 'BUFFERED';
+  if (transferMode !== 'BUFFERED' && transferMode !== 'STREAM') throw new UsageError('--response-transfer-mode must be BUFFERED or STREAM');
+  if (flags.has('response-transfer-mode') && frontDoor !== 'rest-api') {
+    throw new UsageError('--response-transfer-mode applies to --front-door rest-api only');
+  }
+  const streaming = invokeMode === 'RESPONSE_STREAM' || transferMode === 'STREAM';
+  // Lambda's memory settings: 128 MB to 10,240 MB (Lambda Developer Guide, "Configure Lambda function memory").
+  const memoryMB = integerFlag(flags, 'memory', 1024, 128, 10_240);
   const timeoutRaw = flags.get('timeout') ?? '3';
   const timeoutSeconds = Number(timeoutRaw);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > 900) {
@@ -95,6 +121,8 @@ async function dev(parsed: Parsed, out: (line: string) => void): Promise<number>
     bucket: flags.get('bucket') as string | undefined,
     prefix: flags.get('prefix') as string | undefined,
     s3Port: integerFlag(flags, 's3-port', 0, 0, 65535),
+    streaming,
+    memoryMB,
     log: out,
   });
   const door = frontDoor === 'http-api' ? `an HTTP API (payload ${payload})` : frontDoor === 'alb' ? `an ALB${flags.has('multi-value-headers') ? ' (multi-value headers)' : ''}` : frontDoor === 'rest-api' ? 'a REST API' : 'a Function URL';
@@ -113,7 +141,9 @@ async function dev(parsed: Parsed, out: (line: string) => void): Promise<number>
     // npx does not forward SIGTERM: when the command that started this one goes away, stop as for SIGTERM.
     watchAncestry(ancestors, (pid) => stop(`the process that started it (${pid}) exited`));
   });
-  out(`lambda-s3-spill dev: ${module}#${exportName} as ${door} on ${server.url} (timeout ${timeoutSeconds} s${flags.has('watch') ? ', watching' : ''})`);
+  out(
+    `lambda-s3-spill dev: ${module}#${exportName} as ${door}${streaming ? ', streaming' : ''} on ${server.url} (timeout ${timeoutSeconds} s, ${memoryMB} MB${flags.has('watch') ? ', watching' : ''})`,
+  );
   out(`lambda-s3-spill dev: embedded S3 on ${server.s3.endpoint}, bucket ${server.s3.bucket} (AWS_ENDPOINT_URL_S3, ${SPILL_CONTRACT.bucketEnv} set for the handler)`);
   return stopped;
 }

@@ -217,6 +217,8 @@ export function answerFor(parsed: unknown, settings: FrontDoorSettings): Answer 
   }
   const status = Number(result.statusCode);
   if (!Number.isInteger(status) || status < 100 || status > 599) return undefined;
+  // A body that is not a string (a stream or Buffer the runtime's JSON.stringify made an object of) is refused: 502.
+  if (result.body !== undefined && result.body !== null && typeof result.body !== 'string') return undefined;
   const headers: Record<string, string | string[]> = {};
   const single = !(settings.frontDoor === 'alb' && settings.multiValueHeaders);
   const multi = !v2 && (settings.frontDoor !== 'alb' || settings.multiValueHeaders);

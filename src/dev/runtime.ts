@@ -12,6 +12,8 @@
  * @module dev/runtime
  */
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 
 /** From the server. */
@@ -23,6 +25,14 @@ export interface InvokeMessage {
   readonly deadline: number;
   readonly functionName: string;
   readonly timeoutMs: number;
+  /** The front door streams (Function URL `RESPONSE_STREAM`, REST API `STREAM`): a streaming handler gets a response stream. */
+  readonly streaming?: boolean;
+}
+
+/** From the server: a streamed chunk was sent on to the client; the next may come. */
+export interface AckMessage {
+  readonly type: 'ack';
+  readonly id: number;
 }
 
 /** To the server. */
@@ -30,7 +40,13 @@ export type RuntimeMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'init-error'; readonly message: string }
   | { readonly type: 'result'; readonly id: number; readonly json: string }
-  | { readonly type: 'error'; readonly id: number; readonly errorType: string; readonly errorMessage: string };
+  | { readonly type: 'error'; readonly id: number; readonly errorType: string; readonly errorMessage: string }
+  /** A streaming handler's prelude (the result without its body), or its content type when it wrote none. */
+  | { readonly type: 'stream-prelude'; readonly id: number; readonly prelude: Record<string, unknown>; readonly contentType?: string }
+  /** A chunk of a streamed body; the next is sent after the server's ack. */
+  | { readonly type: 'stream-chunk'; readonly id: number; readonly data: Uint8Array }
+  /** The streaming handler finished and its stream ended. */
+  | { readonly type: 'streamed'; readonly id: number };
 
 type Handler = (event: unknown, context: unknown, callback?: (error: unknown, result?: unknown) => void) => unknown;
 
@@ -120,8 +136,79 @@ function call(handler: Handler, message: InvokeMessage): Promise<unknown> {
   });
 }
 
+/** The mark `awslambda.streamifyResponse` puts on a streaming handler (aws-lambda-nodejs-runtime-interface-client). */
+const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+const PRELUDE = Symbol('prelude');
+
+/** The response stream a streaming handler writes to: chunks go to the server one at a time (its ack is the back pressure). */
+class ResponseStream extends Writable {
+  private contentType: string | undefined;
+  private sentPrelude = false;
+  private waiting: (() => void) | undefined;
+
+  public constructor(private readonly id: number) {
+    super();
+  }
+
+  public setContentType(type: string): void {
+    this.contentType = type;
+  }
+
+  public [PRELUDE](prelude: Record<string, unknown>): void {
+    this.sentPrelude = true;
+    send({ type: 'stream-prelude', id: this.id, prelude });
+  }
+
+  public acked(): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.();
+  }
+
+  public override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    if (!this.sentPrelude) this[PRELUDE]({ ...(this.contentType === undefined ? {} : { headers: { 'content-type': this.contentType } }) });
+    if (chunk.length === 0) return callback();
+    this.waiting = () => callback();
+    send({ type: 'stream-chunk', id: this.id, data: chunk });
+  }
+
+  public override _final(callback: (error?: Error | null) => void): void {
+    if (!this.sentPrelude) this[PRELUDE]({});
+    callback();
+  }
+}
+
+/** The `awslambda` global the Lambda Node.js runtime provides: `streamifyResponse` and `HttpResponseStream.from`. */
+const awslambda = {
+  streamifyResponse<T extends object>(handler: T): T {
+    Object.defineProperty(handler, STREAMING, { value: 'response' });
+    return handler;
+  },
+  HttpResponseStream: {
+    from(stream: ResponseStream, prelude: Record<string, unknown>): ResponseStream {
+      stream[PRELUDE](prelude);
+      return stream;
+    },
+  },
+};
+
+let streamInFlight: ResponseStream | undefined;
+
+/** Call a streaming handler with a response stream; settle when it returned and its stream finished. */
+async function callStreaming(handler: Handler, message: InvokeMessage): Promise<void> {
+  const stream = new ResponseStream(message.id);
+  streamInFlight = stream;
+  try {
+    await (handler as unknown as (event: unknown, stream: Writable, context: unknown) => Promise<void>)(message.event, stream, contextFor(message));
+    if (!stream.writableFinished) await finished(stream);
+  } finally {
+    streamInFlight = undefined;
+  }
+}
+
 async function main(): Promise<void> {
   const [modulePath, exportName] = process.argv.slice(2);
+  (globalThis as { awslambda?: unknown }).awslambda = awslambda;
   // Stop when the server goes away, whatever the handler keeps open.
   process.on('disconnect', () => process.exit(0));
   let handler: Handler;
@@ -131,8 +218,23 @@ async function main(): Promise<void> {
     send({ type: 'init-error', message: (error as Error).message });
     return;
   }
-  process.on('message', (message: InvokeMessage) => {
+  process.on('message', (message: InvokeMessage | AckMessage) => {
+    if (message?.type === 'ack') {
+      streamInFlight?.acked();
+      return;
+    }
     if (message?.type !== 'invoke') return;
+    if (message.streaming === true && (handler as unknown as Record<symbol, unknown>)[STREAMING] !== undefined) {
+      callStreaming(handler, message).then(
+        () => send({ type: 'streamed', id: message.id }),
+        (error: unknown) => {
+          const e = error instanceof Error ? error : new Error(String(error));
+          console.error(`${new Date().toISOString()}\tERROR\tInvoke Error\t${e.stack ?? e.message}`);
+          send({ type: 'error', id: message.id, errorType: e.name, errorMessage: e.message });
+        },
+      );
+      return;
+    }
     call(handler, message).then(
       (result) => {
         let json: string;

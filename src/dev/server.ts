@@ -33,6 +33,7 @@ import { DevSetupError } from './errors.js';
 import { type Answer, answerFor, bodyEventBytesAtLeast, type DevFrontDoor, eventFor, failureAnswer, type FrontDoorSettings } from './front-door.js';
 import { type EmbeddedS3, startEmbeddedS3 } from './local-s3.js';
 import type { InvokeMessage, RuntimeMessage } from './runtime.js';
+import { ShapedStream, STREAM_TOO_LARGE_MESSAGE, type StreamPrelude } from './stream-response.js';
 
 /** Options of {@link startDevServer}. */
 export interface DevServerOptions {
@@ -62,6 +63,15 @@ export interface DevServerOptions {
   readonly s3Port?: number;
   /** @default 'us-east-1' */
   readonly region?: string;
+  /**
+   * The front door streams: a Function URL with `RESPONSE_STREAM`, a REST API
+   * with `responseTransferMode: STREAM`. A streaming handler's response is
+   * sent as Lambda sends it (the first 6 MiB fast, then 2 MiB/s, cut at 200 MiB).
+   * @default false
+   */
+  readonly streaming?: boolean;
+  /** The function's memory in MB: `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`, and the cap of the handler's heap. @default 1024 */
+  readonly memoryMB?: number;
   /** Where request lines and notices go. @default console.log */
   readonly log?: (line: string) => void;
   /** Working directory (TypeScript loader, s3rver and relative paths are resolved from it). @default process.cwd() */
@@ -69,7 +79,17 @@ export interface DevServerOptions {
 }
 
 /** What happened to one request, as its log line says it. */
-export type Outcome = 'inline' | 'inline compressed' | 'spilled' | 'reference' | '502 too large' | '413' | 'timeout' | 'error';
+export type Outcome =
+  | 'inline'
+  | 'inline compressed'
+  | 'spilled'
+  | 'reference'
+  | 'streamed'
+  | 'stream cut at 200 MiB'
+  | '502 too large'
+  | '413'
+  | 'timeout'
+  | 'error';
 
 /** One request, as logged. */
 export interface RequestRecord {
@@ -118,6 +138,8 @@ export function formatRecord(record: RequestRecord, at = new Date()): string {
 
 interface Pending {
   readonly id: number;
+  /** Receives a streaming handler's prelude and chunks (a chunk is acknowledged when the promise settles). */
+  readonly onStream?: (message: Extract<RuntimeMessage, { type: 'stream-prelude' | 'stream-chunk' }>) => Promise<void> | void;
   resolve(message: RuntimeMessage | { type: 'timeout' } | { type: 'crash'; message: string }): void;
 }
 
@@ -129,11 +151,12 @@ class Runtime {
   private exited = false;
   private readonly exitPromise: Promise<void>;
 
-  constructor(modulePath: string, exportName: string, env: Record<string, string>, cwd: string) {
+  constructor(modulePath: string, exportName: string, env: Record<string, string>, cwd: string, memoryMB: number) {
     const here = fileURLToPath(import.meta.url);
     const runtimeFile = resolve(dirname(here), `runtime${extname(here)}`);
     const needsTsx = TYPESCRIPT.has(extname(modulePath)) || TYPESCRIPT.has(extname(runtimeFile));
-    const execArgv = ['--enable-source-maps', ...(needsTsx ? ['--import', tsxLoader(cwd)] : [])];
+    // The heap capped at the function's memory: a handler that holds too much fails here as it would on Lambda.
+    const execArgv = ['--enable-source-maps', `--max-old-space-size=${memoryMB}`, ...(needsTsx ? ['--import', tsxLoader(cwd)] : [])];
     this.child = fork(runtimeFile, [modulePath, exportName], {
       cwd,
       env,
@@ -146,7 +169,13 @@ class Runtime {
       this.child.on('message', (message: RuntimeMessage) => {
         if (message.type === 'ready') ready();
         else if (message.type === 'init-error') fail(new DevSetupError(message.message));
-        else if (this.pending?.id === message.id) {
+        else if (message.type === 'stream-prelude' || message.type === 'stream-chunk') {
+          const pending = this.pending;
+          if (pending?.id !== message.id) return;
+          void Promise.resolve(pending.onStream?.(message)).then(() => {
+            if (message.type === 'stream-chunk' && this.alive) this.child.send({ type: 'ack', id: message.id });
+          });
+        } else if (this.pending?.id === message.id) {
           const pending = this.pending;
           this.pending = undefined;
           pending.resolve(message);
@@ -167,7 +196,11 @@ class Runtime {
     return !this.exited;
   }
 
-  invoke(message: InvokeMessage, timeoutMs: number): Promise<RuntimeMessage | { type: 'timeout' } | { type: 'crash'; message: string }> {
+  invoke(
+    message: InvokeMessage,
+    timeoutMs: number,
+    onStream?: Pending['onStream'],
+  ): Promise<RuntimeMessage | { type: 'timeout' } | { type: 'crash'; message: string }> {
     return new Promise((resolveInvoke) => {
       const timer = setTimeout(() => {
         this.pending = undefined;
@@ -175,6 +208,7 @@ class Runtime {
       }, timeoutMs);
       this.pending = {
         id: message.id,
+        onStream,
         resolve: (answer) => {
           clearTimeout(timer);
           resolveInvoke(answer);
@@ -252,6 +286,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     throw error;
   }
   const functionName = 'lambda-s3-spill-dev';
+  const memoryMB = options.memoryMB ?? 1024;
   const env: Record<string, string> = {
     ...stripped(process.env),
     [SPILL_CONTRACT.bucketEnv]: s3.bucket,
@@ -266,14 +301,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
     AWS_LAMBDA_FUNCTION_NAME: functionName,
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMB),
     [DEV_MARKER]: '1',
   };
 
   let runtime: Runtime | undefined;
   let runtimeReady: Promise<void> = Promise.resolve();
   const startRuntime = (): Promise<void> => {
-    const next = new Runtime(modulePath, exportName, env, cwd);
+    const next = new Runtime(modulePath, exportName, env, cwd, memoryMB);
     runtime = next;
     runtimeReady = next.ready.catch(async (error: unknown) => {
       await next.stop();
@@ -292,7 +327,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   started();
 
   type InvokeAnswer = RuntimeMessage | { type: 'timeout' } | { type: 'crash'; message: string } | { type: 'init'; message: string };
-  async function invoke(event: unknown): Promise<InvokeAnswer> {
+  async function invoke(event: unknown, onStream?: Pending['onStream']): Promise<InvokeAnswer> {
     if (runtime === undefined || !runtime.alive) void startRuntime();
     try {
       await runtimeReady;
@@ -300,8 +335,16 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       return { type: 'init', message: (error as Error).message };
     }
     const current = runtime!;
-    const message: InvokeMessage = { type: 'invoke', id: nextId++, event, deadline: Date.now() + timeoutMs, functionName, timeoutMs };
-    const answer = await current.invoke(message, timeoutMs);
+    const message: InvokeMessage = {
+      type: 'invoke',
+      id: nextId++,
+      event,
+      deadline: Date.now() + timeoutMs,
+      functionName,
+      timeoutMs,
+      streaming: options.streaming === true,
+    };
+    const answer = await current.invoke(message, timeoutMs, onStream);
     if (answer.type === 'timeout') {
       // Lambda stops the environment of a timed-out invocation; the next one starts fresh.
       log(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`);
@@ -333,9 +376,34 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     const eventBytes = Buffer.byteLength(JSON.stringify(event), 'utf8');
     if ((alb && body.length > ALB_REQUEST_BODY_MAX_BYTES) || eventBytes >= LAMBDA_REQUEST_MAX_BYTES) return tooLarge();
     await startup;
-    const run = queue.then(() => invoke(event));
+    // A streaming front door: a streaming handler's prelude and chunks go to the client as Lambda sends them.
+    const shaped = options.streaming === true ? new ShapedStream(res) : undefined;
+    const onStream: Pending['onStream'] =
+      shaped === undefined
+        ? undefined
+        : async (message) => {
+            if (message.type === 'stream-prelude') shaped.prelude(message.prelude as StreamPrelude, message.contentType);
+            else await shaped.write(Buffer.from(message.data.buffer, message.data.byteOffset, message.data.byteLength));
+          };
+    const run = queue.then(() => invoke(event, onStream));
     queue = run.catch(() => undefined);
     const answer = await run;
+    if (shaped !== undefined && (answer.type === 'streamed' || res.headersSent)) {
+      // Streamed: one line with the bytes sent and the duration; a cut response carries Lambda's error in the log.
+      if (shaped.cut) log(STREAM_TOO_LARGE_MESSAGE);
+      shaped.end();
+      const record = {
+        method,
+        path,
+        status: res.statusCode,
+        resultBytes: shaped.bytes,
+        outcome: shaped.cut ? ('stream cut at 200 MiB' as const) : answer.type === 'streamed' ? ('streamed' as const) : ('error' as const),
+        ms: Math.round(performance.now() - arrived),
+      };
+      requests.push(record);
+      log(formatRecord(record));
+      return;
+    }
     if (answer.type === 'timeout') return finish(failureAnswer('function-error', settings, LAMBDA_REQUEST_MAX_BYTES), 'timeout', undefined);
     if (answer.type !== 'result') {
       if (answer.type === 'init') log(`lambda-s3-spill dev: the handler cannot run: ${answer.message}`);

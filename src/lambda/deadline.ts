@@ -57,12 +57,13 @@ export function millisUntilDeadline(input: DeadlineInput): number | undefined {
 export function deadlineSignal(millis: number | undefined): Deadline | undefined {
   if (millis === undefined) return undefined;
   const controller = new AbortController();
-  const reason = new DOMException('The deadline is near', 'TimeoutError');
+  // Made when it fires: a DOMException captures a stack, and most deadlines are cleared unfired (every cache hit).
+  const reason = (): DOMException => new DOMException('The deadline is near', 'TimeoutError');
   if (millis <= 0) {
-    controller.abort(reason);
+    controller.abort(reason());
     return { signal: controller.signal, clear: () => undefined };
   }
-  const timer = setTimeout(() => controller.abort(reason), millis);
+  const timer = setTimeout(() => controller.abort(reason()), millis);
   return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
 

@@ -5,6 +5,7 @@
  */
 import { redactedCause } from '../errors/redact.js';
 import { defaultLogger } from '../logging/default-logger.js';
+import { emitOutcome } from '../logging/metrics.js';
 import { clientOrDefault } from '../s3/client.js';
 import type { MiddlewareLikeObj, MiddyLikeRequest } from '../types/middy.js';
 import { resolveConsumerOptions, type LargeMessagesOptions } from './options.js';
@@ -50,7 +51,10 @@ export function largeMessages(options?: LargeMessagesOptions): MiddlewareLikeObj
     request.event = await resolveEvent(request.event, resolved);
     const records = (request.event as { Records?: unknown } | undefined)?.Records;
     const origins = Array.isArray(records) ? records.map(provenanceOf).filter((p) => p !== undefined) : [];
-    if (origins.length > 0) found.set(request, origins);
+    if (origins.length > 0) {
+      found.set(request, origins);
+      emitOutcome(resolved.metrics, logger, 'messages', 'Resolved', origins.length, origins.reduce((sum, o) => sum + o.bytes, 0));
+    }
   };
 
   const largeMessagesMiddlewareAfter = async (request: MiddyLikeRequest): Promise<void> => {

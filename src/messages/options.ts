@@ -10,10 +10,12 @@
 import { MESSAGES_CONTRACT, SPILL_CONTRACT } from '../contract.js';
 import { MESSAGE_ATTRIBUTES_MAX, SQS_LEGACY_MESSAGE_MAX_BYTES, SQS_MESSAGE_MAX_BYTES } from '../limits.js';
 import type { SpillLogger } from '../logging/default-logger.js';
+import type { MetricsLike } from '../logging/metrics.js';
 import {
   checkBoolean,
   checkBucketName,
   checkLogger,
+  checkMetrics,
   checkS3Client,
   integerIn,
   mergeOptions,
@@ -100,6 +102,16 @@ export interface LargeMessagesOptions {
    * @default - a Powertools Logger, loaded on first use
    */
   readonly logger?: SpillLogger;
+  /**
+   * `largeMessages()` only: a Powertools `Metrics` (`@aws-lambda-powertools/metrics`,
+   * optional peer) that receives, per invocation whose records were resolved,
+   * `Resolved` (Count, the records) and `ResolvedBytes` (Bytes, their bodies),
+   * as CloudWatch EMF under its namespace and `service` with the dimension
+   * `utility: 'messages'`, published apart from its stored metrics
+   * (`metrics.singleMetric()`). Nothing for an event without large messages.
+   * @default - no metrics
+   */
+  readonly metrics?: MetricsLike;
 }
 
 /** Every option of the producer, the undefined ones included; frozen. */
@@ -119,6 +131,7 @@ export const largeMessagesDefaults = Object.freeze({
   s3Client: undefined as S3ClientLike | undefined,
   deleteAfterUse: true,
   logger: undefined as SpillLogger | undefined,
+  metrics: undefined as MetricsLike | undefined,
 });
 
 /** Producer options, resolved. */
@@ -137,6 +150,7 @@ export interface ResolvedConsumerOptions {
   readonly s3Client: S3ClientLike | undefined;
   readonly deleteAfterUse: boolean;
   readonly logger: SpillLogger | undefined;
+  readonly metrics: MetricsLike | undefined;
 }
 
 /** Smallest threshold accepted: SQS's smallest `MaximumMessageSize`. */
@@ -201,8 +215,15 @@ export function resolveConsumerOptions(options: LargeMessagesOptions | undefined
   }
   checkBoolean('deleteAfterUse', merged.deleteAfterUse);
   checkLogger(merged.logger);
+  checkMetrics(merged.metrics);
   checkS3Client('s3Client', merged.s3Client);
-  return { allowedBuckets: new Set(allowed), s3Client: merged.s3Client, deleteAfterUse: merged.deleteAfterUse, logger: merged.logger };
+  return {
+    allowedBuckets: new Set(allowed),
+    s3Client: merged.s3Client,
+    deleteAfterUse: merged.deleteAfterUse,
+    logger: merged.logger,
+    metrics: merged.metrics,
+  };
 }
 
 /** Most attributes a message may have and still be offloaded (the size attribute takes the last place). */

@@ -17,6 +17,8 @@ import { findLargeRecord, resolvedRecord } from './records.js';
 interface Provenance {
   readonly pointer: PayloadPointer;
   readonly messageId: string;
+  /** The body's size, in bytes, as read (the size attribute, checked). */
+  readonly bytes: number;
 }
 
 const provenance = new WeakMap<object, Provenance>();
@@ -51,7 +53,7 @@ export async function resolveRecord<T>(record: T, options: ResolvedConsumerOptio
   const [{ loadBody }, client] = await Promise.all([import('./load.js'), clientOf(options)]);
   const text = await loadBody(client, pointer, bytes, messageId);
   const resolved = resolvedRecord(record, large, text);
-  provenance.set(resolved as object, { pointer, messageId });
+  provenance.set(resolved as object, { pointer, messageId, bytes });
   return resolved;
 }
 

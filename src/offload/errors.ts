@@ -38,8 +38,9 @@ export class S3OffloadError extends S3SpillError {
 /**
  * A reference that may not be resolved, refused before anything is read: a
  * bucket that is not configured, a key outside the key prefix or with a `..`,
- * `.` or empty segment, a malformed or unknown-version reference. Nothing is
- * read from S3. The detail is the `cause`. Status 400 (the input is wrong).
+ * `.` or empty segment, a malformed or unknown-version reference, an event
+ * with more than `maxReferences` references or more than `maxResolveTotalBytes`
+ * bytes once resolved. Nothing is read from S3. The detail is the `cause`. Status 400 (the input is wrong).
  *
  * @example
  * ```ts

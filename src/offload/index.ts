@@ -8,6 +8,8 @@
 export { s3Offload, s3OffloadValidateOptions } from './middleware.js';
 export { withS3Offload } from './wrapper.js';
 export { resolveOffloaded, type ResolveOffloadedCallOptions } from './resolve.js';
+export { s3Serdes, type S3SerdesOptions, DURABLE_INLINE_KEY } from './serdes.js';
+export type { DurableSerdes, DurableSerdesContext } from '../types/durable.js';
 export type { S3OffloadOptions, ResolveOffloadedOptions } from './options.js';
 export {
   OFFLOAD_REFERENCE_KEY,
@@ -25,9 +27,15 @@ export {
   OffloadStoreError,
   OffloadTimeoutError,
 } from './errors.js';
-export { LAMBDA_RESPONSE_MAX_BYTES, STEP_FUNCTIONS_STATE_MAX_BYTES, ASYNC_INVOKE_MAX_BYTES } from '../limits.js';
+export {
+  LAMBDA_RESPONSE_MAX_BYTES,
+  STEP_FUNCTIONS_STATE_MAX_BYTES,
+  ASYNC_INVOKE_MAX_BYTES,
+  DURABLE_CHECKPOINT_MAX_BYTES,
+} from '../limits.js';
 export type { LambdaHandler } from '../lambda/handler.js';
 export type { SpillLogger } from '../logging/default-logger.js';
+export type { MetricsLike } from '../logging/metrics.js';
 export type { S3ClientLike } from '../s3/client.js';
 export type { PutObjectParams } from '../s3/store.js';
 export type { PerRequestFlag } from '../options/per-request.js';

@@ -50,7 +50,8 @@ export function s3Offload(options: S3OffloadOptions = {}): MiddlewareLikeObj {
   const s3OffloadMiddlewareAfter = (request: MiddyLikeRequest): Promise<void> | undefined => offloader.after(request);
   const s3OffloadMiddlewareOnError = async (request: MiddyLikeRequest): Promise<void> => {
     if (request.response === undefined) return;
-    await s3OffloadMiddlewareAfter(request);
+    // An error is being handled: store a response another middleware made, but delete nothing (a retry must read it).
+    await offloader.after(request, false);
   };
 
   return { before: s3OffloadMiddlewareBefore, after: s3OffloadMiddlewareAfter, onError: s3OffloadMiddlewareOnError };

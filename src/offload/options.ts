@@ -11,11 +11,15 @@
 import { OFFLOAD_CONTRACT, SPILL_CONTRACT } from '../contract.js';
 import { LAMBDA_RESPONSE_MAX_BYTES } from '../limits.js';
 import type { SpillLogger } from '../logging/default-logger.js';
+import type { MetricsLike } from '../logging/metrics.js';
 import { checkFlag, type PerRequestFlag } from '../options/per-request.js';
 import {
+  checkBoolean,
   checkBucketName,
   checkLogger,
+  checkMetrics,
   checkS3Client,
+  checkWarnAtBytes,
   integerIn,
   mergeOptions,
   resolveBucket,
@@ -23,8 +27,8 @@ import {
 } from '../options/resolve.js';
 import type { S3ClientLike } from '../s3/client.js';
 import type { PutObjectParams } from '../s3/store.js';
-import { payloadBytes } from '../sizing/payload-bytes.js';
-import { makeReference, type ReferencePolicy } from './reference.js';
+import { type OffloadPath, parseOffloadPaths } from './paths.js';
+import { type ReferencePolicy, referenceBytes } from './reference.js';
 
 /** Options of {@link resolveOffloaded}, and the reading side of {@link s3Offload}. Every one is optional. */
 export interface ResolveOffloadedOptions {
@@ -60,6 +64,43 @@ export interface ResolveOffloadedOptions {
    * @default 104_857_600 (100 MiB)
    */
   readonly maxResolveBytes?: number;
+  /**
+   * Most references one event (or value) may hold; one more and the whole
+   * event is refused (`OffloadReferenceError`) before anything is read. A
+   * reference repeated counts once per place it appears.
+   * @default 100
+   */
+  readonly maxReferences?: number;
+  /**
+   * Most bytes of JSON text one event (or value) may resolve to, summed over
+   * every reference in it: a reference that appears n times counts n times its
+   * `bytes`, since each place gets its own parse (the object is read once).
+   * Over it, the whole event is refused (`OffloadReferenceError`) before
+   * anything is read. The parsed values take several times their text in memory.
+   * @default 104_857_600 (100 MiB)
+   */
+  readonly maxResolveTotalBytes?: number;
+  /**
+   * Delete the objects behind the references once they were used: for
+   * `s3Offload` / `withS3Offload`, after the invocation succeeded (the handler
+   * returned, and its result was stored if it had to be), never when anything
+   * failed, so that a retry can still read them; for `resolveOffloaded`, after
+   * every reference was read and verified, nothing when it rejects. Each
+   * distinct object is deleted once. A failed delete is logged (`warn`) and
+   * left to the lifecycle rule. Needs `s3:DeleteObject` on the prefix
+   * (`grantOffloadRead(fn, { deleteAfterUse: true })`). Leave it off when one
+   * reference is read more than once (several states of a state machine, a
+   * fan-out).
+   * @default false
+   */
+  readonly deleteAfterUse?: boolean;
+  /**
+   * Powertools logger: one `info` record per offload (bucket, key, bytes,
+   * duration), a `debug` record per resolution, a `warn` record per object
+   * `deleteAfterUse` could not delete.
+   * @default - a Powertools `Logger` with the function's `POWERTOOLS_SERVICE_NAME`, or `lambda-s3-spill`
+   */
+  readonly logger?: SpillLogger;
 }
 
 /** Options of {@link s3Offload} and {@link withS3Offload}. Every one is optional. */
@@ -81,10 +122,25 @@ export interface S3OffloadOptions extends ResolveOffloadedOptions {
    */
   readonly alwaysOffload?: PerRequestFlag;
   /**
-   * Powertools logger for the offload record (bucket, key, bytes, duration).
-   * @default - a Powertools `Logger` with the function's `POWERTOOLS_SERVICE_NAME`, or `lambda-s3-spill`
+   * A Powertools `Metrics` (`@aws-lambda-powertools/metrics`, optional peer)
+   * that receives, as CloudWatch EMF under its namespace, its `service` and
+   * default dimensions, and the dimension `utility: 'offload'`: `Offloaded`
+   * (Count) and `OffloadedBytes` (Bytes, the JSON text stored) per result
+   * offloaded; `Resolved` (Count, objects read) and `ResolvedBytes` (Bytes) per
+   * event whose references were resolved. Published at once through
+   * `metrics.singleMetric()`, apart from the instance's own stored metrics.
+   * Nothing for an invocation that changes nothing.
+   * @default - no metrics
    */
-  readonly logger?: SpillLogger;
+  readonly metrics?: MetricsLike;
+  /**
+   * A result over this many bytes that still fits `maxBytes` is returned
+   * untouched and logs one warning (`s3Offload result near the limit`: its
+   * size, `maxBytes` and this threshold, through `logger`). An integer from 1
+   * to `maxBytes`; `false` turns it off.
+   * @default - 90 % of `maxBytes`, rounded down (5,662,400 for 6,291,556; 235,929 for 262,144)
+   */
+  readonly warnAtBytes?: number | false;
   /**
    * Time kept free before the function's deadline
    * (`context.getRemainingTimeInMillis()`), in milliseconds: storing or reading
@@ -98,6 +154,23 @@ export interface S3OffloadOptions extends ResolveOffloadedOptions {
    * @default {}
    */
   readonly putObjectParams?: PutObjectParams;
+  /**
+   * Offload only the values at these paths, each to its own object with its
+   * own reference in its place, and keep the rest of the result inline (a
+   * Step Functions `Choice` can still read `$.status` next to an offloaded
+   * `$.items`). A subset of JSONPath as Step Functions writes paths: `$`
+   * followed by `.name`, `['name']` (with `\'` and `\\` escapes), `[n]`
+   * (n >= 0) and `[*]` (every item of an array). When the result is over
+   * `maxBytes`, the largest selected values go first until it fits (with
+   * `alwaysOffload`, every selected value). The plan is made on sizes before
+   * anything is stored: when the result cannot fit even with every selected
+   * value offloaded, the whole result is offloaded instead (one object,
+   * nothing else written). A path that matches nothing is not an error.
+   * Checked at creation: a malformed path, a negative index, `$` alone, or two
+   * paths where one contains the other is a `TypeError` naming the path.
+   * @default undefined (the whole result is offloaded)
+   */
+  readonly paths?: readonly string[];
 }
 
 /** Every option, the undefined ones included (Middy's `defaults` convention); frozen. */
@@ -107,17 +180,25 @@ export const offloadDefaults = Object.freeze({
   keyPrefix: undefined as string | undefined,
   s3Client: undefined as S3ClientLike | undefined,
   maxResolveBytes: 100 * 1024 * 1024,
+  maxReferences: 100,
+  maxResolveTotalBytes: 100 * 1024 * 1024,
+  deleteAfterUse: false,
   maxBytes: LAMBDA_RESPONSE_MAX_BYTES,
   alwaysOffload: false as PerRequestFlag,
   logger: undefined as SpillLogger | undefined,
+  metrics: undefined as MetricsLike | undefined,
+  warnAtBytes: undefined as number | false | undefined,
   timeoutEarlyInMillis: 1000,
   putObjectParams: {} as PutObjectParams,
+  paths: undefined as readonly string[] | undefined,
 });
 
 /** The options after defaults and environment are applied. */
-export interface ResolvedOffloadOptions extends Omit<typeof offloadDefaults, 'bucket' | 'keyPrefix'> {
+export interface ResolvedOffloadOptions extends Omit<typeof offloadDefaults, 'bucket' | 'keyPrefix' | 'paths'> {
   readonly bucket: string;
   readonly keyPrefix: string;
+  /** The `paths` option, parsed; `undefined`: the whole result is offloaded. */
+  readonly paths: readonly OffloadPath[] | undefined;
   /** What references are accepted. */
   readonly policy: ReferencePolicy;
 }
@@ -125,8 +206,6 @@ export interface ResolvedOffloadOptions extends Omit<typeof offloadDefaults, 'bu
 /** The smallest `maxBytes`: room for a reference. */
 const MIN_MAX_BYTES = 1024;
 
-/** Longest key suffix `s3Offload` writes: `20261201T120000000Z-<uuid>.json`. */
-const KEY_SUFFIX_SAMPLE = `20261201T120000000Z-${'0'.repeat(36)}.json`;
 
 /**
  * Merge options over the defaults and the environment, and validate them.
@@ -148,14 +227,20 @@ export function resolveOffloadOptions(
   for (const other of merged.allowedBuckets) checkBucketName(`allowedBuckets: ${String(other)}`, other);
   const keyPrefix = resolveKeyPrefix(merged.keyPrefix, env, OFFLOAD_CONTRACT.prefixEnv, OFFLOAD_CONTRACT.defaultPrefix, true);
   integerIn('maxResolveBytes', merged.maxResolveBytes, 1, Number.MAX_SAFE_INTEGER);
+  integerIn('maxReferences', merged.maxReferences, 1, Number.MAX_SAFE_INTEGER);
+  integerIn('maxResolveTotalBytes', merged.maxResolveTotalBytes, 1, Number.MAX_SAFE_INTEGER);
   integerIn('maxBytes', merged.maxBytes, MIN_MAX_BYTES, LAMBDA_RESPONSE_MAX_BYTES);
-  const referenceBytes = payloadBytes(makeReference(bucket, keyPrefix + KEY_SUFFIX_SAMPLE, 999_999_999_999, '0'.repeat(64)));
-  if (referenceBytes > merged.maxBytes) {
-    throw new TypeError(`maxBytes (${merged.maxBytes}) is smaller than a reference to this bucket and prefix (${referenceBytes} bytes)`);
+  const largestReference = referenceBytes(bucket, keyPrefix, 999_999_999_999);
+  if (largestReference > merged.maxBytes) {
+    throw new TypeError(`maxBytes (${merged.maxBytes}) is smaller than a reference to this bucket and prefix (${largestReference} bytes)`);
   }
+  const paths = merged.paths === undefined ? undefined : parseOffloadPaths(merged.paths);
   checkFlag('alwaysOffload', merged.alwaysOffload);
+  checkBoolean('deleteAfterUse', merged.deleteAfterUse);
   checkS3Client('s3Client', merged.s3Client);
   checkLogger(merged.logger);
+  checkMetrics(merged.metrics);
+  checkWarnAtBytes(merged.warnAtBytes, merged.maxBytes);
   integerIn('timeoutEarlyInMillis', merged.timeoutEarlyInMillis, 0, 900_000);
   if (typeof merged.putObjectParams !== 'object' || merged.putObjectParams === null) {
     throw new TypeError('putObjectParams must be an object');
@@ -164,6 +249,8 @@ export function resolveOffloadOptions(
     buckets: [...new Set([bucket, ...merged.allowedBuckets])],
     keyPrefix,
     maxResolveBytes: merged.maxResolveBytes,
+    maxReferences: merged.maxReferences,
+    maxResolveTotalBytes: merged.maxResolveTotalBytes,
   };
-  return { ...merged, bucket, keyPrefix, policy };
+  return { ...merged, bucket, keyPrefix, policy, paths };
 }

@@ -22,6 +22,7 @@
  */
 import { bucketNameProblem } from '../s3/bucket-name.js';
 import { readKeyProblem } from '../s3/keys.js';
+import { payloadBytes } from '../sizing/payload-bytes.js';
 
 /** The one key of a reference object. */
 export const OFFLOAD_REFERENCE_KEY = 'lambdaS3Offload';
@@ -80,6 +81,18 @@ export function makeReference(bucket: string, key: string, bytes: number, sha256
   };
 }
 
+/** The longest key suffix `s3Offload` writes after its prefix: `<UTC timestamp>-<UUID v4>.json`. */
+const KEY_SUFFIX_SAMPLE = `20261201T120000000Z-${'0'.repeat(36)}.json`;
+
+/**
+ * The size, in bytes of JSON text, of the reference `s3Offload` writes for a
+ * value of `bytes` bytes under this bucket and prefix: known before anything
+ * is stored (the key's suffix and the hash have a fixed length).
+ */
+export function referenceBytes(bucket: string, keyPrefix: string, bytes: number): number {
+  return payloadBytes(makeReference(bucket, keyPrefix + KEY_SUFFIX_SAMPLE, bytes, '0'.repeat(64)));
+}
+
 /**
  * Whether `value` claims to be a reference: a plain object whose only own key
  * is `lambdaS3Offload`. Whether the claim holds is {@link referenceProblem}'s
@@ -99,6 +112,10 @@ export interface ReferencePolicy {
   readonly keyPrefix: string;
   /** Largest value, in bytes, that may be read. */
   readonly maxResolveBytes: number;
+  /** Most references one value may hold (each place counts). */
+  readonly maxReferences: number;
+  /** Most bytes one value may resolve to, summed over every place a reference appears. */
+  readonly maxResolveTotalBytes: number;
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -152,11 +169,13 @@ export interface FoundReference {
 /**
  * The references in `value`: the value itself, or inside plain objects and
  * arrays down to `maxDepth`. A reference's own content is not searched.
+ *
+ * @param limit - stop once this many are found (the caller refuses more than it wants anyway)
  */
-export function findReferences(value: unknown, maxDepth = OFFLOAD_RESOLVE_MAX_DEPTH): FoundReference[] {
+export function findReferences(value: unknown, maxDepth = OFFLOAD_RESOLVE_MAX_DEPTH, limit = Number.POSITIVE_INFINITY): FoundReference[] {
   const found: FoundReference[] = [];
   const walk = (node: unknown, path: (string | number)[], depth: number): void => {
-    if (typeof node !== 'object' || node === null) return;
+    if (typeof node !== 'object' || node === null || found.length >= limit) return;
     if (looksLikeReference(node)) {
       found.push({ path, claimed: node[OFFLOAD_REFERENCE_KEY] });
       return;
@@ -204,13 +223,18 @@ export function replaceAt(value: unknown, replacements: readonly { path: readonl
       if (!copied.has(child)) {
         child = shallowCopy(child);
         copied.add(child);
-        node[step] = child;
+        setOwn(node, step, child);
       }
       node = child as Record<string | number, unknown>;
     }
-    node[path[path.length - 1]!] = replacement;
+    setOwn(node, path[path.length - 1]!, replacement);
   }
   return root;
+}
+
+/** Set an own property, even one named `__proto__` (JSON.parse makes those; an assignment would set the prototype). */
+function setOwn(node: Record<string | number, unknown>, key: string | number, value: unknown): void {
+  Object.defineProperty(node, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 function shallowCopy(value: object): object {

@@ -5,7 +5,8 @@
  */
 import { type ResolveOffloadedOptions, resolveOffloadOptions } from './options.js';
 import { planResolve } from './plan.js';
-import { resolveWith } from './offloader.js';
+import { defaultLogger } from '../logging/default-logger.js';
+import { deleteUsed, objectsOf, resolveWith } from './offloader.js';
 
 /** Options of {@link resolveOffloaded}: those of the reading side, and a signal. */
 export interface ResolveOffloadedCallOptions extends ResolveOffloadedOptions {
@@ -21,7 +22,10 @@ export interface ResolveOffloadedCallOptions extends ResolveOffloadedOptions {
  * itself when it has none (then nothing is read and no client is made). The
  * same checks as `s3Offload`'s `before`: only references to `bucket` (or
  * `allowedBuckets`) under `keyPrefix` are read; the stored bytes must have the
- * recorded size and SHA-256. All or nothing: on any failure it rejects.
+ * recorded size and SHA-256. All or nothing: on any failure it rejects. With
+ * `deleteAfterUse`, the objects read are deleted once every reference was
+ * read and verified (nothing when it rejects; a failed delete is a `warn`
+ * record, and the lifecycle rule's).
  *
  * @param value - what the caller received (for an SDK `Invoke`, the parsed `Payload`)
  * @param options - `bucket`, `keyPrefix`, `s3Client`, ... with the same environment defaults as `s3Offload`
@@ -48,5 +52,11 @@ export async function resolveOffloaded<T = unknown>(value: unknown, options: Res
   const opts = resolveOffloadOptions(rest, process.env, 'resolveOffloaded');
   const plan = planResolve(value, opts.policy);
   if (plan.allowed.length === 0 && plan.refused === undefined) return value as T;
-  return (await resolveWith(value, plan, opts, abortSignal)).value as T;
+  const resolved = (await resolveWith(value, plan, opts, abortSignal)).value as T;
+  if (opts.deleteAfterUse) {
+    const own = opts.logger === undefined ? defaultLogger(process.env) : undefined;
+    await own?.load();
+    await deleteUsed(objectsOf(plan), opts, opts.logger ?? own!, abortSignal);
+  }
+  return resolved;
 }

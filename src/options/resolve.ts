@@ -101,6 +101,28 @@ export function checkLogger(value: unknown): void {
   }
 }
 
+/** @throws TypeError when a `metrics` option is not a Powertools `Metrics` (its `addMetric` and `singleMetric`) */
+export function checkMetrics(value: unknown): void {
+  const metrics = value as { addMetric?: unknown; singleMetric?: unknown } | null;
+  if (value !== undefined && (typeof metrics?.addMetric !== 'function' || typeof metrics.singleMetric !== 'function')) {
+    throw new TypeError('metrics must be a Powertools Metrics (new Metrics({ namespace, serviceName }))');
+  }
+}
+
+/**
+ * Check a `warnAtBytes` option: `undefined` (the default), `false` (off), or
+ * an integer number of bytes from 1 to the limit it warns before.
+ *
+ * @param maxBytes - the largest limit in force (`maxBytes`, or the platform's)
+ * @throws TypeError naming the option and the range
+ */
+export function checkWarnAtBytes(value: unknown, maxBytes: number): void {
+  if (value === undefined || value === false) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > maxBytes) {
+    throw new TypeError(`warnAtBytes must be false or an integer from 1 to ${maxBytes} (maxBytes), got ${String(value)}`);
+  }
+}
+
 /**
  * Check an S3 client option (`undefined`: the default client).
  *

@@ -5,7 +5,8 @@
  * @module s3/store
  */
 import type { AbortMultipartUploadCommand as AbortCommand, PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
-import type { SpillBody } from '../http/body.js';
+import { Readable } from 'node:stream';
+import type { ContentHeaders, SpillBody } from '../http/body.js';
 
 /** Extra `PutObject` parameters users may set (encryption, storage class, metadata, tagging). */
 export type PutObjectParams = Omit<
@@ -63,25 +64,77 @@ export async function storeObject(input: StoreObjectInput): Promise<void> {
     });
     return;
   }
+  await uploadMultipart(input.client, params, input.partSize, input.queueSize, input.abortSignal);
+}
+
+/** How to store a body of unknown length (a stream) as one object. */
+export interface StoreStreamInput {
+  readonly client: S3Client;
+  readonly bucket: string;
+  readonly key: string;
+  /** The bytes, as they come; the upload reads them as it sends its parts. */
+  readonly body: AsyncIterable<Uint8Array>;
+  /** The object's content headers. */
+  readonly headers: ContentHeaders;
+  readonly params: PutObjectParams;
+  /** Part size of the multipart upload, in bytes (at least 5 MiB). */
+  readonly partSize: number;
+  /** Parts uploaded at once. */
+  readonly queueSize: number;
+  readonly abortSignal?: AbortSignal;
+}
+
+/**
+ * Store a stream as one object with `@aws-sdk/lib-storage`'s `Upload`: one
+ * `PutObject` when it ends within one part, else a multipart upload. What it
+ * holds: the parts in flight and the one it fills. A body that fails, an S3
+ * failure or `abortSignal` aborts the upload: no object is completed and the
+ * multipart upload is aborted.
+ */
+export async function storeStream(input: StoreStreamInput): Promise<void> {
+  const { headers } = input;
+  const params: PutObjectCommandInput = {
+    ...input.params,
+    Bucket: input.bucket,
+    Key: input.key,
+    Body: Readable.from(input.body, { objectMode: false, highWaterMark: 64 * 1024 }),
+    ContentType: headers.contentType,
+    ContentEncoding: headers.contentEncoding,
+    ContentLanguage: headers.contentLanguage,
+    ContentDisposition: headers.contentDisposition,
+    CacheControl: headers.cacheControl,
+  };
+  await uploadMultipart(input.client, params, input.partSize, input.queueSize, input.abortSignal);
+}
+
+/** `Upload` with its parts aborted on failure and every request cancelled by `abortSignal`. */
+async function uploadMultipart(
+  client: S3Client,
+  params: PutObjectCommandInput,
+  partSize: number,
+  queueSize: number,
+  abortSignal: AbortSignal | undefined,
+): Promise<void> {
   const [{ AbortMultipartUploadCommand }, { Upload }] = await Promise.all([
     import('@aws-sdk/client-s3'),
     import('@aws-sdk/lib-storage'),
   ]);
   const abortController = new AbortController();
-  const onAbort = (): void => abortController.abort(input.abortSignal?.reason);
-  input.abortSignal?.addEventListener('abort', onAbort, { once: true });
+  const onAbort = (): void => abortController.abort(abortSignal?.reason);
+  abortSignal?.addEventListener('abort', onAbort, { once: true });
   try {
     const upload = new Upload({
-      client: forMultipartUpload(input.client, input.abortSignal, AbortMultipartUploadCommand),
+      client: forMultipartUpload(client, abortSignal, AbortMultipartUploadCommand),
       params,
-      partSize: input.partSize,
-      queueSize: input.queueSize,
+      partSize,
+      queueSize,
       leavePartsOnError: false,
       abortController,
     });
+    if (abortSignal?.aborted === true) abortController.abort(abortSignal.reason);
     await upload.done();
   } finally {
-    input.abortSignal?.removeEventListener('abort', onAbort);
+    abortSignal?.removeEventListener('abort', onAbort);
   }
 }
 

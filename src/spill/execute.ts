@@ -11,10 +11,11 @@ import type { ContentCoding } from '../compression/encodings.js';
 import { configurationProblem, type S3SpillError, SpillConfigurationError } from '../errors/base.js';
 import { invalidResponse, ResponseTooLargeError, SpillTimeoutError, SpillUploadError } from './errors.js';
 import { headResponse, referenceResponse, seeOther } from '../http/answers.js';
-import { type SpillBody, spillBodyOf } from '../http/body.js';
+import { type ContentHeaders, type SpillBody, spillBodyOf } from '../http/body.js';
 import { REFERENCE_MEDIA_TYPE } from '../http/reference.js';
 import type { HttpResult } from '../http/result.js';
 import { clientEndpointProblem } from '../s3/endpoint-guard.js';
+import { emitOutcome } from '../logging/metrics.js';
 import { objectParamsFor } from './object-options.js';
 import type { ResolvedOptions, SpillLogger } from './options.js';
 import { payloadBytes, type PayloadMeasure } from '../sizing/payload-bytes.js';
@@ -118,25 +119,70 @@ async function compressBody(
   };
   if (compressed.inline !== undefined) {
     job.logger.info('s3Spill compressed an oversized response to fit inline', { compression: record });
+    emitOutcome(job.opts.metrics, job.logger, 'spill', 'CompressedInline', 1, record.bytesAfter);
   } else {
     job.logger.debug('s3Spill compressed the body to spill', { compression: record });
   }
   return compressed;
 }
 
-/** Store the body, sign its URL, answer with a `303` or a reference, log the record. */
-async function spill(step: SpillStep, job: Job, stored: SpillBody): Promise<HttpResult> {
+/** Where a spilled body goes for one request: bucket, key prefix, object parameters and the upload client. */
+export interface SpillTarget {
+  readonly bucket: string;
+  readonly keyPrefix: string;
+  readonly object: ReturnType<typeof objectParamsFor>;
+  readonly client: Awaited<ReturnType<typeof uploadClientFor>>;
+}
+
+/**
+ * The target of a spill, checked before any upload (a client's own endpoint
+ * resolves asynchronously, so the production guard of issue 14 runs here).
+ *
+ * @throws SpillConfigurationError from the per-request options, or for a local endpoint in a deployed function
+ */
+export async function spillTargetFor(job: Pick<Job, 'opts' | 'request'>): Promise<SpillTarget> {
   const { opts, request } = job;
-  const started = performance.now();
   const bucket = bucketFor(opts, request);
   const keyPrefix = keyPrefixFor(opts, request);
   const object = objectParamsFor(opts, opts.putObjectParams, request);
-  const body: SpillBody =
-    object.contentDisposition === undefined ? stored : { ...stored, contentDisposition: object.contentDisposition };
   const client = await uploadClientFor(opts, bucket, request);
   // Production guard (issue 14): a client's own endpoint resolves asynchronously, so it is checked here, before any upload.
   const endpointProblem = await clientEndpointProblem(client);
   if (endpointProblem !== undefined) throw configurationProblem(endpointProblem);
+  return { bucket, keyPrefix, object, client };
+}
+
+/** The URL of a stored object, before the deadline. @throws SpillConfigurationError from a presign hook; else a store failure */
+export async function signBeforeDeadline(job: Job, target: SpillTarget, key: string, signal: AbortSignal | undefined): Promise<string> {
+  try {
+    return await beforeDeadline(signUrl(job.opts, job.request, target.client, target.bucket, key), signal);
+  } catch (error) {
+    if (error instanceof SpillConfigurationError) throw error; // a presign hook's answer, not an S3 failure
+    throw storeFailure(error, signal, 'The response was stored but its URL could not be signed');
+  }
+}
+
+/** The `303` (or reference) for a stored object, checked against the front door's limit. */
+export function spillAnswer(step: SpillStep, job: Job, url: string, stored: ContentHeaders, objectBytes: number): HttpResult {
+  const response =
+    step.answer === 'reference'
+      ? referenceResponse(step.readBy, job.info, REFERENCE_MEDIA_TYPE, referenceDocument(job.opts, url, stored, objectBytes))
+      : seeOther(step.readBy, job.info, url);
+  const bytesAfter = payloadBytes(response);
+  if (bytesAfter > job.platformMaxBytes) {
+    throw tooLarge('The headers and cookies alone are over the limit', bytesAfter, job.platformMaxBytes);
+  }
+  return response;
+}
+
+/** Store the body, sign its URL, answer with a `303` or a reference, log the record. */
+async function spill(step: SpillStep, job: Job, stored: SpillBody): Promise<HttpResult> {
+  const { opts, request } = job;
+  const started = performance.now();
+  const target = await spillTargetFor(job);
+  const { bucket, keyPrefix, object, client } = target;
+  const body: SpillBody =
+    object.contentDisposition === undefined ? stored : { ...stored, contentDisposition: object.contentDisposition };
   let key = step.reuse ? contentKey(keyPrefix, body, object.params, new Date(), opts.expiresIn) : objectKey(opts, request, keyPrefix);
   let uploaded = true;
   const deadline = deadlineSignal(job.millisLeft());
@@ -169,23 +215,11 @@ async function spill(step: SpillStep, job: Job, stored: SpillBody): Promise<Http
       if (error instanceof SpillConfigurationError) throw error; // the fallback key function's answer
       throw storeFailure(error, deadline?.signal, 'The response was too large to return and could not be stored');
     }
-    try {
-      url = await beforeDeadline(signUrl(opts, request, client, bucket, key), deadline?.signal);
-    } catch (error) {
-      if (error instanceof SpillConfigurationError) throw error; // a presign hook's answer, not an S3 failure
-      throw storeFailure(error, deadline?.signal, 'The response was stored but its URL could not be signed');
-    }
+    url = await signBeforeDeadline(job, target, key, deadline?.signal);
   } finally {
     deadline?.clear();
   }
-  const response =
-    step.answer === 'reference'
-      ? referenceResponse(step.readBy, job.info, REFERENCE_MEDIA_TYPE, referenceDocument(opts, url, body))
-      : seeOther(step.readBy, job.info, url);
-  const bytesAfter = payloadBytes(response);
-  if (bytesAfter > job.platformMaxBytes) {
-    throw tooLarge('The headers and cookies alone are over the limit', bytesAfter, job.platformMaxBytes);
-  }
+  const response = spillAnswer(step, job, url, body, body.bytes.length);
   const before = job.measure;
   job.logger.info('s3Spill stored an oversized response in S3', {
     spill: {
@@ -195,22 +229,23 @@ async function spill(step: SpillStep, job: Job, stored: SpillBody): Promise<Http
       reference: step.answer === 'reference',
       // The exact size when it was computed; else the bound that decided.
       [before.exact ? 'bytesBefore' : before.fits ? 'bytesBeforeAtMost' : 'bytesBeforeAtLeast']: before.bytes,
-      bytesAfter,
+      bytesAfter: payloadBytes(response),
       objectBytes: body.bytes.length,
       contentEncoding: body.contentEncoding,
       ...(step.reuse ? { reused: !uploaded } : {}),
       durationMs: Math.round(performance.now() - started),
     },
   });
+  emitOutcome(opts.metrics, job.logger, 'spill', 'Spilled', 1, body.bytes.length);
   return response;
 }
 
-function tooLarge(reason: string, bytes: number, maxBytes: number): S3SpillError {
+export function tooLarge(reason: string, bytes: number, maxBytes: number): S3SpillError {
   return new ResponseTooLargeError(`${reason}: ${bytes} bytes is over the ${maxBytes}-byte limit`, { bytes, maxBytes });
 }
 
 /** The error for a failed upload or presign: a timeout when the deadline fired, else an S3 failure. */
-function storeFailure(error: unknown, signal: AbortSignal | undefined, message: string): S3SpillError {
+export function storeFailure(error: unknown, signal: AbortSignal | undefined, message: string): S3SpillError {
   if (classifyS3Failure(error, signal).kind === 'timeout') {
     return new SpillTimeoutError('The response could not be stored before the deadline', { cause: error });
   }

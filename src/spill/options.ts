@@ -6,10 +6,13 @@
  */
 import { SPILL_CONTRACT } from '../contract.js';
 import type { SpillLogger } from '../logging/default-logger.js';
+import type { MetricsLike } from '../logging/metrics.js';
 import {
   checkBoolean,
   checkLogger,
+  checkMetrics,
   checkS3Client,
+  checkWarnAtBytes,
   integerIn,
   mergeOptions,
   resolveBucket,
@@ -18,7 +21,7 @@ import {
 import type { S3ClientLike } from '../s3/client.js';
 import { type ContentCoding, DEFAULT_ENCODINGS, ZSTD_AVAILABLE } from '../compression/encodings.js';
 import { checkTypePatterns, COMPRESSIBLE_TYPES } from '../compression/media-types.js';
-import { LAMBDA_RESPONSE_MAX_BYTES, PRESIGNED_URL_MAX_EXPIRES_IN } from '../limits.js';
+import { LAMBDA_RESPONSE_MAX_BYTES, PRESIGNED_URL_MAX_EXPIRES_IN, STREAMING_RESPONSE_MAX_BYTES } from '../limits.js';
 import { checkReuseLifetime } from './reuse-window.js';
 import type { PutObjectParams } from '../s3/store.js';
 import type { MiddyLikeRequest } from '../types/middy.js';
@@ -44,7 +47,7 @@ export interface PresignInput {
   readonly request: MiddyLikeRequest;
 }
 
-export type { S3ClientLike, SpillLogger };
+export type { MetricsLike, S3ClientLike, SpillLogger };
 
 /** Options of {@link s3Spill}. Every one is optional. */
 export interface S3SpillOptions extends ObjectOptions {
@@ -130,6 +133,19 @@ export interface S3SpillOptions extends ObjectOptions {
    */
   readonly streaming?: boolean;
   /**
+   * With `streaming`: hold up to this many bytes of the body before the
+   * prelude is written. A body that ends within it is streamed as usual; a
+   * longer one (a 2xx) is spilled and answered `303` (or the reference),
+   * because past Lambda's first 6 MB a stream is sent at most 2 MB/s
+   * (`STREAMING_BANDWIDTH_BYTES_PER_SECOND`) while a download from S3 is not
+   * capped. Unset, streams pass as they are (up to 209,715,200 bytes): holding
+   * bytes delays the first byte, which a token-by-token stream (a chat answer)
+   * must not. The crossover measured by `npm run bench` is in
+   * docs/streams.md. From 1 to 209,715,200; ignored without `streaming`.
+   * @default undefined
+   */
+  readonly streamSpillBytes?: number;
+  /**
    * The front door's integration timeout, in milliseconds: the answer must
    * reach API Gateway before it, or the client gets a 504 while the upload goes
    * on. The deadline of a spill is the earlier of the function's own
@@ -145,6 +161,29 @@ export interface S3SpillOptions extends ObjectOptions {
    * @default - a Powertools `Logger` with the function's `POWERTOOLS_SERVICE_NAME`, or the service name `lambda-s3-spill` when it is not set
    */
   readonly logger?: SpillLogger;
+  /**
+   * A Powertools `Metrics` (`@aws-lambda-powertools/metrics`, optional peer)
+   * that receives the metrics of each changed response, as CloudWatch EMF under
+   * its namespace, its `service` and default dimensions, and the dimension
+   * `utility: 'spill'`: `Spilled` (Count) and `SpilledBytes` (Bytes, the bytes
+   * stored) for a spill; `CompressedInline` (Count) and `CompressedInlineBytes`
+   * (Bytes, the compressed body) for an answer compressed to fit. Published at
+   * once through `metrics.singleMetric()`: the instance's own stored metrics
+   * are left for `logMetrics` or `publishStoredMetrics()`. Nothing for a
+   * response that passes.
+   * @default - no metrics
+   */
+  readonly metrics?: MetricsLike;
+  /**
+   * A response over this many bytes that still fits is returned untouched and
+   * logs one warning (`s3Spill response near the limit`: its size, the limit and
+   * this threshold, through `logger`), so a team sees the limit coming before
+   * anything spills. An integer from 1 to `maxBytes` (to 6,291,556 without
+   * `maxBytes`, 209,715,200 with `streaming`); `false` turns it off. A
+   * threshold at or above the limit in force (behind an ALB, 1,000,000) never warns.
+   * @default - 90 % of the limit in force, rounded down: 5,662,400 for 6,291,556, 900,000 behind an ALB
+   */
+  readonly warnAtBytes?: number | false;
   /**
    * Builds the key after `keyPrefix` from the Middy request. The whole key is
    * checked on each spill: no leading `/`, no `.` or `..` segment, at most 1,024
@@ -282,8 +321,11 @@ export const defaults = Object.freeze({
   expiresIn: 300,
   maxBytes: undefined as number | undefined,
   streaming: false,
+  streamSpillBytes: undefined as number | undefined,
   integrationTimeoutInMillis: undefined as number | undefined,
   logger: undefined as SpillLogger | undefined,
+  metrics: undefined as MetricsLike | undefined,
+  warnAtBytes: undefined as number | false | undefined,
   key: undefined as ((request: MiddyLikeRequest) => string) | undefined,
   putObjectParams: {} as PutObjectParams,
   timeoutEarlyInMillis: 1000,
@@ -335,6 +377,7 @@ export function resolveOptions(options: S3SpillOptions, env: NodeJS.ProcessEnv =
   // maxBytes only lowers the threshold: above Lambda's own limit it would let a response through that Lambda refuses.
   if (merged.maxBytes !== undefined) integerIn('maxBytes', merged.maxBytes, 1, LAMBDA_RESPONSE_MAX_BYTES);
   checkBoolean('streaming', merged.streaming);
+  if (merged.streamSpillBytes !== undefined) integerIn('streamSpillBytes', merged.streamSpillBytes, 1, STREAMING_RESPONSE_MAX_BYTES);
   if (merged.integrationTimeoutInMillis !== undefined) {
     integerIn('integrationTimeoutInMillis', merged.integrationTimeoutInMillis, 1, 900_000);
   }
@@ -348,6 +391,8 @@ export function resolveOptions(options: S3SpillOptions, env: NodeJS.ProcessEnv =
   }
   checkS3Client('s3Client', merged.s3Client, true);
   checkLogger(merged.logger);
+  checkMetrics(merged.metrics);
+  checkWarnAtBytes(merged.warnAtBytes, merged.maxBytes ?? ((merged.streaming as boolean) ? STREAMING_RESPONSE_MAX_BYTES : LAMBDA_RESPONSE_MAX_BYTES));
   checkS3Client('signingClient', merged.signingClient, true);
   if (merged.presign !== undefined && typeof merged.presign !== 'function') throw new TypeError('presign must be a function');
   checkBoolean('reference', merged.reference);

@@ -183,7 +183,7 @@ function spillPlan(input: PlanInput, result: HttpResult | undefined, over: boole
  * behind a REST API only with `compressInlineOnRestApi` (it decodes base64
  * only for its `binaryMediaTypes`); HTTP APIs, Function URLs and ALBs always.
  */
-function inlineDecoded(request: HttpRequestInfo, settings: PlanSettings): boolean {
+export function inlineDecoded(request: HttpRequestInfo, settings: PlanSettings): boolean {
   if (settings.streaming) return false;
   return request.frontDoor !== 'rest-v1' || settings.compressInlineOnRestApi;
 }

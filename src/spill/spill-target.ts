@@ -9,7 +9,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { configurationProblem } from '../errors/base.js';
 import { locationProblem } from '../http/location.js';
-import type { SpillBody } from '../http/body.js';
+import type { ContentHeaders } from '../http/body.js';
 import type { SpillReference } from '../http/reference.js';
 import { bucketNameProblem } from '../s3/bucket-name.js';
 import type { ResolvedOptions, S3ClientOption } from './options.js';
@@ -110,11 +110,11 @@ export async function signUrl(
 }
 
 /** The JSON document of a reference-mode answer. */
-export function referenceDocument(opts: TargetOptions, url: string, body: SpillBody): string {
+export function referenceDocument(opts: TargetOptions, url: string, body: ContentHeaders, bytes: number): string {
   const document: SpillReference = {
     url,
     expiresAt: new Date(Date.now() + opts.expiresIn * 1000).toISOString(),
-    bytes: body.bytes.length,
+    bytes,
     contentType: body.contentType,
     contentEncoding: body.contentEncoding,
   };

@@ -5,9 +5,11 @@
  *
  * @module core/spiller
  */
+import { Readable } from 'node:stream';
 import { describeRequest, frontDoorOf, requestHeader } from '../http/events.js';
 import { isHttpResult, isStreamBody } from '../http/result.js';
 import { wantsReference } from '../http/reference.js';
+import { isStreamBodyKind } from '../http/stream-body.js';
 import { PRESIGNED_URL_SAFE_EXPIRES_IN, responseMaxBytes } from '../limits.js';
 import { type ResolvedOptions, resolveOptions, type S3SpillOptions, type SpillLogger } from './options.js';
 import { callUser, decideFlag } from '../options/per-request.js';
@@ -16,10 +18,12 @@ import { environmentEndpointProblem } from '../s3/endpoint-guard.js';
 import { parseSpillControl, type SpillControl, takeSpillControl } from './spill-control.js';
 import { measurePayload, payloadBytesUpperBound } from '../sizing/payload-bytes.js';
 import { reuseLifetimeProblem } from './reuse-window.js';
+import { bytesOverWarnAt, warnAtFor } from '../sizing/warn-at.js';
 import type { MiddyLikeRequest } from '../types/middy.js';
 import { defaultLogger } from '../logging/default-logger.js';
 import { millisUntilDeadline } from '../lambda/deadline.js';
 import { type PlanSettings, planResponse, spillableWhenItFits } from './plan.js';
+import { planStreamResponse } from './stream-plan.js';
 
 /** One configured core, shared by the requests of a door. */
 export interface Spiller {
@@ -96,15 +100,36 @@ export function createSpiller(options: S3SpillOptions, env: NodeJS.ProcessEnv = 
     if (isHttpResult(request.response)) {
       const body: unknown = request.response.body;
       stringBody = body === undefined || body === null || typeof body === 'string';
-      if (!stringBody && isStreamBody(body)) return undefined; // Lambda response streaming: sent as it is
+      // Lambda response streaming: sent as it is, unless streamSpillBytes asks to hold some first.
+      // In a buffered function a stream (or bytes) is read, below.
+      if (!stringBody && opts.streaming && opts.streamSpillBytes === undefined && isStreamBodyKind(body) && !(body instanceof Uint8Array)) {
+        // Middy pipes a Readable or a web stream; an async iterable becomes a Readable it can pipe.
+        if (!isStreamBody(body)) request.response = { ...request.response, body: Readable.from(body as AsyncIterable<unknown>, { objectMode: false }) };
+        return undefined;
+      }
       control = takeControl(request);
     }
     const platformMaxBytes = responseMaxBytes(frontDoor, opts.streaming);
     const maxBytes = Math.min(opts.maxBytes ?? platformMaxBytes, platformMaxBytes);
-    if (!alwaysConfigured && control.always !== true && stringBody && payloadBytesUpperBound(request.response) <= maxBytes) {
-      return undefined;
+    const streamHeld = opts.streaming && opts.streamSpillBytes !== undefined;
+    if (!streamHeld && !alwaysConfigured && control.always !== true && stringBody) {
+      const upper = payloadBytesUpperBound(request.response);
+      if (upper <= maxBytes) {
+        warnIfNear(request, { bytes: upper, exact: false }, maxBytes);
+        return undefined;
+      }
     }
     return decideAndRun(request, control, maxBytes, platformMaxBytes);
+  }
+
+  /** One warning for a response that passes over `warnAtBytes` (the line is written before the invocation returns). */
+  function warnIfNear(request: MiddyLikeRequest, known: { bytes: number; exact: boolean }, maxBytes: number): void {
+    const warnAtBytes = warnAtFor(opts.warnAtBytes, maxBytes);
+    const bytes = bytesOverWarnAt(request.response, known, warnAtBytes);
+    if (bytes === undefined) return;
+    logger.warn('s3Spill response near the limit', {
+      nearLimit: { frontDoor: frontDoorOf(request.event), bytes, maxBytes, warnAtBytes },
+    });
   }
 
   async function decideAndRun(
@@ -136,6 +161,39 @@ export function createSpiller(options: S3SpillOptions, env: NodeJS.ProcessEnv = 
       acceptEncoding: requestHeader(request.event, 'accept-encoding'),
       wantsReference: opts.reference && wantsReference(request.event),
     };
+    const millisLeft = (): number | undefined =>
+      millisUntilDeadline({
+        context: request.context,
+        info,
+        integrationTimeoutInMillis: opts.integrationTimeoutInMillis,
+        timeoutEarlyInMillis: opts.timeoutEarlyInMillis,
+        now: Date.now(),
+      });
+    const held = opts.streaming && opts.streamSpillBytes !== undefined;
+    // A streaming function's bodies are read only to hold streamSpillBytes; a buffered function's always.
+    if (isHttpResult(result) && (!opts.streaming || held) && (isStreamBodyKind(result.body) || (held && typeof result.body === 'string'))) {
+      // A string body of a streaming function is sent as its UTF-8 bytes (Middy writes it as is).
+      const body = typeof result.body === 'string' ? Buffer.from(result.body, 'utf8') : result.body;
+      const plan = planStreamResponse({
+        result,
+        request: info,
+        switches: {
+          always: spillableWhenItFits(result, info) && decideFlag('alwaysSpill', control.always, opts.alwaysSpill, request),
+          spill: control.spill ?? true,
+          compress: decideFlag('compress', control.compress, opts.compress, request),
+          reuse: false,
+        },
+        settings,
+        maxBytes,
+        platformMaxBytes,
+        streamSpillBytes: opts.streamSpillBytes,
+      });
+      const [{ executeStreamPlan }] = await Promise.all([import('./execute-stream.js'), own?.load()]);
+      const measure = { fits: false, bytes: 0, exact: false };
+      const job = { request, result, info, measure, maxBytes, platformMaxBytes, opts, logger, millisLeft };
+      request.response = await executeStreamPlan(plan, job, body);
+      return;
+    }
     const measure = measurePayload(result, maxBytes);
     // Only alwaysSpill can change a result that fits; its function is asked only when it could matter.
     const always =
@@ -156,17 +214,12 @@ export function createSpiller(options: S3SpillOptions, env: NodeJS.ProcessEnv = 
       platformMaxBytes,
       measure,
     });
-    if (plan.kind === 'pass') return;
+    if (plan.kind === 'pass') {
+      if (measure.fits) warnIfNear(request, measure, maxBytes);
+      return;
+    }
     // Loaded on first use: what only a changed response needs (the S3 client, zlib streams, the default logger) stays out of cold starts.
     const [{ executePlan }] = await Promise.all([import('./execute.js'), own?.load()]);
-    const millisLeft = (): number | undefined =>
-      millisUntilDeadline({
-        context: request.context,
-        info,
-        integrationTimeoutInMillis: opts.integrationTimeoutInMillis,
-        timeoutEarlyInMillis: opts.timeoutEarlyInMillis,
-        now: Date.now(),
-      });
     request.response = await executePlan(plan, {
       request,
       result,

@@ -14,5 +14,6 @@ export { S3SpillError, SpillConfigurationError } from '../errors/base.js';
 export { S3UploadsError, InvalidUploadError, UploadStorageError } from './errors.js';
 export type { CreateUploadOptions, ResolveUploadsOptions, S3UploadsOptions } from './options.js';
 export type { SpillLogger } from '../logging/default-logger.js';
+export type { MetricsLike } from '../logging/metrics.js';
 export type { S3ClientLike } from '../s3/client.js';
 export type { MiddyLikeRequest, MiddlewareLikeObj, MiddlewareLikeFn } from '../types/middy.js';

@@ -5,7 +5,9 @@
  */
 import { redactedCause } from '../errors/redact.js';
 import { defaultLogger, type SpillLogger } from '../logging/default-logger.js';
+import { emitOutcome } from '../logging/metrics.js';
 import { clientOrDefault } from '../s3/client.js';
+import { deleteObjects } from '../s3/delete.js';
 import type { MiddlewareLikeObj, MiddyLikeRequest } from '../types/middy.js';
 import { resolveS3UploadsOptions, type S3UploadsOptions } from './options.js';
 import { resolveEvent } from './resolve.js';
@@ -61,6 +63,7 @@ export function s3Uploads(options: S3UploadsOptions): MiddlewareLikeObj {
         message: 'upload references resolved',
         uploads: uploads.map((u) => ({ bucket: u.bucket, key: u.key, bytes: u.size, type: u.type })),
       });
+      emitOutcome(resolved.metrics, logger, 'uploads', 'Resolved', uploads.length, uploads.reduce((sum, u) => sum + u.size, 0));
       await own?.pending();
     }
   };
@@ -69,16 +72,9 @@ export function s3Uploads(options: S3UploadsOptions): MiddlewareLikeObj {
     const uploads = found.get(request);
     if (uploads === undefined || !resolved.deleteAfter) return;
     // The SDK loads on first use: importing the library (and every response that fits) never loads it.
-    const [{ DeleteObjectCommand }, client] = await Promise.all([import('@aws-sdk/client-s3'), clientOrDefault(resolved.s3Client)]);
-    await Promise.all(
-      uploads.map(async (upload) => {
-        try {
-          await client.send(new DeleteObjectCommand({ Bucket: upload.bucket, Key: upload.key }));
-        } catch (error) {
-          logger.warn({ message: 'upload not deleted', bucket: upload.bucket, key: upload.key, error: redactedCause(error) });
-        }
-      }),
-    );
+    const client = await clientOrDefault(resolved.s3Client);
+    const failed = await deleteObjects(client, uploads);
+    for (const { bucket, key, error } of failed) logger.warn({ message: 'upload not deleted', bucket, key, error: redactedCause(error) });
     await own?.pending();
   };
 

@@ -8,9 +8,11 @@
 import { SPILL_CONTRACT, UPLOADS_CONTRACT } from '../contract.js';
 import { POST_OBJECT_MAX_BYTES, PRESIGNED_URL_MAX_EXPIRES_IN } from '../limits.js';
 import type { SpillLogger } from '../logging/default-logger.js';
+import type { MetricsLike } from '../logging/metrics.js';
 import {
   checkBoolean,
   checkLogger,
+  checkMetrics,
   checkS3Client,
   integerIn,
   mergeOptions,
@@ -111,6 +113,17 @@ export interface S3UploadsOptions extends ResolveUploadsOptions {
    * @default - the library's default logger: a Powertools `Logger` with the function's `POWERTOOLS_SERVICE_NAME`, or `lambda-s3-spill`
    */
   readonly logger?: SpillLogger;
+  /**
+   * A Powertools `Metrics` (`@aws-lambda-powertools/metrics`, optional peer)
+   * that receives, per request whose upload references were resolved, as
+   * CloudWatch EMF under its namespace, its `service` and default dimensions,
+   * and the dimension `utility: 'uploads'`: `Resolved` (Count, the uploads) and
+   * `ResolvedBytes` (Bytes, their sizes). Published at once through
+   * `metrics.singleMetric()`, apart from the instance's own stored metrics.
+   * Nothing for a request without references.
+   * @default - no metrics
+   */
+  readonly metrics?: MetricsLike;
 }
 
 /** Every option of `createUpload`, the undefined ones included; frozen. */
@@ -135,6 +148,7 @@ export const s3UploadsDefaults = Object.freeze({
   timeoutEarlyInMillis: 1000,
   deleteAfter: false,
   logger: undefined as SpillLogger | undefined,
+  metrics: undefined as MetricsLike | undefined,
 });
 
 /** `createUpload` options, resolved. */
@@ -159,6 +173,7 @@ export interface ResolvedS3Uploads {
   readonly timeoutEarlyInMillis: number;
   readonly deleteAfter: boolean;
   readonly logger: SpillLogger | undefined;
+  readonly metrics: MetricsLike | undefined;
 }
 
 function location(
@@ -217,6 +232,7 @@ export function resolveS3UploadsOptions(options: S3UploadsOptions, env = process
   }
   checkBoolean('deleteAfter', merged.deleteAfter);
   checkLogger(merged.logger);
+  checkMetrics(merged.metrics);
   return {
     ...where,
     maxBytes: integerIn('maxBytes', merged.maxBytes, 1, POST_OBJECT_MAX_BYTES),
@@ -226,5 +242,6 @@ export function resolveS3UploadsOptions(options: S3UploadsOptions, env = process
     timeoutEarlyInMillis: integerIn('timeoutEarlyInMillis', merged.timeoutEarlyInMillis, 0, 900_000),
     deleteAfter: merged.deleteAfter,
     logger: merged.logger,
+    metrics: merged.metrics,
   };
 }

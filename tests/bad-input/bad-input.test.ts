@@ -103,10 +103,18 @@ function locationOf(response: Outcome['response']): string[] {
 
 describe('body types', () => {
   it.each([
-    ['a Buffer', () => Buffer.from('binary')],
-    ['a Uint8Array', () => new Uint8Array([1, 2, 3])],
-  ])('%s body: InvalidResponseError 500 (it would be sent as {"type":"Buffer",...})', async (_name, body) => {
-    expectTypedError(await run({ statusCode: 200, body: body() }), InvalidResponseError, /base64/);
+    ['a Buffer', () => Buffer.from([0xff, 0x00, 0x80])],
+    ['a Uint8Array', () => new Uint8Array([0xff, 0x00, 0x80])],
+  ])('%s body that fits: answered as base64 with isBase64Encoded, nothing uploaded', async (_name, body) => {
+    const outcome = await run({ statusCode: 200, headers: { 'Content-Type': 'application/octet-stream' }, body: body() });
+    expect(outcome.response).toMatchObject({ statusCode: 200, body: '/wCA', isBase64Encoded: true });
+    expect(outcome.logged).toEqual([]);
+    expect(outcome.uploads).toBe(0);
+  });
+
+  it('an object stream chunk (a Readable in object mode): InvalidResponseError 500', async () => {
+    const { Readable } = await import('node:stream');
+    expectTypedError(await run({ statusCode: 200, body: Readable.from([{ row: 1 }]) }), InvalidResponseError, /not bytes or a string/);
   });
 
   it('an object body (REST API v1): InvalidResponseError 500', async () => {

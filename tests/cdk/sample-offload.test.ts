@@ -15,6 +15,7 @@ import { STEP_FUNCTIONS_STATE_MAX_BYTES } from 'lambda-s3-spill/offload';
 import { OffloadSampleStack } from '../../samples/cdk/offload-stack.js';
 import { startLocalS3 } from '../../samples/local/s3-server.js';
 import { validationFindings } from './helpers/stacks.js';
+import { localS3Environment } from '../offload/helpers.js';
 
 describe('samples/cdk offload stack', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'offload-sample-'));
@@ -30,11 +31,13 @@ describe('samples/cdk offload stack', () => {
   });
 
   test('two functions in a state machine, the second after the first, retrying typed offload failures', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 2);
+    template.resourceCountIs('AWS::Lambda::Function', 3);
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
     const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
     const definition = JSON.stringify(machine.Properties.DefinitionString);
-    expect(definition).toMatch(/Make the report.*Next.*Summarize it/);
+    expect(definition).toMatch(/Make the report.*Next.*Anything to summarize\?/);
+    expect(definition).toContain('Choice');
+    expect(definition).toContain('$.status');
     expect(definition).toContain('OffloadStoreError');
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       TracingConfiguration: { Enabled: true },
@@ -43,8 +46,17 @@ describe('samples/cdk offload stack', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'ExpireOffloadedObjects', Prefix: 'offload/' })]) },
     });
-    template.allResourcesProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ S3_OFFLOAD_BUCKET: Match.anyValue(), S3_OFFLOAD_PREFIX: 'offload/' }) },
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    const variables = functions.map((f) => f.Properties.Environment.Variables as Record<string, unknown>);
+    expect(variables.filter((v) => v.S3_OFFLOAD_PREFIX === 'offload/')).toHaveLength(2);
+    // The durable function: s3Serdes's environment, its prefix's own lifecycle rule (366 days).
+    expect(functions.filter((f) => f.Properties.DurableConfig !== undefined)).toHaveLength(1);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      DurableConfig: { ExecutionTimeout: 604_800 },
+      Environment: { Variables: Match.objectLike({ S3_SPILL_BUCKET: { Ref: Match.anyValue() }, S3_DURABLE_PREFIX: 'durable/' }) },
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'ExpireDurableObjects', Prefix: 'durable/', ExpirationInDays: 366 })]) },
     });
   });
 });
@@ -55,19 +67,13 @@ describe('samples/cdk offload handlers, run as the state machine runs them', () 
     process.env = saved;
   });
 
-  test('the first returns about 1 MB, the state carries a reference, the second receives the rows whole', async () => {
+  test('the first returns a status and about 1 MB of rows, the state carries the status and a reference, the second receives the rows whole', async () => {
     const s3 = await startLocalS3('offload-sample');
     try {
       // The unchanged default client of the library, pointed at the local S3 the standard way.
       Object.assign(process.env, {
         S3_OFFLOAD_BUCKET: s3.bucket,
-        AWS_ENDPOINT_URL_S3: s3.endpoint,
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'S3RVER',
-        AWS_SECRET_ACCESS_KEY: 'S3RVER',
-        AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-        AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        ...localS3Environment(s3.endpoint),
       });
       const { produce, consume, report, summarize } = await import('../../samples/cdk/offload-handlers.js');
       const context = { getRemainingTimeInMillis: () => 30_000 } as Context;
@@ -75,7 +81,9 @@ describe('samples/cdk offload handlers, run as the state machine runs them', () 
       expect(payloadBytes(full)).toBeGreaterThan(1_000_000);
       const state = await produce({}, context);
       expect(payloadBytes(state)).toBeLessThanOrEqual(STEP_FUNCTIONS_STATE_MAX_BYTES);
-      expect(state).toHaveProperty('lambdaS3Offload.bytes', payloadBytes(full));
+      // paths: ['$.items']: the status stays inline for the Choice, the rows are a reference.
+      expect(state).toHaveProperty('status', 'READY');
+      expect(state).toHaveProperty('items.lambdaS3Offload.bytes', payloadBytes(full.items));
       // Step Functions passes the state as JSON text.
       const output = await consume(JSON.parse(JSON.stringify(state)), context);
       expect(output).toEqual(await summarize(full));

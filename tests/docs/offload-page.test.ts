@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { makeReference } from '../../src/offload/reference.js';
 import { offloadDefaults } from '../../src/offload/options.js';
+import { s3SerdesDefaults } from '../../src/offload/serdes.js';
 
 const root = process.cwd();
 const page = readFileSync(join(root, 'docs', 'offload.md'), 'utf8');
@@ -19,6 +20,7 @@ const blocks = [...page.matchAll(/<!-- sample: (\S+) -->\n```\w*\n([\s\S]*?)\n``
 
 it('shows the samples, each verbatim', () => {
   expect(blocks.map((b) => b.path)).toEqual([
+    'samples/durable/report-workflow.ts',
     'samples/cdk/offload-handlers.ts',
     'samples/cdk/offload-stack.ts',
     'samples/offload/caller.ts',
@@ -34,7 +36,9 @@ it('has the sections of a feature page', () => {
 });
 
 it('documents every option as `name` (type) (default)', () => {
-  for (const name of [...Object.keys(offloadDefaults), 'abortSignal']) expect(page).toMatch(new RegExp(`^- \`${name}\` \\(`, 'm'));
+  for (const name of [...Object.keys(offloadDefaults), ...Object.keys(s3SerdesDefaults), 'abortSignal']) {
+    expect(page).toMatch(new RegExp(`^- \`${name}\` \\(`, 'm'));
+  }
 });
 
 it('shows the reference with the keys the library writes, and the getObject pattern reads them', () => {

@@ -32,3 +32,20 @@ export function contextWithTimeLeft(millis: number): Context {
 
 /** A non-HTTP event, as an SDK `Invoke` or a Step Functions task sends it. */
 export const invokeEvent = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({ job: 'report', ...extra });
+
+/**
+ * The environment that points the library's unchanged default S3 client at a
+ * local S3 (the SDK's standard `AWS_ENDPOINT_URL_S3`), for running samples as
+ * deployed; quiet default logger.
+ */
+export function localS3Environment(endpoint: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL_S3: endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  };
+}

@@ -5,7 +5,7 @@ import { planOffload, planResolve } from '../../src/offload/plan.js';
 import { payloadBytes } from 'lambda-s3-spill';
 import { eventOf } from '../support/events.js';
 
-const policy = { buckets: ['offload-bucket'], keyPrefix: 'offload/', maxResolveBytes: 1_000_000 };
+const policy = { buckets: ['offload-bucket'], keyPrefix: 'offload/', maxResolveBytes: 1_000_000, maxReferences: 100, maxResolveTotalBytes: 100_000_000 };
 const SHA = 'a'.repeat(64);
 const good = makeReference('offload-bucket', 'offload/20261201T120000000Z-1b4e28ba-2fa1-4d2e-8b1c-000000000001.json', 10, SHA);
 const pointer = good.lambdaS3Offload;

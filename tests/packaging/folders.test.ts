@@ -17,7 +17,7 @@ it('finds a cycle when there is one (the check can fail)', () => {
 
 it('reads the imports: each utility reaches the shared S3 access, options and errors', () => {
   const graph = folderGraph();
-  for (const utility of ['spill/', 'offload/', 'uploads/']) {
+  for (const utility of ['spill/', 'offload/', 'uploads/', 'cache/']) {
     for (const shared of ['s3/', 'options/', 'errors/', 'logging/', 'lambda/', 'contract.ts']) {
       expect([utility, [...graph.get(utility)!].includes(shared)]).toEqual([utility, true]);
     }

@@ -134,7 +134,7 @@ describe('the tarball', () => {
 
   test('is ESM with types first and a default condition for require(esm); Middy peer names the tested majors', () => {
     expect(manifest.type).toBe('module');
-    for (const entry of ['.', './offload', './uploads', './messages', './cdk']) {
+    for (const entry of ['.', './offload', './uploads', './messages', './cache', './cdk']) {
       expect(Object.keys(manifest.exports[entry] as Record<string, string>)).toEqual(['types', 'import', 'default']);
     }
     expect(manifest.peerDependencies?.['@middy/core']).toBe('5.x || 6.x || 7.x');
@@ -285,6 +285,15 @@ export const check = async () => (await handler({ source: 'sdk' }, CONTEXT)).row
 export const check = async () => (await resolveUploads({ ...HTTP_EVENT, body: '{"a":1}' }, { bucket: 'spill-bucket', maxBytes: 1024 }, CONTEXT)).body;
 `,
     expected: '{"a":1}',
+  },
+  cache: {
+    specifier: 'lambda-s3-spill/cache',
+    peers: ['@aws-sdk/client-s3', '@aws-sdk/lib-storage', '@aws-sdk/s3-request-presigner', '@aws-lambda-powertools/logger'],
+    handler: `import { withS3Cache } from 'lambda-s3-spill/cache';
+export const handler = withS3Cache(async () => ({ rows: 3 }), { bucket: 'spill-bucket', ttl: 60 });
+export const check = async () => (await handler({ source: 'sdk' }, CONTEXT)).rows;
+`,
+    expected: 3,
   },
   dev: {
     specifier: 'lambda-s3-spill/dev',
@@ -452,8 +461,11 @@ import { createUpload, resolveUploads, InvalidUploadError, type S3Upload, type C
 import { startDevServer, type DevServerOptions } from 'lambda-s3-spill/dev';
 import { sendFile } from 'lambda-s3-spill/browser';
 import { SpillBucket } from 'lambda-s3-spill/cdk';
+import { withS3Cache, type S3CacheOptions } from 'lambda-s3-spill/cache';
 
 const spill: S3SpillOptions = { bucket: 'spill-bucket' };
+const cache: S3CacheOptions = { bucket: 'spill-bucket', ttl: 60, vary: ['Accept-Language'] };
+export const cached = withS3Cache(async () => ({ statusCode: 200 }), cache);
 const offload: S3OffloadOptions = { bucket: 'spill-bucket', maxBytes: STEP_FUNCTIONS_STATE_MAX_BYTES };
 const form: CreateUploadOptions = { bucket: 'spill-bucket', maxBytes: 1024 };
 export const handlers = [withS3Spill(async () => ({ statusCode: 200 }), spill), withS3Offload(async () => 1, offload)];

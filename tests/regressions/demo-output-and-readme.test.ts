@@ -39,7 +39,8 @@ function demoRows(text: string): string[] {
 let run: { code: number | null; stdout: string; stderr: string };
 beforeAll(async () => {
   run = await runDemo();
-}, 120_000);
+  // The streams section spills a 1 GiB export (about a minute on a 2-core machine).
+}, 360_000);
 
 it('npm run demo succeeds and prints no deprecation warning', () => {
   expect(run.code).toBe(0);

@@ -143,13 +143,13 @@ describe('a callback that returns the wrong type gives SpillConfigurationError w
   });
 });
 
-describe('an InvalidResponseError (a Buffer body)', () => {
+describe('an InvalidResponseError (an object body)', () => {
   it('gives the client a generic message, the detail in cause', async () => {
-    const buffer = () => ({ statusCode: 200, body: Buffer.from('abc') });
+    const buffer = () => ({ statusCode: 200, body: { rows: [1] } });
     const got = await thrown({}, buffer);
     expect(got).toBeInstanceOf(InvalidResponseError);
-    expect((got as Error).message).not.toMatch(/Buffer|Uint8Array|base64|isBase64Encoded/);
-    expect(((got as Error).cause as Error | undefined)?.message).toMatch(/Buffer/);
+    expect((got as Error).message).not.toMatch(/Buffer|Uint8Array|base64|isBase64Encoded|object/);
+    expect(((got as Error).cause as Error | undefined)?.message).toMatch(/must be a string/);
 
     const response = await answered({}, buffer);
     expect(response.statusCode).toBe(500);

@@ -132,7 +132,7 @@ export interface OffloadContract {
   functions: { environment: Record<string, unknown>; grants: string[] }[];
 }
 
-const OFFLOAD_ENV_NAMES = ['S3_OFFLOAD_BUCKET', 'S3_OFFLOAD_PREFIX'];
+const OFFLOAD_ENV_NAMES = ['S3_OFFLOAD_BUCKET', 'S3_OFFLOAD_PREFIX', 'S3_SPILL_BUCKET', 'S3_DURABLE_PREFIX'];
 
 /** Read the offload contract of a template with one bucket and any number of functions. */
 export function offloadContract(template: Template): OffloadContract {

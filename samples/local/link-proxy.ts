@@ -15,6 +15,7 @@
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { STREAMING_BANDWIDTH_BYTES_PER_SECOND, STREAMING_BURST_BYTES } from 'lambda-s3-spill';
 
 /** The modelled link. */
 export interface Link {
@@ -36,17 +37,36 @@ export interface LinkProxy {
   stop(): Promise<void>;
 }
 
-/** Forward `from` to `to` through a link of the given throughput and one-way delay, keeping the order. */
+/**
+ * Forward `from` to `to` through a link of the given throughput and one-way
+ * delay, keeping the order: one queue and one timer per direction (timers of
+ * different durations may fire out of order, which reordered chunks and
+ * corrupted uploads).
+ */
 function shape(from: Socket, to: Socket, link: Link): void {
   let linkFreeAt = 0;
-  let lastArrival = 0;
+  const queue: { chunk: Buffer | undefined; at: number }[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const pump = (): void => {
+    timer = undefined;
+    const now = performance.now();
+    while (queue.length > 0 && queue[0]!.at <= now) {
+      const { chunk } = queue.shift()!;
+      if (chunk === undefined) to.end();
+      else to.write(chunk);
+    }
+    if (queue.length > 0) timer = setTimeout(pump, Math.max(1, queue[0]!.at - now));
+  };
+  const enqueue = (chunk: Buffer | undefined, at: number): void => {
+    queue.push({ chunk, at });
+    if (timer === undefined) timer = setTimeout(pump, Math.max(0, queue[0]!.at - performance.now()));
+  };
   from.on('data', (chunk: Buffer) => {
     const now = performance.now();
     linkFreeAt = Math.max(now, linkFreeAt) + (chunk.length / link.bytesPerSecond) * 1000;
-    lastArrival = linkFreeAt + link.roundTripMs / 2;
-    setTimeout(() => to.write(chunk), lastArrival - now);
+    enqueue(chunk, linkFreeAt + link.roundTripMs / 2);
   });
-  from.on('end', () => setTimeout(() => to.end(), Math.max(0, lastArrival - performance.now())));
+  from.on('end', () => enqueue(undefined, Math.max(performance.now(), linkFreeAt + link.roundTripMs / 2)));
 }
 
 /**
@@ -83,4 +103,14 @@ export async function startLinkProxy(upstream: string, link: Link = S3_LINK): Pr
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Modelled time to the last byte of a streamed Lambda response, in seconds:
+ * the first `STREAMING_BURST_BYTES` at the link's speed, the rest at
+ * `STREAMING_BANDWIDTH_BYTES_PER_SECOND` (Lambda's cap on every streaming path).
+ */
+export function streamedSeconds(bytes: number, link: Link = S3_LINK): number {
+  const burst = Math.min(bytes, STREAMING_BURST_BYTES);
+  return burst / link.bytesPerSecond + Math.max(0, bytes - STREAMING_BURST_BYTES) / STREAMING_BANDWIDTH_BYTES_PER_SECOND;
 }

@@ -1,0 +1,61 @@
+/** What a real Powertools `Metrics` writes: its EMF documents, taken from stdout while the test runs. */
+import { jest } from '@jest/globals';
+
+/** One CloudWatch EMF document as Powertools writes it. */
+export interface EmfDocument {
+  readonly _aws: {
+    readonly Timestamp: number;
+    readonly CloudWatchMetrics: readonly {
+      readonly Namespace: string;
+      readonly Dimensions: readonly (readonly string[])[];
+      readonly Metrics: readonly { readonly Name: string; readonly Unit: string }[];
+    }[];
+  };
+  readonly [key: string]: unknown;
+}
+
+/** A metric as CloudWatch reads it from a document: name, unit, value, namespace and dimensions. */
+export interface EmittedMetric {
+  readonly name: string;
+  readonly unit: string;
+  readonly value: unknown;
+  readonly namespace: string;
+  readonly dimensions: Record<string, unknown>;
+}
+
+/**
+ * Capture the EMF documents written to stdout (Powertools' `Console` writes
+ * there outside `POWERTOOLS_DEV`), and the other JSON lines on stdout and
+ * stderr (a Powertools `Logger`'s); other output goes through. Call `stop()` in `afterEach`.
+ */
+export function captureEmf(): { documents: EmfDocument[]; logLines: Record<string, unknown>[]; metrics: () => EmittedMetric[]; stop: () => void } {
+  const documents: EmfDocument[] = [];
+  const logLines: Record<string, unknown>[] = [];
+  const spies = [process.stdout, process.stderr].map((stream) => {
+    const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+    return jest.spyOn(stream, 'write').mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
+      const text = String(chunk);
+      if (!text.startsWith('{')) return write(chunk, ...rest);
+      // JSON lines: EMF documents, and the lines of a Powertools Logger (the default logger's; warnings go to stderr).
+      for (const line of text.split('\n').filter((l) => l !== '')) {
+        const parsed = JSON.parse(line) as Record<string, unknown>;
+        if ('_aws' in parsed) documents.push(parsed as unknown as EmfDocument);
+        else logLines.push(parsed);
+      }
+      return true;
+    }) as typeof stream.write);
+  });
+  const metrics = (): EmittedMetric[] =>
+    documents.flatMap((doc) =>
+      doc._aws.CloudWatchMetrics.flatMap((directive) =>
+        directive.Metrics.map((m) => ({
+          name: m.Name,
+          unit: m.Unit,
+          value: doc[m.Name],
+          namespace: directive.Namespace,
+          dimensions: Object.fromEntries(directive.Dimensions.flat().map((d) => [d, doc[d]])),
+        })),
+      ),
+    );
+  return { documents, logLines, metrics, stop: () => spies.forEach((spy) => spy.mockRestore()) };
+}
