@@ -7,7 +7,6 @@
  * @module http/response-stream
  */
 import type { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { isHttpResult } from './result.js';
 import { isStreamBodyKind } from './stream-body.js';
 
@@ -44,7 +43,8 @@ export async function writeResult(runtime: AwsLambdaRuntime, responseStream: Wri
     stream.write(''); // the prelude goes out now, before a slow body's first byte
   }
   if (typeof body !== 'string' && !(body instanceof Uint8Array) && isStreamBodyKind(body)) {
-    await pipeline(body as AsyncIterable<Uint8Array>, stream);
+    // The builtin is taken on use: an ESM bundle hoists a static import of it to its top, paid by every cold start.
+    await process.getBuiltinModule('node:stream/promises').pipeline(body as AsyncIterable<Uint8Array>, stream);
     return;
   }
   const bytes = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);

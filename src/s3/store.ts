@@ -5,7 +5,6 @@
  * @module s3/store
  */
 import type { AbortMultipartUploadCommand as AbortCommand, PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
-import { Readable } from 'node:stream';
 import type { ContentHeaders, SpillBody } from '../http/body.js';
 
 /** Extra `PutObject` parameters users may set (encryption, storage class, metadata, tagging). */
@@ -97,7 +96,8 @@ export async function storeStream(input: StoreStreamInput): Promise<void> {
     ...input.params,
     Bucket: input.bucket,
     Key: input.key,
-    Body: Readable.from(input.body, { objectMode: false, highWaterMark: 64 * 1024 }),
+    // The builtin is taken on use: an ESM bundle hoists a static import of it to its top, paid by every cold start.
+    Body: process.getBuiltinModule('node:stream').Readable.from(input.body, { objectMode: false, highWaterMark: 64 * 1024 }),
     ContentType: headers.contentType,
     ContentEncoding: headers.contentEncoding,
     ContentLanguage: headers.contentLanguage,

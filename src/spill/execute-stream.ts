@@ -14,7 +14,6 @@
  *
  * @module spill/execute-stream
  */
-import { pipeline, Readable } from 'node:stream';
 import type * as Zlib from 'node:zlib';
 import { COMPRESSION_LEVELS, compressor } from '../compression/compress-bytes.js';
 import { inlineResult } from '../compression/compress-response.js';
@@ -33,6 +32,9 @@ import { deadlineSignal } from '../lambda/deadline.js';
 import { type Job, signBeforeDeadline, spillAnswer, spillTargetFor, storeFailure, tooLarge } from './execute.js';
 import type { SpillStep } from './plan.js';
 import type { StreamPlan } from './stream-plan.js';
+
+/** `node:stream`, taken on use: an ESM bundle hoists a builtin's static import to its top, where every cold start would pay it. */
+const streamModule = (): typeof import('node:stream') => process.getBuiltinModule('node:stream');
 
 type ReadPlan = Extract<StreamPlan, { kind: 'read' }>;
 
@@ -169,7 +171,7 @@ async function readAndAnswer(plan: ReadPlan, job: Job, source: Source, signal: A
       held.push(chunk);
       heldBytes += chunk.length;
     }
-    if (ended && plan.streamed) return { ...plan.readBy, body: Readable.from(held, { objectMode: false }) };
+    if (ended && plan.streamed) return { ...plan.readBy, body: streamModule().Readable.from(held, { objectMode: false }) };
     if (ended) {
       const bytes = held.length === 1 ? held[0]! : Buffer.concat(held);
       const inline: HttpResult = { ...plan.readBy, ...eventBodyOf(bytes, plan.contentType) };
@@ -180,7 +182,7 @@ async function readAndAnswer(plan: ReadPlan, job: Job, source: Source, signal: A
   let chunks: AsyncIterable<Buffer> = source.rest(held, ended);
   if (plan.overflow.kind === 'stream') {
     // Streamed on as it comes: what was held, then the rest (the deadline no longer applies once this returns).
-    return { ...plan.readBy, body: Readable.from(chunks, { objectMode: false }) };
+    return { ...plan.readBy, body: streamModule().Readable.from(chunks, { objectMode: false }) };
   }
   const overflow = plan.overflow;
   const coding = plan.inlineCoding ?? (overflow.kind === 'spill' ? plan.storeCoding : undefined);
@@ -204,6 +206,7 @@ async function readAndAnswer(plan: ReadPlan, job: Job, source: Source, signal: A
 /** A compressing stream of the chunks; a failure of the chunks fails it. */
 function compressing(zlib: typeof Zlib, chunks: AsyncIterable<Buffer>, coding: ContentCoding, text: boolean): AsyncIterable<Buffer> {
   const zip = compressor(zlib, coding, COMPRESSION_LEVELS[coding], undefined, text);
+  const { pipeline, Readable } = streamModule();
   pipeline(Readable.from(chunks, { objectMode: false }), zip, () => undefined);
   return zip;
 }

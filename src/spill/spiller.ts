@@ -5,7 +5,6 @@
  *
  * @module core/spiller
  */
-import { Readable } from 'node:stream';
 import { describeRequest, frontDoorOf, requestHeader } from '../http/events.js';
 import { isHttpResult, isStreamBody } from '../http/result.js';
 import { wantsReference } from '../http/reference.js';
@@ -104,7 +103,8 @@ export function createSpiller(options: S3SpillOptions, env: NodeJS.ProcessEnv = 
       // In a buffered function a stream (or bytes) is read, below.
       if (!stringBody && opts.streaming && opts.streamSpillBytes === undefined && isStreamBodyKind(body) && !(body instanceof Uint8Array)) {
         // Middy pipes a Readable or a web stream; an async iterable becomes a Readable it can pipe.
-        if (!isStreamBody(body)) request.response = { ...request.response, body: Readable.from(body as AsyncIterable<unknown>, { objectMode: false }) };
+        // The builtin is taken on use: an ESM bundle hoists a static import of it to its top, paid by every cold start.
+        if (!isStreamBody(body)) request.response = { ...request.response, body: process.getBuiltinModule('node:stream').Readable.from(body as AsyncIterable<unknown>, { objectMode: false }) };
         return undefined;
       }
       control = takeControl(request);
