@@ -192,6 +192,12 @@ describe('slice', () => {
     const slice = fc.tuple(offset, offset, type);
     await fc.assert(
       fc.asyncProperty(slice, fc.option(slice, { nil: undefined }), async ([start, end, contentType], again) => {
+        // The local S3 reads `Range: bytes=0-0` as "from 0 to the end" (its store takes `end || Infinity`,
+        // @20minutes/s3rver lib/stores/filesystem.js); S3 answers the first byte. The test below shows that
+        // the library refuses that answer; here the one range the server gets wrong is left out.
+        const outer = sliceBounds(bytes.length, start, end);
+        const inner = again === undefined ? { start: 0, size: outer.size } : sliceBounds(outer.size, again[0], again[1]);
+        fc.pre(!(outer.start + inner.start === 0 && inner.size === 1));
         let got = upload.slice(start, end, contentType);
         let want = blob.slice(start, end, contentType);
         if (again !== undefined) {
@@ -229,6 +235,12 @@ describe('slice', () => {
     for await (const chunk of upload.slice(5, 5).stream() as unknown as AsyncIterable<Uint8Array>) empty.push(chunk);
     expect(empty).toEqual([]);
     expect(ranges).toEqual([`bytes=100-899 if-match ${upload.etag}`, `bytes=890-899 if-match ${upload.etag}`]);
+  });
+
+  it('a ranged answer of another size is refused, not returned (the local S3 answers the whole object to bytes=0-0)', async () => {
+    const upload = await uploaded(randomBytes(3000));
+    await expect(upload.slice(0, 1).bytes()).rejects.toThrow(/changed after it was checked/);
+    expect(Buffer.from(await upload.slice(1, 2).bytes()).length).toBe(1);
   });
 
   it('a slice of an object replaced after the check is refused, not read', async () => {
