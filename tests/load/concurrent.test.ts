@@ -118,7 +118,7 @@ it(`${INVOCATIONS} concurrent 7 MB spills: each body byte-identical through its 
   const after = await settledMemory();
   expect(peak - baseline).toBeGreaterThan(300 * MB);
   expect(after - baseline).toBeLessThan(16 * MB);
-});
+}, 180_000); // 18 s alone; a machine busy with other test files needs more room (no time is asserted)
 
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
