@@ -295,6 +295,15 @@ export const check = async () => (await handler({ source: 'sdk' }, CONTEXT)).row
 `,
     expected: 3,
   },
+  messages: {
+    specifier: 'lambda-s3-spill/messages',
+    peers: ['@aws-sdk/client-s3', '@aws-sdk/lib-storage', '@aws-lambda-powertools/logger'],
+    handler: `import { largeMessagesPlugin, resolveLargeMessages } from 'lambda-s3-spill/messages';
+const SQS_EVENT = { Records: [{ messageId: 'm-1', eventSource: 'aws:sqs', body: 'small', messageAttributes: {}, md5OfBody: 'x' }] };
+export const check = async () => typeof largeMessagesPlugin({ bucket: 'spill-bucket' }).applyToStack + ' ' + (await resolveLargeMessages(SQS_EVENT, { bucket: 'spill-bucket' })).Records[0].body;
+`,
+    expected: 'function small',
+  },
   dev: {
     specifier: 'lambda-s3-spill/dev',
     peers: [],
