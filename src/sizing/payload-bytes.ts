@@ -346,6 +346,22 @@ function stringBody(result: unknown): string | undefined {
 }
 
 /** Exact bytes of the result with its body replaced by `""` (same key order). */
+/**
+ * The exact bytes of a result, as {@link payloadBytes} counts them, without
+ * serializing its body: a response's `body` string (or a bare string) is counted
+ * by {@link jsonStringBytes}, so only the envelope goes through `JSON.stringify`.
+ *
+ * @param result - the handler's result
+ * @returns bytes
+ * @throws TypeError from `JSON.stringify` (a `bigint`, a cycle)
+ */
+export function exactPayloadBytes(result: unknown): number {
+  const body = stringBody(result);
+  if (body !== undefined) return envelopeBytes(result as Record<string, unknown>) - 2 + jsonStringBytes(body);
+  if (typeof result === 'string') return jsonStringBytes(result);
+  return payloadBytes(result);
+}
+
 function envelopeBytes(result: Record<string, unknown>): number {
   return payloadBytes({ ...result, body: '' });
 }

@@ -4,7 +4,7 @@
  *
  * @module sizing/warn-at
  */
-import { payloadBytes } from './payload-bytes.js';
+import { exactPayloadBytes } from './payload-bytes.js';
 
 /** The default `warnAtBytes`, as a share of the limit in force. */
 export const WARN_AT_SHARE = 0.9;
@@ -33,6 +33,6 @@ export function warnAtFor(option: number | false | undefined, maxBytes: number):
  */
 export function bytesOverWarnAt(result: unknown, known: { readonly bytes: number; readonly exact: boolean }, warnAt: number | undefined): number | undefined {
   if (warnAt === undefined || known.bytes <= warnAt) return undefined;
-  const bytes = known.exact ? known.bytes : payloadBytes(result);
+  const bytes = known.exact ? known.bytes : exactPayloadBytes(result);
   return bytes > warnAt ? bytes : undefined;
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { jsonStringBytes, measurePayload, payloadBytesUpperBound } from '../../src/sizing/payload-bytes.js';
+import { exactPayloadBytes, jsonStringBytes, measurePayload, payloadBytesUpperBound } from '../../src/sizing/payload-bytes.js';
 import { payloadBytes } from 'lambda-s3-spill';
 
 const reference = (x: unknown): number => Buffer.byteLength(JSON.stringify(x === undefined ? null : x) ?? '', 'utf8');
@@ -252,6 +252,21 @@ describe('the SIMD kernel paths', () => {
         if (!m.exact && !m.fits) expect(m.bytes).toBeLessThanOrEqual(exact);
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('exactPayloadBytes (the near-limit warning measures with it)', () => {
+  const text = anyString;
+  it('equals payloadBytes for responses with a string body, bare strings and other values, lone surrogates included', () => {
+    fc.assert(
+      fc.property(text, fc.boolean(), fc.dictionary(fc.string({ maxLength: 8 }), text, { maxKeys: 3 }), (body, base64, headers) => {
+        const response = { statusCode: 200, headers, body, isBase64Encoded: base64 };
+        expect(exactPayloadBytes(response)).toBe(payloadBytes(response));
+        expect(exactPayloadBytes(body)).toBe(payloadBytes(body));
+        expect(exactPayloadBytes({ items: [body], n: 1 })).toBe(payloadBytes({ items: [body], n: 1 }));
+      }),
+      { numRuns: 300 },
     );
   });
 });

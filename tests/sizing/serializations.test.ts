@@ -10,9 +10,12 @@ import { payloadBytes, s3Spill } from 'lambda-s3-spill';
 const event = { version: '2.0', requestContext: { http: { method: 'GET' } } };
 const LIMIT = 6_291_556;
 
-/** Invoke `handler` once through `s3Spill` and return the `JSON.stringify` calls it made. */
-async function stringifyCalls(result: unknown): Promise<unknown[][]> {
-  const handler = middy(async () => result).use(s3Spill({ bucket: 'spill-bucket' }));
+/**
+ * Invoke `handler` once through `s3Spill` and return the `JSON.stringify` calls
+ * its sizing made (the logger is silent: a Powertools line is serialized too).
+ */
+async function stringifyCalls(result: unknown, options: { warnAtBytes?: number | false } = {}): Promise<unknown[][]> {
+  const handler = middy(async () => result).use(s3Spill({ bucket: 'spill-bucket', logger: silentLogger, ...options }));
   const spy = jest.spyOn(JSON, 'stringify');
   try {
     const response = await handler(event, {} as never);
@@ -26,18 +29,30 @@ async function stringifyCalls(result: unknown): Promise<unknown[][]> {
 /** A body of printable ASCII with `"` (each one escaped in JSON) of `length` characters. */
 const jsonText = (length: number): string => '{"k":"v"},'.repeat(Math.ceil(length / 10)).slice(0, length);
 
+const ONE_MB_RESULTS: [string, unknown][] = [
+  ['a 1 MB string body', { statusCode: 200, headers: { 'content-type': 'application/json' }, body: jsonText(1_000_000) }],
+  ['a 1 MB base64 body', { statusCode: 200, isBase64Encoded: true, body: Buffer.alloc(750_000, 7).toString('base64') }],
+  ['a bare 1 MB string (HTTP API without statusCode)', 'x'.repeat(1_000_000)],
+];
+
 describe('serializations on the pass-through path', () => {
   it.each([
     ['a 1 KB string body', { statusCode: 200, headers: { 'content-type': 'application/json' }, body: jsonText(1_000) }],
-    ['a 1 MB string body', { statusCode: 200, headers: { 'content-type': 'application/json' }, body: jsonText(1_000_000) }],
-    [
-      'a 1 MB base64 body',
-      { statusCode: 200, isBase64Encoded: true, body: Buffer.alloc(750_000, 7).toString('base64') },
-    ],
-    ['a bare 1 MB string (HTTP API without statusCode)', 'x'.repeat(1_000_000)],
     ['a small object without statusCode', { items: [1, 2, 3], next: null }],
   ])('%s: no JSON.stringify at all (the upper bound proves the fit)', async (_name, result) => {
     expect(await stringifyCalls(result)).toHaveLength(0);
+  });
+
+  it.each(ONE_MB_RESULTS)('%s, warnAtBytes off: no JSON.stringify at all (the upper bound proves the fit)', async (_name, result) => {
+    expect(await stringifyCalls(result, { warnAtBytes: false })).toHaveLength(0);
+  });
+
+  // With the default warnAtBytes (90 % of the limit) the bound (6 bytes a character) cannot prove a 1 MB body under
+  // 5,662,400 bytes: the exact measure decides whether to warn, and it serializes the envelope, never the body.
+  it.each(ONE_MB_RESULTS)('%s, default warnAtBytes: at most one JSON.stringify, never of the body', async (_name, result) => {
+    const calls = await stringifyCalls(result);
+    expect(calls.length).toBeLessThanOrEqual(1);
+    for (const [value] of calls) expect(sizeOf(value)).toBeLessThan(1_000);
   });
 
   it('just under the limit: one JSON.stringify, of the envelope without its body', async () => {
