@@ -22,9 +22,5 @@ export default {
     '^.+\\.cts$': ['ts-jest', { diagnostics: false }],
   },
   testTimeout: 60000,
-  // One test process for 140 files grows past 7 GB (each file's ESM module registry stays reachable), and then its
-  // garbage collection slows allocation-heavy tests tenfold: with a limit, files run in a worker that is replaced
-  // once it holds more than this after a file (the same one worker on two cores; a limit turns workers on).
-  workerIdleMemoryLimit: '1536MB',
   reporters: ['default', '<rootDir>/tests/support/summary-reporter.js'],
 };
