@@ -5,7 +5,9 @@
  *
  * @module compression/encodings
  */
-import Negotiator from 'negotiator';
+// Only negotiator's Accept-Encoding module: its index also loads the media type,
+// language and charset parsers, which every cold start would parse for nothing.
+import preferredEncodings from 'negotiator/lib/encoding.js';
 
 /** A content coding the middleware can produce. */
 export type ContentCoding = 'zstd' | 'br' | 'gzip';
@@ -61,11 +63,8 @@ export function negotiateEncoding(
 ): ContentCoding | undefined {
   if (acceptEncoding === undefined || acceptEncoding.trim() === '' || offered.length === 0) return undefined;
   const available = [...offered, 'identity'];
-  // negotiator 1.x takes `{ preferred }` (server order among equal q-values); @types/negotiator 0.6 lacks it.
-  const negotiator = new Negotiator({ headers: { 'accept-encoding': acceptEncoding } }) as unknown as {
-    encoding(available: readonly string[], options: { preferred: readonly string[] }): string | undefined;
-  };
-  const choice = negotiator.encoding(available, { preferred: available });
+  // The third argument orders codings of equal q-value (the server's preference): negotiator 1.x.
+  const choice = preferredEncodings(acceptEncoding, available, available)[0];
   return choice === undefined || choice === 'identity' ? undefined : (choice as ContentCoding);
 }
 

@@ -404,6 +404,16 @@ export function resolveOptions(options: S3SpillOptions, env: NodeJS.ProcessEnv =
 
 const CODINGS: readonly ContentCoding[] = ['zstd', 'br', 'gzip'];
 
+/** @throws TypeError unless `encodings` lists codings this runtime can produce */
+function checkEncodings(encodings: unknown): void {
+  if (!Array.isArray(encodings) || encodings.some((c) => !CODINGS.includes(c as ContentCoding))) {
+    throw new TypeError(`encodings must be an array of ${CODINGS.map((c) => `'${c}'`).join(', ')}`);
+  }
+  if (!ZSTD_AVAILABLE && encodings.includes('zstd')) {
+    throw new TypeError(`encodings: this Node.js (${process.version}) has no Zstandard; it needs 22.15 or later`);
+  }
+}
+
 /**
  * Check the compression and reuse options.
  *
@@ -412,13 +422,9 @@ const CODINGS: readonly ContentCoding[] = ['zstd', 'br', 'gzip'];
 function checkCompressionOptions(merged: Defaults): void {
   checkFlag('compress', merged.compress);
   checkFlag('reuse', merged.reuse);
-  checkTypePatterns(merged.compressibleTypes);
-  if (!Array.isArray(merged.encodings) || merged.encodings.some((c) => !CODINGS.includes(c))) {
-    throw new TypeError(`encodings must be an array of ${CODINGS.map((c) => `'${c}'`).join(', ')}`);
-  }
-  if (!ZSTD_AVAILABLE && merged.encodings.includes('zstd')) {
-    throw new TypeError(`encodings: this Node.js (${process.version}) has no Zstandard; it needs 22.15 or later`);
-  }
+  // The defaults are valid by construction: a cold start with them checks nothing here.
+  if (merged.compressibleTypes !== COMPRESSIBLE_TYPES) checkTypePatterns(merged.compressibleTypes);
+  if (merged.encodings !== DEFAULT_ENCODINGS) checkEncodings(merged.encodings);
   checkBoolean('compressInlineOnRestApi', merged.compressInlineOnRestApi);
   integerIn('lifecycleDays', merged.lifecycleDays, 1, 36_500);
   // Checked now when reuse may be on; a response that asks for it by header is reused only if this holds.
