@@ -5,12 +5,12 @@
  *
  * @module messages
  */
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { MESSAGES_CONTRACT } from '../src/contract.js';
 import { OFFLOAD_KMS_ACTIONS } from './defaults.js';
 import { SpillBucketPropsError } from './errors.js';
-import { checkPrefix } from './validate-props.js';
+import { checkPrefix, checkPrefixApart, type NamedPrefix } from './validate-props.js';
 
 /**
  * The large-messages prefix of a `SpillBucket`: where `largeMessagesPlugin()`
@@ -95,19 +95,13 @@ export function messagesExpirationDays(messages: SpillMessagesProps): number {
 /**
  * Check the messages props at construction.
  *
- * @param otherPrefixes - the spill, offload and uploads prefixes in use
+ * @param otherPrefixes - the spill, offload, durable and uploads prefixes, by name (an uploads prefix `undefined` without uploads)
  * @throws SpillBucketPropsError naming the prop
  */
-export function validateMessagesProps(messages: SpillMessagesProps, otherPrefixes: readonly string[], existingBucket: boolean): void {
+export function validateMessagesProps(messages: SpillMessagesProps, otherPrefixes: readonly NamedPrefix[], existingBucket: boolean): void {
   const prefix = messages.prefix ?? SPILL_MESSAGES_DEFAULTS.prefix;
   checkPrefix(prefix, 'messages.prefix');
-  if (!Token.isUnresolved(prefix)) {
-    for (const other of otherPrefixes) {
-      if (!Token.isUnresolved(other) && (prefix.startsWith(other) || other.startsWith(prefix))) {
-        throw new SpillBucketPropsError(`SpillBucket: messages.prefix "${prefix}" overlaps the prefix "${other}" (grants and lifecycle rules would cover both)`);
-      }
-    }
-  }
+  checkPrefixApart(prefix, otherPrefixes, (_name, other) => `messages.prefix "${prefix}" overlaps the prefix "${other}" (grants and lifecycle rules would cover both)`);
   if (existingBucket && messages.deadLetterRetention !== undefined) {
     throw new SpillBucketPropsError('SpillBucket: with an existing bucket, messages takes only a prefix');
   }

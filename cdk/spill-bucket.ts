@@ -4,7 +4,7 @@
  *
  * @module spill-bucket
  */
-import { Annotations, type Duration, Token } from 'aws-cdk-lib';
+import { Annotations, type Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -48,7 +48,7 @@ import {
   validateUploadsProps,
   type UploadKeepDestination,
 } from './uploads.js';
-import { checkPrefix, validateSpillBucketProps } from './validate-props.js';
+import { checkPrefix, checkPrefixApart, type NamedPrefix, validateSpillBucketProps } from './validate-props.js';
 import {
   MESSAGES_KMS_ACTIONS,
   MESSAGES_READ_S3_ACTIONS,
@@ -158,7 +158,12 @@ export class SpillBucket extends Construct {
     this.offloadPrefix = props.offloadPrefix ?? OFFLOAD_DEFAULTS.offloadPrefix;
     this.durablePrefix = props.durablePrefix ?? DURABLE_DEFAULTS.durablePrefix;
     if (props.messages !== undefined) {
-      const others = [this.prefix, this.offloadPrefix, this.durablePrefix, ...(this.uploadsPrefix === undefined ? [] : [this.uploadsPrefix])];
+      const others: NamedPrefix[] = [
+        ['spill', this.prefix],
+        ['offload', this.offloadPrefix],
+        ['durable', this.durablePrefix],
+        ['uploads', this.uploadsPrefix],
+      ];
       validateMessagesProps(props.messages, others, props.bucket !== undefined);
       this.messagesPrefix = props.messages.prefix ?? SPILL_MESSAGES_DEFAULTS.prefix;
     }
@@ -607,21 +612,18 @@ export class SpillBucket extends Construct {
     const target = this.uploadsTarget();
     checkPrefix(destination.prefix, 'grantUploadKeep prefix');
     const bucket = destination.bucket ?? this.bucket;
-    if (bucket === this.bucket && !Token.isUnresolved(destination.prefix)) {
-      const others: ReadonlyArray<readonly [string, string | undefined]> = [
+    if (bucket === this.bucket) {
+      const others: NamedPrefix[] = [
         ['uploads', target.prefix],
         ['spill', this.prefix],
         ['offload', this.offloadPrefix],
         ['messages', this.messagesPrefix],
       ];
-      for (const [name, other] of others) {
-        if (other === undefined || Token.isUnresolved(other)) continue;
-        if (destination.prefix.startsWith(other) || other.startsWith(destination.prefix)) {
-          throw new SpillBucketPropsError(
-            `SpillBucket: grantUploadKeep prefix "${destination.prefix}" overlaps the ${name} prefix "${other}" (its lifecycle rule would delete the copies)`,
-          );
-        }
-      }
+      checkPrefixApart(
+        destination.prefix,
+        others,
+        (name, other) => `grantUploadKeep prefix "${destination.prefix}" overlaps the ${name} prefix "${other}" (its lifecycle rule would delete the copies)`,
+      );
     }
     return grantKeepOnUploads(target, grantee, { bucket, prefix: destination.prefix });
   }

@@ -11,6 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { UPLOADS_CONTRACT } from '../src/contract.js';
 import { SpillBucketPropsError } from './errors.js';
 import { grantOnPrefix } from './prefix-grant.js';
+import { checkPrefixApart } from './validate-props.js';
 
 /**
  * The uploads prefix of a `SpillBucket`: where browsers POST files with the
@@ -155,11 +156,7 @@ export function validateUploadsProps(uploads: SpillUploadsProps, spillPrefix: st
       throw new SpillBucketPropsError('SpillBucket: uploads.prefix must not contain a "." or ".." segment');
     }
     if (/[*?\\]|\$\{/.test(prefix)) throw new SpillBucketPropsError('SpillBucket: uploads.prefix must not contain "*", "?", "\\" or "${"');
-    if (!Token.isUnresolved(spillPrefix) && (prefix.startsWith(spillPrefix) || spillPrefix.startsWith(prefix))) {
-      throw new SpillBucketPropsError(
-        `SpillBucket: uploads.prefix "${prefix}" overlaps the spill prefix "${spillPrefix}" (grants and lifecycle rules would cover both)`,
-      );
-    }
+    checkPrefixApart(prefix, [['spill', spillPrefix]], (name, other) => `uploads.prefix "${prefix}" overlaps the ${name} prefix "${other}" (grants and lifecycle rules would cover both)`);
   }
   if (existingBucket && (uploads.expiration !== undefined || uploads.corsAllowedOrigins !== undefined)) {
     throw new SpillBucketPropsError('SpillBucket: with an existing bucket, uploads takes only a prefix');

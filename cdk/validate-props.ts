@@ -49,9 +49,9 @@ export function validateSpillBucketProps(props: SpillBucketProps): void {
     offloadPrefix: props.offloadPrefix ?? OFFLOAD_CONTRACT.defaultPrefix,
     durablePrefix: props.durablePrefix ?? DURABLE_CONTRACT.defaultPrefix,
   };
-  checkPrefixesApart(prefixes, 'prefix', 'offloadPrefix');
-  checkPrefixesApart(prefixes, 'prefix', 'durablePrefix');
-  checkPrefixesApart(prefixes, 'offloadPrefix', 'durablePrefix');
+  // One lifecycle rule and one set of grants per object: the spill, offload and durable prefixes name disjoint keys.
+  checkPrefixApart(prefixes.prefix, [['offloadPrefix', prefixes.offloadPrefix], ['durablePrefix', prefixes.durablePrefix]], mustNotOverlap('prefix', prefixes.prefix));
+  checkPrefixApart(prefixes.offloadPrefix, [['durablePrefix', prefixes.durablePrefix]], mustNotOverlap('offloadPrefix', prefixes.offloadPrefix));
   if (props.cache !== undefined) checkCacheProps(props);
   checkWholeDays('expiration', props.expiration);
   checkWholeDays('offloadExpiration', props.offloadExpiration);
@@ -115,13 +115,31 @@ export function checkPrefix(prefix: string, name = 'prefix'): void {
   }
 }
 
-/** The spill, offload and durable prefixes name disjoint keys: one lifecycle rule, one set of grants per object. */
-function checkPrefixesApart(prefixes: Record<string, string>, a: string, b: string): void {
-  const [x, y] = [prefixes[a]!, prefixes[b]!];
-  if (Token.isUnresolved(x) || Token.isUnresolved(y)) return;
-  if (x.startsWith(y) || y.startsWith(x)) {
-    throw new SpillBucketPropsError(`SpillBucket: ${a} ("${x}") and ${b} ("${y}") must not overlap`);
+/** A named prefix of the bucket, `undefined` when that part is not in use. */
+export type NamedPrefix = readonly [name: string, prefix: string | undefined];
+
+/**
+ * Check that `prefix` overlaps none of `others`. Two prefixes overlap when
+ * either starts with the other (S3 prefixes are plain text: `a/` and `ab/`
+ * are apart, `a` and `ab/` are not, an empty prefix overlaps every one), so a
+ * grant or lifecycle rule on one would also reach keys of the other. A prefix
+ * that is an unresolved token is known only at deployment, and not compared.
+ *
+ * @param others - the other prefixes with their names, checked in order
+ * @param message - the error's text after `SpillBucket: `, from the name and value of the first prefix overlapped
+ * @throws SpillBucketPropsError at the first overlap
+ */
+export function checkPrefixApart(prefix: string, others: Iterable<NamedPrefix>, message: (name: string, other: string) => string): void {
+  if (Token.isUnresolved(prefix)) return;
+  for (const [name, other] of others) {
+    if (other === undefined || Token.isUnresolved(other)) continue;
+    if (prefix.startsWith(other) || other.startsWith(prefix)) throw new SpillBucketPropsError(`SpillBucket: ${message(name, other)}`);
   }
+}
+
+/** The message of two props' prefixes that overlap: `prefix ("data/") and offloadPrefix ("data/") must not overlap`. */
+function mustNotOverlap(name: string, prefix: string): (otherName: string, other: string) => string {
+  return (otherName, other) => `${name} ("${prefix}") and ${otherName} ("${other}") must not overlap`;
 }
 
 function checkWholeDays(name: string, duration: Duration | undefined): void {
@@ -137,19 +155,14 @@ function checkCacheProps(props: SpillBucketProps): void {
   const cache = props.cache!;
   if (cache.prefix !== undefined) checkPrefix(cache.prefix, 'cache.prefix');
   const prefix = cache.prefix ?? CACHE_CONTRACT.defaultPrefix;
-  const others: [string, string][] = [
+  const others: NamedPrefix[] = [
     ['prefix', props.prefix ?? SPILL_CONTRACT.defaultPrefix],
     ['offloadPrefix', props.offloadPrefix ?? OFFLOAD_CONTRACT.defaultPrefix],
     ['durablePrefix', props.durablePrefix ?? DURABLE_CONTRACT.defaultPrefix],
+    ['uploads.prefix', props.uploads === undefined ? undefined : (props.uploads.prefix ?? UPLOADS_CONTRACT.defaultPrefix)],
+    ['messages.prefix', props.messages === undefined ? undefined : (props.messages.prefix ?? MESSAGES_CONTRACT.defaultPrefix)],
   ];
-  if (props.uploads !== undefined) others.push(['uploads.prefix', props.uploads.prefix ?? UPLOADS_CONTRACT.defaultPrefix]);
-  if (props.messages !== undefined) others.push(['messages.prefix', props.messages.prefix ?? MESSAGES_CONTRACT.defaultPrefix]);
-  for (const [name, other] of others) {
-    if (Token.isUnresolved(prefix) || Token.isUnresolved(other)) continue;
-    if (prefix.startsWith(other) || other.startsWith(prefix)) {
-      throw new SpillBucketPropsError(`SpillBucket: cache.prefix ("${prefix}") and ${name} ("${other}") must not overlap`);
-    }
-  }
+  checkPrefixApart(prefix, others, mustNotOverlap('cache.prefix', prefix));
   checkWholeDays('cache.expiration', cache.expiration);
   if (props.bucket !== undefined && cache.expiration !== undefined) {
     throw new SpillBucketPropsError('SpillBucket: give either an existing bucket or cache.expiration, not both');

@@ -26,7 +26,7 @@ export interface CachedTarget {
  *
  * @param target - the path and query
  * @param options - `bucket`, `keyPrefix`, `s3Client` as given to `s3Cache`
- * @returns how many objects were deleted
+ * @returns how many objects were deleted (a key already gone, which S3 may answer 404 for, is not counted)
  * @throws TypeError for a target without a path starting with `/`, or an unknown option
  * @throws SpillConfigurationError when there is no bucket
  * @throws Error the SDK's error (scrubbed of credentials) when S3 fails

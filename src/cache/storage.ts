@@ -8,6 +8,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SpillBody } from '../http/body.js';
+import { deleteObjects } from '../s3/delete.js';
 import { classifyS3Failure } from '../s3/failure.js';
 import { presignGet } from '../s3/presign.js';
 import { getObject as sendGetObject, isSizeMismatch, readExactly } from '../s3/read.js';
@@ -138,13 +139,18 @@ export async function presign(client: S3Client, bucket: string, key: string, exp
 }
 
 /**
- * Delete every object under a prefix (`ListObjectsV2`, then `DeleteObjects` by
- * the thousand).
+ * Delete every object under a prefix: `ListObjectsV2` page by page (up to
+ * 1,000 keys each), each page's objects deleted at once by the shared
+ * `deleteObjects`. A key already gone when its delete ran (a server that
+ * answers 404, an invalidation at the same time) is what was asked for, and
+ * not counted.
  *
  * @returns how many objects were deleted
+ * @throws the SDK's error (raw: scrub it with `redactedCause`) of a list that
+ *   failed, or of the first delete that failed otherwise than as not found
  */
 export async function deletePrefix(client: S3Client, bucket: string, prefix: string, signal?: AbortSignal): Promise<number> {
-  const { ListObjectsV2Command, DeleteObjectCommand } = await loadSdk();
+  const { ListObjectsV2Command } = await loadSdk();
   let deleted = 0;
   let token: string | undefined;
   do {
@@ -153,9 +159,10 @@ export async function deletePrefix(client: S3Client, bucket: string, prefix: str
       { abortSignal: signal },
     );
     const keys = (page.Contents ?? []).map((o) => o.Key).filter((k): k is string => k !== undefined);
-    // One DeleteObject each: DeleteObjects needs a Content-MD5 some S3-compatible servers refuse, and a target has few variants.
-    await Promise.all(keys.map((Key) => client.send(new DeleteObjectCommand({ Bucket: bucket, Key }), { abortSignal: signal })));
-    deleted += keys.length;
+    const failed = await deleteObjects(client, keys.map((key) => ({ bucket, key })), signal);
+    const failure = failed.find(({ error }) => classifyS3Failure(error, signal).kind !== 'not-found');
+    if (failure !== undefined) throw failure.error;
+    deleted += keys.length - failed.length;
     token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
   } while (token !== undefined);
   return deleted;

@@ -11,12 +11,17 @@
  *
  * @module messages/md5
  */
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import type { SQSMessageAttributes } from 'aws-lambda';
 
 /** Hex MD5 of the body's UTF-8 bytes (`md5OfBody`). */
 export function md5OfBody(body: string): string {
-  return createHash('md5').update(body, 'utf8').digest('hex');
+  return createMd5().update(body, 'utf8').digest('hex');
+}
+
+/** An MD5 hash; node:crypto is taken on first use, since an ESM bundle would load a static import of it at every cold start. */
+function createMd5(): Hash {
+  return process.getBuiltinModule('node:crypto').createHash('md5');
 }
 
 function withLength(hash: Hash, bytes: Uint8Array): void {
@@ -32,7 +37,7 @@ function withLength(hash: Hash, bytes: Uint8Array): void {
 export function md5OfMessageAttributes(attributes: SQSMessageAttributes): string | null {
   const names = Object.keys(attributes).sort();
   if (names.length === 0) return null;
-  const hash = createHash('md5');
+  const hash = createMd5();
   for (const name of names) {
     const value = attributes[name]!;
     withLength(hash, Buffer.from(name, 'utf8'));

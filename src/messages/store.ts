@@ -5,7 +5,6 @@
  *
  * @module messages/store
  */
-import { randomUUID } from 'node:crypto';
 import { clientOrDefault, type S3ClientLike } from '../s3/client.js';
 import { storeObject, type PutObjectParams } from '../s3/store.js';
 import { LargeMessageStoreError } from './errors.js';
@@ -31,7 +30,8 @@ export async function storeBodies(bodies: readonly string[], settings: StoreSett
   const client = await clientOrDefault(settings.s3Client);
   return Promise.all(
     bodies.map(async (body) => {
-      const key = settings.keyPrefix + randomUUID();
+      // node:crypto on first use (the first body stored), not at import.
+      const key = settings.keyPrefix + process.getBuiltinModule('node:crypto').randomUUID();
       try {
         await storeObject({
           client,

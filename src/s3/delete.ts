@@ -13,9 +13,10 @@ export interface DeletedObject {
 }
 
 /**
- * Delete objects (all at once). Never rejects: what could not be deleted comes
- * back with the SDK's error, for the caller to log (the lifecycle rule removes
- * it later).
+ * Delete objects (all at once, one `DeleteObject` each: `DeleteObjects` needs a
+ * `Content-MD5` some S3-compatible servers refuse). Never rejects: what could
+ * not be deleted comes back with the SDK's error, for the caller to log (the
+ * lifecycle rule removes it later) or to throw.
  *
  * @returns the objects that were not deleted, each with its error (raw: scrub it with `redactedCause` before logging)
  */

@@ -2,8 +2,10 @@
  * S3 failing or slow never fails a request because of the cache: at lookup
  * (down, stalled) the request is a miss, at store (down, stalled) the response
  * is returned unstored; each failure is logged once, and a stall ends at the
- * lookup timeout or the deadline. Through the project's fault proxy in front of
- * a local S3, with real clients.
+ * lookup timeout or the deadline. `invalidateCached`, called on its own,
+ * rejects when a delete fails (the error scrubbed), and takes a key already
+ * gone as deleted by someone else. Through the project's fault proxy in front
+ * of a local S3, with real clients.
  */
 import type { Context } from 'aws-lambda';
 import { type FaultAction, type FaultProxy, startFaultProxy } from '../../samples/local/fault-proxy.js';
@@ -12,9 +14,10 @@ import { testClient } from '../faults/harness.js';
 import { recordingLogger } from '../support/events.js';
 import { behind, cacheEvent, DOORS, seen } from './support.js';
 import middy from '@middy/core';
-import { s3Cache } from 'lambda-s3-spill/cache';
+import { invalidateCached, s3Cache } from 'lambda-s3-spill/cache';
 import { s3Spill } from 'lambda-s3-spill';
 import { rawGet } from '../support/s3-objects.js';
+import { SENTINEL_SECRET_KEY, SENTINEL_SESSION_TOKEN } from '../security/leak-watch.js';
 
 let s3: LocalS3;
 let proxy: FaultProxy;
@@ -104,4 +107,41 @@ test('a storable response over the limit whose store fails is returned unstored,
   expect(new URL(answer.headers.location!).pathname).toContain('/spill/');
   expect((await rawGet(answer.headers.location!)).body.toString() === big).toBe(true);
   expect(log.lines.filter((l) => l.level === 'warn')).toHaveLength(1);
+});
+
+describe('invalidateCached with deletes failing', () => {
+  /** A target with stored entries, and an invalidation through the proxy that sees what it sent. */
+  async function storedTarget() {
+    const path = `/f${++unique}`;
+    const headers = { 'Cache-Control': 'max-age=60', Vary: 'Accept-Encoding' };
+    const call = behind('middy', async () => ({ statusCode: 200, headers, body: 'stored' }), { bucket: s3.bucket, s3Client: s3.client });
+    for (const coding of ['br', 'gzip']) await call(cacheEvent('http-v2', { path, headers: { 'accept-encoding': coding } }));
+    const seenBefore = proxy.requests.length;
+    const invalidate = () => invalidateCached({ path }, { bucket: s3.bucket, s3Client: testClient(proxy.endpoint, { maxAttempts: 1 }) });
+    return { invalidate, deletes: () => proxy.requests.slice(seenBefore).filter((q) => q.method === 'DELETE') };
+  }
+
+  test('a delete refused: the invalidation rejects with the S3 error, scrubbed of what S3 echoed', async () => {
+    const target = await storedTarget();
+    proxy.setPlan(({ method }) =>
+      method === 'DELETE'
+        ? { kind: 'error', status: 403, code: 'AccessDenied', extraXml: `<Token-0>${SENTINEL_SESSION_TOKEN}</Token-0><SignatureProvided>${SENTINEL_SECRET_KEY}</SignatureProvided>` }
+        : PASS,
+    );
+    const error = await target.invalidate().catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'AccessDenied' });
+    const text = JSON.stringify(error, Object.getOwnPropertyNames(error));
+    expect(text).not.toContain(SENTINEL_SESSION_TOKEN);
+    expect(text).not.toContain(SENTINEL_SECRET_KEY);
+  });
+
+  test('a key already gone (404) is no failure, and not counted', async () => {
+    const target = await storedTarget();
+    let answered = 0;
+    proxy.setPlan(({ method }) => (method === 'DELETE' && answered++ === 0 ? { kind: 'error', status: 404, code: 'NoSuchKey' } : PASS));
+    const deleted = await target.invalidate();
+    const deletes = target.deletes();
+    expect(deletes.length).toBeGreaterThan(1);
+    expect(deleted).toBe(deletes.length - 1);
+  });
 });

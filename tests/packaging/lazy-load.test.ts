@@ -41,12 +41,13 @@ it('no source file imports an AWS SDK package but by a dynamic import() (or impo
 });
 
 /**
- * The builtins only a changed response needs load with it: an ESM bundle of the
- * main entry (where esbuild turns every static import of a builtin into a
- * top-level import) loads neither `node:zlib`, `node:net` nor `node:crypto` at
- * import, in a fresh Node.js process that has not loaded them itself.
+ * The builtins only a changed response (or an offloaded message) needs load
+ * with it: an ESM bundle of the main entry or of the messages entry (where
+ * esbuild turns every static import of a builtin into a top-level import)
+ * loads neither `node:zlib`, `node:net` nor `node:crypto` at import, in a fresh
+ * Node.js process that has not loaded them itself.
  */
-it('an ESM bundle of the main entry loads no zlib, net or crypto at import', async () => {
+it('an ESM bundle of the main or the messages entry loads no zlib, net or crypto at import', async () => {
   const { buildSync } = await import('esbuild');
   const { execFileSync } = await import('node:child_process');
   const { mkdirSync, writeFileSync } = await import('node:fs');
@@ -64,7 +65,9 @@ it('an ESM bundle of the main entry loads no zlib, net or crypto at import', asy
     return JSON.parse(execFileSync(process.execPath, [join(dir, `${name}.check.mjs`)], { encoding: 'utf8' })) as string[];
   };
   const builtins = ['zlib', 'net', 'crypto'];
-  expect(loaded('src/index.ts').filter((m) => builtins.includes(m))).toEqual([]);
+  const entries = ['src/index.ts', 'src/messages/index.ts'];
+  const loadedBuiltins = Object.fromEntries(entries.map((entry) => [entry, loaded(entry).filter((m) => builtins.includes(m))]));
+  expect(loadedBuiltins).toEqual({ 'src/index.ts': [], 'src/messages/index.ts': [] });
   // The check sees a builtin that is loaded at import: the dev entry imports node:child_process and node:http.
   expect(loaded('src/dev/index.ts')).toContain('http');
 });
