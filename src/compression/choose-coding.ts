@@ -1,11 +1,15 @@
 /**
  * Whether a body should be compressed, and into which coding: the pure part of
- * compression, used by the plan.
+ * compression, used by the plans. Only the plans import it, and the spiller
+ * loads them on the first response the size bound cannot pass, so a cold start
+ * does not run `negotiator` (only its Accept-Encoding module, whose index also
+ * loads the media type, language and charset parsers).
  *
  * @module compression/choose-coding
  */
+import preferredEncodings from 'negotiator/lib/encoding.js';
 import type { ContentHeaders } from '../http/body.js';
-import { type ContentCoding, negotiateEncoding } from './encodings.js';
+import { type ContentCoding, DEFAULT_ENCODINGS } from './encodings.js';
 import { isCompressibleType } from './media-types.js';
 
 /** The compression settings of one middleware. */
@@ -43,3 +47,30 @@ export function chooseCoding(
   const coding = negotiateEncoding(acceptEncoding, settings.encodings);
   return coding === undefined ? { skipped: 'not accepted by the client' } : { coding };
 }
+
+/**
+ * Which coding to answer with, from the request's `Accept-Encoding`, by its
+ * q-values (RFC 9110 section 12.5.3, parsed by `negotiator`); among codings of
+ * equal weight, the order of `offered`.
+ *
+ * - no header, or an empty one: `undefined` (no compression; an absent header
+ *   allows any coding in theory, but a client that sends none may not decode);
+ * - `identity` preferred, or weighed as high as the best offered coding: `undefined`;
+ * - `*` stands for every offered coding not named; `q=0` refuses a coding;
+ * - nothing acceptable (`*;q=0`): `undefined` (the body is sent uncompressed).
+ *
+ * @param acceptEncoding - the request header, several values joined with `, `
+ * @param offered - codings the server can produce, preferred first
+ * @returns the coding, or `undefined` for none
+ */
+export function negotiateEncoding(
+  acceptEncoding: string | undefined,
+  offered: readonly ContentCoding[] = DEFAULT_ENCODINGS,
+): ContentCoding | undefined {
+  if (acceptEncoding === undefined || acceptEncoding.trim() === '' || offered.length === 0) return undefined;
+  const available = [...offered, 'identity'];
+  // The third argument orders codings of equal q-value (the server's preference): negotiator 1.x.
+  const choice = preferredEncodings(acceptEncoding, available, available)[0];
+  return choice === undefined || choice === 'identity' ? undefined : (choice as ContentCoding);
+}
+

@@ -1,13 +1,9 @@
 /**
- * Content codings: which the runtime can produce, which are offered by
- * default, and which one a client's `Accept-Encoding` asks for (q-values,
- * through `negotiator`).
+ * Content codings: which the runtime can produce and which are offered by
+ * default (which one a client asks for is `choose-coding.ts`).
  *
  * @module compression/encodings
  */
-// Only negotiator's Accept-Encoding module: its index also loads the media type,
-// language and charset parsers, which every cold start would parse for nothing.
-import preferredEncodings from 'negotiator/lib/encoding.js';
 
 /** A content coding the middleware can produce. */
 export type ContentCoding = 'zstd' | 'br' | 'gzip';
@@ -41,30 +37,3 @@ export const ZSTD_AVAILABLE: boolean = hasZstd(process.versions.node);
  * runtime has it.
  */
 export const DEFAULT_ENCODINGS: readonly ContentCoding[] = ZSTD_AVAILABLE ? ['zstd', 'br', 'gzip'] : ['br', 'gzip'];
-
-/**
- * Which coding to answer with, from the request's `Accept-Encoding`, by its
- * q-values (RFC 9110 section 12.5.3, parsed by `negotiator`); among codings of
- * equal weight, the order of `offered`.
- *
- * - no header, or an empty one: `undefined` (no compression; an absent header
- *   allows any coding in theory, but a client that sends none may not decode);
- * - `identity` preferred, or weighed as high as the best offered coding: `undefined`;
- * - `*` stands for every offered coding not named; `q=0` refuses a coding;
- * - nothing acceptable (`*;q=0`): `undefined` (the body is sent uncompressed).
- *
- * @param acceptEncoding - the request header, several values joined with `, `
- * @param offered - codings the server can produce, preferred first
- * @returns the coding, or `undefined` for none
- */
-export function negotiateEncoding(
-  acceptEncoding: string | undefined,
-  offered: readonly ContentCoding[] = DEFAULT_ENCODINGS,
-): ContentCoding | undefined {
-  if (acceptEncoding === undefined || acceptEncoding.trim() === '' || offered.length === 0) return undefined;
-  const available = [...offered, 'identity'];
-  // The third argument orders codings of equal q-value (the server's preference): negotiator 1.x.
-  const choice = preferredEncodings(acceptEncoding, available, available)[0];
-  return choice === undefined || choice === 'identity' ? undefined : (choice as ContentCoding);
-}
-

@@ -21,8 +21,7 @@ import { bytesOverWarnAt, warnAtFor } from '../sizing/warn-at.js';
 import type { MiddyLikeRequest } from '../types/middy.js';
 import { defaultLogger } from '../logging/default-logger.js';
 import { millisUntilDeadline } from '../lambda/deadline.js';
-import { type PlanSettings, planResponse, spillableWhenItFits } from './plan.js';
-import { planStreamResponse } from './stream-plan.js';
+import type { PlanSettings } from './plan.js';
 
 /** One configured core, shared by the requests of a door. */
 export interface Spiller {
@@ -174,6 +173,7 @@ export function createSpiller(options: S3SpillOptions, env: NodeJS.ProcessEnv = 
     if (isHttpResult(result) && (!opts.streaming || held) && (isStreamBodyKind(result.body) || (held && typeof result.body === 'string'))) {
       // A string body of a streaming function is sent as its UTF-8 bytes (Middy writes it as is).
       const body = typeof result.body === 'string' ? Buffer.from(result.body, 'utf8') : result.body;
+      const [{ spillableWhenItFits }, { planStreamResponse }] = await Promise.all([import('./plan.js'), import('./stream-plan.js')]);
       const plan = planStreamResponse({
         result,
         request: info,
@@ -194,6 +194,8 @@ export function createSpiller(options: S3SpillOptions, env: NodeJS.ProcessEnv = 
       request.response = await executeStreamPlan(plan, job, body);
       return;
     }
+    // The plans load with the first result the size bound cannot pass (with them the coding negotiation): a response that fits never needs them.
+    const { planResponse, spillableWhenItFits } = await import('./plan.js');
     const measure = measurePayload(result, maxBytes);
     // Only alwaysSpill can change a result that fits; its function is asked only when it could matter.
     const always =

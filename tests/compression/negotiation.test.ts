@@ -1,7 +1,7 @@
 /** Accept-Encoding negotiation (q-values, identity, *, no header) and the compressible media types. */
 import { checkTypePatterns, isCompressibleType, mediaTypeOf } from '../../src/compression/media-types.js';
 import { COMPRESSIBLE_TYPES } from '../../src/compression/media-types.js';
-import { negotiateEncoding } from '../../src/compression/encodings.js';
+import { negotiateEncoding } from '../../src/compression/choose-coding.js';
 
 const ALL = ['zstd', 'br', 'gzip'] as const;
 const NO_ZSTD = ['br', 'gzip'] as const;
