@@ -16,6 +16,7 @@ export type { MetricsLike } from './logging/metrics.js';
 export type { ObjectOptions } from './spill/object-options.js';
 export type { PutObjectParams } from './s3/store.js';
 export type { PerRequest, PerRequestFlag } from './options/per-request.js';
+export type { LoggerOption, MetricsOption, ObservabilityOptions, S3LocationOptions } from './options/shared.js';
 export { CONTROL_HEADER } from './spill/spill-control.js';
 export { REFERENCE_MEDIA_TYPE, type SpillReference } from './http/reference.js';
 export type { HttpResult, HeaderValue } from './http/result.js';

@@ -9,4 +9,5 @@ export { s3Cache, s3CacheValidateOptions } from './middleware.js';
 export { withS3Cache } from './wrapper.js';
 export { invalidateCached, type CachedTarget } from './invalidate.js';
 export type { S3CacheOptions, CacheLocationOptions, CacheMetrics } from './options.js';
+export type { LoggerOption, MetricsOption, ObservabilityOptions, S3LocationOptions } from '../options/shared.js';
 export { CACHE_NAME } from './policy.js';

@@ -10,10 +10,9 @@
  */
 import { CACHE_CONTRACT, SPILL_CONTRACT } from '../contract.js';
 import { LAMBDA_RESPONSE_MAX_BYTES, PRESIGNED_URL_MAX_EXPIRES_IN } from '../limits.js';
-import type { SpillLogger } from '../logging/default-logger.js';
 import type { MetricsLike } from '../logging/metrics.js';
-import { checkLogger, checkMetrics, checkS3Client, integerIn, mergeOptions, resolveBucket, resolveKeyPrefix } from '../options/resolve.js';
-import type { S3ClientLike } from '../s3/client.js';
+import { checkObservability, integerIn, type LocationRules, mergeOptions, resolveLocation, type ResolvedS3Location } from '../options/resolve.js';
+import { OBSERVABILITY_DEFAULTS, type ObservabilityOptions, S3_LOCATION_DEFAULTS, type S3LocationOptions } from '../options/shared.js';
 import type { MiddyLikeRequest } from '../types/middy.js';
 
 /**
@@ -24,29 +23,25 @@ import type { MiddyLikeRequest } from '../types/middy.js';
  */
 export type CacheMetrics = MetricsLike;
 
-/** Options of {@link invalidateCached}, and where {@link s3Cache} keeps its entries. Every one is optional. */
-export interface CacheLocationOptions {
-  /**
-   * The bucket holding the entries.
-   * @default process.env.S3_SPILL_BUCKET (not set: `SpillConfigurationError` at creation)
-   */
-  readonly bucket?: string;
-  /**
-   * Key prefix of every entry; the IAM grant and the lifecycle rule are scoped
-   * to it. No leading `/`, no `.` or `..` segment. A new prefix drops every
-   * entry at once (the old ones expire by the lifecycle rule).
-   * @default process.env.S3_CACHE_PREFIX ?? 'cache/'
-   */
-  readonly keyPrefix?: string;
-  /**
-   * S3 client to read, write, list and delete with (and to sign URLs).
-   * @default - one `new S3Client({})` per container, shared with `s3Spill`, created on first use
-   */
-  readonly s3Client?: S3ClientLike;
-}
+/**
+ * Options of {@link invalidateCached}, and where {@link s3Cache} keeps its
+ * entries. Every one is optional.
+ *
+ * `bucket` holds the entries, each under `keyPrefix`: a new prefix drops every
+ * entry at once (the old ones expire by the lifecycle rule). `s3Client` reads,
+ * writes, lists and deletes entries, and signs the URLs of `303` answers.
+ */
+export interface CacheLocationOptions extends S3LocationOptions {}
 
-/** Options of {@link s3Cache} and {@link withS3Cache}. Every one is optional. */
-export interface S3CacheOptions extends CacheLocationOptions {
+/**
+ * Options of {@link s3Cache} and {@link withS3Cache}. Every one is optional.
+ *
+ * `logger` receives failures (a lookup or store that failed) and the store
+ * record; presigned URLs and header values are never logged. `metrics`
+ * receives, with `utility: 'cache'`, `CacheHit`, `CacheMiss`, `CacheStored`
+ * (Count) and `CacheHitBytes`, `CacheStoredBytes` (Bytes), one set per request.
+ */
+export interface S3CacheOptions extends CacheLocationOptions, ObservabilityOptions {
   /**
    * Freshness lifetime, in seconds, of a `200` response that gives none itself
    * (no `s-maxage`, `max-age` or `Expires`). Not set: only what the response
@@ -96,48 +91,28 @@ export interface S3CacheOptions extends CacheLocationOptions {
    * @default 300
    */
   readonly expiresIn?: number;
-  /**
-   * Powertools logger for failures (a lookup or store that failed) and the
-   * store record. Presigned URLs and header values are never logged.
-   * @default - a Powertools `Logger` with the function's `POWERTOOLS_SERVICE_NAME`, or `lambda-s3-spill`
-   */
-  readonly logger?: SpillLogger;
-  /**
-   * Powertools `Metrics`: `CacheHit`, `CacheMiss`, `CacheStored` (Count) and `CacheHitBytes`, `CacheStoredBytes` (Bytes), one set per request.
-   * @default undefined
-   */
-  readonly metrics?: CacheMetrics;
 }
 
 /** Every option, the undefined ones included (Middy's `defaults` convention); frozen. */
 export const defaults = Object.freeze({
-  bucket: undefined as string | undefined,
-  keyPrefix: undefined as string | undefined,
-  s3Client: undefined as S3ClientLike | undefined,
+  ...S3_LOCATION_DEFAULTS,
   ttl: undefined as number | undefined,
   vary: [] as readonly string[],
   key: undefined as ((request: MiddyLikeRequest) => string) | undefined,
   inlineMaxBytes: 1_048_576,
   lookupTimeoutInMillis: 1000,
   expiresIn: 300,
-  logger: undefined as SpillLogger | undefined,
-  metrics: undefined as CacheMetrics | undefined,
-});
-
-/** The options of `invalidateCached`: where the entries are. */
-const locationDefaults = Object.freeze({
-  bucket: defaults.bucket,
-  keyPrefix: defaults.keyPrefix,
-  s3Client: defaults.s3Client,
+  ...OBSERVABILITY_DEFAULTS,
 });
 
 /** The cache's options after defaults and environment. */
-export interface ResolvedCacheOptions extends Omit<typeof defaults, 'bucket' | 'keyPrefix' | 'vary'> {
-  readonly bucket: string;
-  readonly keyPrefix: string;
+export interface ResolvedCacheOptions extends Omit<typeof defaults, keyof ResolvedS3Location | 'vary'>, ResolvedS3Location {
   /** Lower-case, sorted, without duplicates. */
   readonly vary: readonly string[];
 }
+
+/** The entries live in the spill bucket, under their own prefix. */
+const CACHE_LOCATION: LocationRules = { ...CACHE_CONTRACT, bucketEnvs: [SPILL_CONTRACT.bucketEnv] };
 
 /** An HTTP field name (RFC 9110 section 5.1: a token). */
 const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -157,11 +132,9 @@ export function resolveCacheOptions(
   locationOnly = false,
 ): ResolvedCacheOptions {
   const merged = locationOnly
-    ? { ...defaults, ...mergeOptions(options, locationDefaults, name) }
+    ? { ...defaults, ...mergeOptions(options, S3_LOCATION_DEFAULTS, name) }
     : mergeOptions(options, defaults, name);
-  const bucket = resolveBucket(merged.bucket, env, [SPILL_CONTRACT.bucketEnv], name);
-  const keyPrefix = resolveKeyPrefix(merged.keyPrefix, env, CACHE_CONTRACT.prefixEnv, CACHE_CONTRACT.defaultPrefix);
-  checkS3Client('s3Client', merged.s3Client);
+  const location = resolveLocation(merged, env, CACHE_LOCATION, name);
   if (merged.ttl !== undefined) integerIn('ttl', merged.ttl, 1, 31_536_000);
   if (!Array.isArray(merged.vary) || merged.vary.some((v) => typeof v !== 'string' || !FIELD_NAME.test(v))) {
     throw new TypeError('vary must be an array of header names');
@@ -170,8 +143,7 @@ export function resolveCacheOptions(
   integerIn('inlineMaxBytes', merged.inlineMaxBytes, 0, LAMBDA_RESPONSE_MAX_BYTES);
   integerIn('lookupTimeoutInMillis', merged.lookupTimeoutInMillis, 1, 60_000);
   integerIn('expiresIn', merged.expiresIn, 1, PRESIGNED_URL_MAX_EXPIRES_IN);
-  checkLogger(merged.logger);
-  checkMetrics(merged.metrics);
+  checkObservability(merged);
   const vary = [...new Set(merged.vary.map((v) => v.toLowerCase()))].sort();
-  return { ...merged, bucket: bucket as string, keyPrefix: keyPrefix as string, vary };
+  return { ...merged, ...location, vary };
 }

@@ -12,6 +12,7 @@ export { largeMessagesPlugin, LARGE_MESSAGES_MIDDLEWARE_NAME, type LargeMessages
 export { largeMessages, largeMessagesValidateOptions } from './middleware.js';
 export { resolveLargeMessages, resolveLargeMessage, deleteResolved } from './resolve.js';
 export type { LargeMessagesPluginOptions, LargeMessagesOptions } from './options.js';
+export type { LoggerOption, MetricsOption, ObservabilityOptions, S3LocationOptions } from '../options/shared.js';
 export type { MetricsLike } from '../logging/metrics.js';
 export {
   POINTER_CLASS,

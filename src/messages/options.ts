@@ -14,31 +14,27 @@ import type { MetricsLike } from '../logging/metrics.js';
 import {
   checkBoolean,
   checkBucketName,
-  checkLogger,
-  checkMetrics,
+  checkObservability,
   checkS3Client,
   integerIn,
+  type LocationRules,
   mergeOptions,
   resolveBucket,
-  resolveKeyPrefix,
+  resolveLocation,
+  type ResolvedS3Location,
 } from '../options/resolve.js';
+import { OBSERVABILITY_DEFAULTS, type ObservabilityOptions, S3_LOCATION_DEFAULTS, type S3LocationOptions } from '../options/shared.js';
 import type { S3ClientLike } from '../s3/client.js';
 import type { PutObjectParams } from '../s3/store.js';
 import { LargeMessageConfigurationError } from './errors.js';
 
-/** Options of {@link largeMessagesPlugin}. */
-export interface LargeMessagesPluginOptions {
-  /**
-   * The bucket that receives offloaded bodies.
-   * @default process.env.S3_SPILL_BUCKET (neither set: `LargeMessageConfigurationError` at creation)
-   */
-  readonly bucket?: string;
-  /**
-   * Key prefix of the offloaded bodies (each key is the prefix and a random
-   * UUID, as the Java client writes them). No leading `/`, no `.`/`..` segment; end it with `/`.
-   * @default process.env.S3_MESSAGES_PREFIX ?? 'messages/'
-   */
-  readonly keyPrefix?: string;
+/**
+ * Options of {@link largeMessagesPlugin}.
+ *
+ * `bucket` receives the offloaded bodies, each under `keyPrefix` and a random
+ * UUID, as the Java client writes them; `s3Client` stores them.
+ */
+export interface LargeMessagesPluginOptions extends S3LocationOptions {
   /**
    * A message whose size as the service counts it (body UTF-8 bytes + every
    * attribute's name, type and value) is strictly over this many bytes goes
@@ -61,20 +57,21 @@ export interface LargeMessagesPluginOptions {
    * @default {}
    */
   readonly putObjectParams?: PutObjectParams;
-  /**
-   * The S3 client that stores bodies.
-   * @default - one `new S3Client({})` per container, made at the first offload, shared with the other utilities
-   */
-  readonly s3Client?: S3ClientLike;
 }
 
-/** Options of {@link largeMessages}, {@link resolveLargeMessages}, {@link resolveLargeMessage} and {@link deleteResolved}. */
-export interface LargeMessagesOptions {
-  /**
-   * The bucket of the offloaded bodies; the only bucket a pointer may name unless `allowedBuckets` is given.
-   * @default process.env.S3_SPILL_BUCKET
-   */
-  readonly bucket?: string;
+/**
+ * Options of {@link largeMessages}, {@link resolveLargeMessages},
+ * {@link resolveLargeMessage} and {@link deleteResolved}.
+ *
+ * `bucket` is the only bucket a pointer may name unless `allowedBuckets` is
+ * given (then no bucket is needed). `s3Client` reads (and deletes) bodies.
+ * `logger` (of `largeMessages()`) warns of objects it could not delete (the
+ * lifecycle rule is the backstop). `metrics` (`largeMessages()` only)
+ * receives, with `utility: 'messages'`, per invocation whose records were
+ * resolved, `Resolved` (Count, the records) and `ResolvedBytes` (Bytes, their
+ * bodies); nothing for an event without large messages.
+ */
+export interface LargeMessagesOptions extends Omit<S3LocationOptions, 'keyPrefix'>, ObservabilityOptions {
   /**
    * Buckets a pointer may name. Replaces the default (`[bucket]`): a pointer is
    * written by whoever can send to the queue, so it must not make the consumer
@@ -84,11 +81,6 @@ export interface LargeMessagesOptions {
    */
   readonly allowedBuckets?: readonly string[];
   /**
-   * The S3 client that reads (and deletes) bodies.
-   * @default - one `new S3Client({})` per container, made at the first large message, shared with the other utilities
-   */
-  readonly s3Client?: S3ClientLike;
-  /**
    * Delete a record's object once it was processed: `largeMessages()` after the
    * handler succeeded (not the records listed in its `batchItemFailures`,
    * nothing when it throws); `deleteResolved()` when called. `false` makes both
@@ -97,31 +89,14 @@ export interface LargeMessagesOptions {
    * @default true
    */
   readonly deleteAfterUse?: boolean;
-  /**
-   * Logger of `largeMessages()` for objects it could not delete (a warning; the lifecycle rule is the backstop).
-   * @default - a Powertools Logger, loaded on first use
-   */
-  readonly logger?: SpillLogger;
-  /**
-   * `largeMessages()` only: a Powertools `Metrics` (`@aws-lambda-powertools/metrics`,
-   * optional peer) that receives, per invocation whose records were resolved,
-   * `Resolved` (Count, the records) and `ResolvedBytes` (Bytes, their bodies),
-   * as CloudWatch EMF under its namespace and `service` with the dimension
-   * `utility: 'messages'`, published apart from its stored metrics
-   * (`metrics.singleMetric()`). Nothing for an event without large messages.
-   * @default - no metrics
-   */
-  readonly metrics?: MetricsLike;
 }
 
 /** Every option of the producer, the undefined ones included; frozen. */
 export const largeMessagesPluginDefaults = Object.freeze({
-  bucket: undefined as string | undefined,
-  keyPrefix: undefined as string | undefined,
+  ...S3_LOCATION_DEFAULTS,
   threshold: SQS_LEGACY_MESSAGE_MAX_BYTES,
   alwaysThroughS3: false,
   putObjectParams: undefined as PutObjectParams | undefined,
-  s3Client: undefined as S3ClientLike | undefined,
 });
 
 /** Every option of the consumer, the undefined ones included; frozen. */
@@ -130,18 +105,14 @@ export const largeMessagesDefaults = Object.freeze({
   allowedBuckets: undefined as readonly string[] | undefined,
   s3Client: undefined as S3ClientLike | undefined,
   deleteAfterUse: true,
-  logger: undefined as SpillLogger | undefined,
-  metrics: undefined as MetricsLike | undefined,
+  ...OBSERVABILITY_DEFAULTS,
 });
 
 /** Producer options, resolved. */
-export interface ResolvedPluginOptions {
-  readonly bucket: string;
-  readonly keyPrefix: string;
+export interface ResolvedPluginOptions extends ResolvedS3Location {
   readonly threshold: number;
   readonly alwaysThroughS3: boolean;
   readonly putObjectParams: PutObjectParams;
-  readonly s3Client: S3ClientLike | undefined;
 }
 
 /** Consumer options, resolved. */
@@ -159,17 +130,20 @@ const THRESHOLD_MIN = 1_024;
 /** `PutObject` parameters the plugin sets itself. */
 const OWN_PUT_PARAMS = ['Bucket', 'Key', 'Body', 'ContentLength'];
 
+/** The bodies' bucket is the spill bucket's variable; their prefix is their own. */
+const MESSAGES_LOCATION: LocationRules = { ...MESSAGES_CONTRACT, bucketEnvs: [SPILL_CONTRACT.bucketEnv] };
+
 /**
- * The bucket: the option, else `S3_SPILL_BUCKET`, checked against the naming rules.
+ * A bucket is given, or set in `S3_SPILL_BUCKET`: this utility's own error
+ * when neither is, before the shared resolution checks its name.
  *
  * @throws LargeMessageConfigurationError when there is none
  */
-function bucketOf(given: string | undefined, env: NodeJS.ProcessEnv, door: string, also = ''): string {
+function requireBucket(given: string | undefined, env: NodeJS.ProcessEnv, door: string, also = ''): void {
   const fromEnv = env[SPILL_CONTRACT.bucketEnv];
   if (given === undefined && (fromEnv === undefined || fromEnv === '')) {
     throw new LargeMessageConfigurationError(`${door} needs a bucket: pass { bucket }${also} or set the ${SPILL_CONTRACT.bucketEnv} environment variable`);
   }
-  return resolveBucket(given, env, [SPILL_CONTRACT.bucketEnv], door);
 }
 
 /**
@@ -180,8 +154,8 @@ function bucketOf(given: string | undefined, env: NodeJS.ProcessEnv, door: strin
 export function resolvePluginOptions(options: LargeMessagesPluginOptions | undefined, env = process.env): ResolvedPluginOptions {
   const door = 'largeMessagesPlugin';
   const merged = mergeOptions(options ?? {}, largeMessagesPluginDefaults, door);
-  const bucket = bucketOf(merged.bucket, env, door);
-  const keyPrefix = resolveKeyPrefix(merged.keyPrefix, env, MESSAGES_CONTRACT.prefixEnv, MESSAGES_CONTRACT.defaultPrefix);
+  requireBucket(merged.bucket, env, door);
+  const location = resolveLocation(merged, env, MESSAGES_LOCATION, door);
   const threshold = integerIn('threshold', merged.threshold, THRESHOLD_MIN, SQS_MESSAGE_MAX_BYTES);
   checkBoolean('alwaysThroughS3', merged.alwaysThroughS3);
   const putObjectParams = merged.putObjectParams ?? {};
@@ -190,8 +164,7 @@ export function resolvePluginOptions(options: LargeMessagesPluginOptions | undef
   }
   const own = OWN_PUT_PARAMS.find((name) => Object.hasOwn(putObjectParams, name));
   if (own !== undefined) throw new TypeError(`putObjectParams must not set ${own}: the plugin sets it`);
-  checkS3Client('s3Client', merged.s3Client);
-  return { bucket, keyPrefix, threshold, alwaysThroughS3: merged.alwaysThroughS3, putObjectParams, s3Client: merged.s3Client };
+  return { ...location, threshold, alwaysThroughS3: merged.alwaysThroughS3, putObjectParams };
 }
 
 /**
@@ -211,11 +184,11 @@ export function resolveConsumerOptions(options: LargeMessagesOptions | undefined
     if (merged.bucket !== undefined) checkBucketName('bucket', merged.bucket);
     allowed = merged.allowedBuckets;
   } else {
-    allowed = [bucketOf(merged.bucket, env, door, ' or { allowedBuckets }')];
+    requireBucket(merged.bucket, env, door, ' or { allowedBuckets }');
+    allowed = [resolveBucket(merged.bucket, env, MESSAGES_LOCATION.bucketEnvs, door)];
   }
   checkBoolean('deleteAfterUse', merged.deleteAfterUse);
-  checkLogger(merged.logger);
-  checkMetrics(merged.metrics);
+  checkObservability(merged);
   checkS3Client('s3Client', merged.s3Client);
   return {
     allowedBuckets: new Set(allowed),

@@ -11,6 +11,7 @@ export { resolveOffloaded, type ResolveOffloadedCallOptions } from './resolve.js
 export { s3Serdes, type S3SerdesOptions, DURABLE_INLINE_KEY } from './serdes.js';
 export type { DurableSerdes, DurableSerdesContext } from '../types/durable.js';
 export type { S3OffloadOptions, ResolveOffloadedOptions } from './options.js';
+export type { LoggerOption, MetricsOption, ObservabilityOptions, S3LocationOptions } from '../options/shared.js';
 export {
   OFFLOAD_REFERENCE_KEY,
   OFFLOAD_REFERENCE_VERSION,

@@ -10,34 +10,41 @@
  */
 import { OFFLOAD_CONTRACT, SPILL_CONTRACT } from '../contract.js';
 import { LAMBDA_RESPONSE_MAX_BYTES } from '../limits.js';
-import type { SpillLogger } from '../logging/default-logger.js';
-import type { MetricsLike } from '../logging/metrics.js';
 import { checkFlag, type PerRequestFlag } from '../options/per-request.js';
 import {
   checkBoolean,
   checkBucketName,
-  checkLogger,
-  checkMetrics,
-  checkS3Client,
+  checkObservability,
+  checkPutObjectParams,
   checkWarnAtBytes,
   integerIn,
+  type LocationRules,
   mergeOptions,
-  resolveBucket,
-  resolveKeyPrefix,
+  resolveLocation,
+  type ResolvedS3Location,
 } from '../options/resolve.js';
-import type { S3ClientLike } from '../s3/client.js';
+import {
+  type LoggerOption,
+  type MetricsOption,
+  OBSERVABILITY_DEFAULTS,
+  S3_LOCATION_DEFAULTS,
+  type S3LocationOptions,
+} from '../options/shared.js';
 import type { PutObjectParams } from '../s3/store.js';
 import { type OffloadPath, parseOffloadPaths } from './paths.js';
 import { type ReferencePolicy, referenceBytes } from './reference.js';
 
-/** Options of {@link resolveOffloaded}, and the reading side of {@link s3Offload}. Every one is optional. */
-export interface ResolveOffloadedOptions {
-  /**
-   * The bucket references may name (and, for `s3Offload`, the bucket results
-   * are stored in).
-   * @default process.env.S3_OFFLOAD_BUCKET ?? process.env.S3_SPILL_BUCKET (none: `SpillConfigurationError` at creation)
-   */
-  readonly bucket?: string;
+/**
+ * Options of {@link resolveOffloaded}, and the reading side of
+ * {@link s3Offload}. Every one is optional.
+ *
+ * `bucket` is the bucket references may name (and, for `s3Offload`, the one
+ * results are stored in); `keyPrefix` the prefix results are stored under and
+ * references must be under. `logger` receives one `info` record per offload
+ * (bucket, key, bytes, duration), a `debug` record per resolution, a `warn`
+ * record per object `deleteAfterUse` could not delete.
+ */
+export interface ResolveOffloadedOptions extends S3LocationOptions, LoggerOption {
   /**
    * More buckets whose references are resolved (a producer in another account
    * or region writing to its own bucket). References to any other bucket are
@@ -45,18 +52,6 @@ export interface ResolveOffloadedOptions {
    * @default []
    */
   readonly allowedBuckets?: readonly string[];
-  /**
-   * Key prefix of offloaded objects: results are stored under it, and only
-   * references under it are resolved. No leading `/`, no `.` or `..` segment.
-   * The IAM grants and the lifecycle rule are scoped to it.
-   * @default process.env.S3_OFFLOAD_PREFIX ?? 'offload/'
-   */
-  readonly keyPrefix?: string;
-  /**
-   * S3 client to store and read with.
-   * @default - one `new S3Client({})` per container, shared with `s3Spill`, created on first use
-   */
-  readonly s3Client?: S3ClientLike;
   /**
    * Largest value, in bytes of JSON text, a reference may point at; a larger
    * one is refused before it is read (the value is held in memory, twice: its
@@ -94,17 +89,17 @@ export interface ResolveOffloadedOptions {
    * @default false
    */
   readonly deleteAfterUse?: boolean;
-  /**
-   * Powertools logger: one `info` record per offload (bucket, key, bytes,
-   * duration), a `debug` record per resolution, a `warn` record per object
-   * `deleteAfterUse` could not delete.
-   * @default - a Powertools `Logger` with the function's `POWERTOOLS_SERVICE_NAME`, or `lambda-s3-spill`
-   */
-  readonly logger?: SpillLogger;
 }
 
-/** Options of {@link s3Offload} and {@link withS3Offload}. Every one is optional. */
-export interface S3OffloadOptions extends ResolveOffloadedOptions {
+/**
+ * Options of {@link s3Offload} and {@link withS3Offload}. Every one is optional.
+ *
+ * `metrics` receives, with `utility: 'offload'`, `Offloaded` (Count) and
+ * `OffloadedBytes` (Bytes, the JSON text stored) per result offloaded;
+ * `Resolved` (Count, objects read) and `ResolvedBytes` (Bytes) per event whose
+ * references were resolved; nothing for an invocation that changes nothing.
+ */
+export interface S3OffloadOptions extends ResolveOffloadedOptions, MetricsOption {
   /**
    * Largest result, in bytes of `JSON.stringify(result)`, returned as it is;
    * one byte more is offloaded. The default is Lambda's synchronous invoke
@@ -121,18 +116,6 @@ export interface S3OffloadOptions extends ResolveOffloadedOptions {
    * @default false
    */
   readonly alwaysOffload?: PerRequestFlag;
-  /**
-   * A Powertools `Metrics` (`@aws-lambda-powertools/metrics`, optional peer)
-   * that receives, as CloudWatch EMF under its namespace, its `service` and
-   * default dimensions, and the dimension `utility: 'offload'`: `Offloaded`
-   * (Count) and `OffloadedBytes` (Bytes, the JSON text stored) per result
-   * offloaded; `Resolved` (Count, objects read) and `ResolvedBytes` (Bytes) per
-   * event whose references were resolved. Published at once through
-   * `metrics.singleMetric()`, apart from the instance's own stored metrics.
-   * Nothing for an invocation that changes nothing.
-   * @default - no metrics
-   */
-  readonly metrics?: MetricsLike;
   /**
    * A result over this many bytes that still fits `maxBytes` is returned
    * untouched and logs one warning (`s3Offload result near the limit`: its
@@ -175,18 +158,15 @@ export interface S3OffloadOptions extends ResolveOffloadedOptions {
 
 /** Every option, the undefined ones included (Middy's `defaults` convention); frozen. */
 export const offloadDefaults = Object.freeze({
-  bucket: undefined as string | undefined,
+  ...S3_LOCATION_DEFAULTS,
   allowedBuckets: [] as readonly string[],
-  keyPrefix: undefined as string | undefined,
-  s3Client: undefined as S3ClientLike | undefined,
   maxResolveBytes: 100 * 1024 * 1024,
   maxReferences: 100,
   maxResolveTotalBytes: 100 * 1024 * 1024,
   deleteAfterUse: false,
   maxBytes: LAMBDA_RESPONSE_MAX_BYTES,
   alwaysOffload: false as PerRequestFlag,
-  logger: undefined as SpillLogger | undefined,
-  metrics: undefined as MetricsLike | undefined,
+  ...OBSERVABILITY_DEFAULTS,
   warnAtBytes: undefined as number | false | undefined,
   timeoutEarlyInMillis: 1000,
   putObjectParams: {} as PutObjectParams,
@@ -194,9 +174,7 @@ export const offloadDefaults = Object.freeze({
 });
 
 /** The options after defaults and environment are applied. */
-export interface ResolvedOffloadOptions extends Omit<typeof offloadDefaults, 'bucket' | 'keyPrefix' | 'paths'> {
-  readonly bucket: string;
-  readonly keyPrefix: string;
+export interface ResolvedOffloadOptions extends Omit<typeof offloadDefaults, keyof ResolvedS3Location | 'paths'>, ResolvedS3Location {
   /** The `paths` option, parsed; `undefined`: the whole result is offloaded. */
   readonly paths: readonly OffloadPath[] | undefined;
   /** What references are accepted. */
@@ -206,6 +184,8 @@ export interface ResolvedOffloadOptions extends Omit<typeof offloadDefaults, 'bu
 /** The smallest `maxBytes`: room for a reference. */
 const MIN_MAX_BYTES = 1024;
 
+/** The bucket is the offload variable's, else the spill bucket's (one `SpillBucket` usually serves both). */
+const OFFLOAD_LOCATION: LocationRules = { ...OFFLOAD_CONTRACT, bucketEnvs: [OFFLOAD_CONTRACT.bucketEnv, SPILL_CONTRACT.bucketEnv], read: true };
 
 /**
  * Merge options over the defaults and the environment, and validate them.
@@ -222,10 +202,9 @@ export function resolveOffloadOptions(
   name = 's3Offload',
 ): ResolvedOffloadOptions {
   const merged = mergeOptions(options, offloadDefaults, name);
-  const bucket = resolveBucket(merged.bucket, env, [OFFLOAD_CONTRACT.bucketEnv, SPILL_CONTRACT.bucketEnv], name);
+  const { bucket, keyPrefix, s3Client } = resolveLocation(merged, env, OFFLOAD_LOCATION, name);
   if (!Array.isArray(merged.allowedBuckets)) throw new TypeError('allowedBuckets must be an array of bucket names');
   for (const other of merged.allowedBuckets) checkBucketName(`allowedBuckets: ${String(other)}`, other);
-  const keyPrefix = resolveKeyPrefix(merged.keyPrefix, env, OFFLOAD_CONTRACT.prefixEnv, OFFLOAD_CONTRACT.defaultPrefix, true);
   integerIn('maxResolveBytes', merged.maxResolveBytes, 1, Number.MAX_SAFE_INTEGER);
   integerIn('maxReferences', merged.maxReferences, 1, Number.MAX_SAFE_INTEGER);
   integerIn('maxResolveTotalBytes', merged.maxResolveTotalBytes, 1, Number.MAX_SAFE_INTEGER);
@@ -237,14 +216,10 @@ export function resolveOffloadOptions(
   const paths = merged.paths === undefined ? undefined : parseOffloadPaths(merged.paths);
   checkFlag('alwaysOffload', merged.alwaysOffload);
   checkBoolean('deleteAfterUse', merged.deleteAfterUse);
-  checkS3Client('s3Client', merged.s3Client);
-  checkLogger(merged.logger);
-  checkMetrics(merged.metrics);
+  checkObservability(merged);
   checkWarnAtBytes(merged.warnAtBytes, merged.maxBytes);
   integerIn('timeoutEarlyInMillis', merged.timeoutEarlyInMillis, 0, 900_000);
-  if (typeof merged.putObjectParams !== 'object' || merged.putObjectParams === null) {
-    throw new TypeError('putObjectParams must be an object');
-  }
+  checkPutObjectParams(merged.putObjectParams);
   const policy: ReferencePolicy = {
     buckets: [...new Set([bucket, ...merged.allowedBuckets])],
     keyPrefix,
@@ -252,5 +227,5 @@ export function resolveOffloadOptions(
     maxReferences: merged.maxReferences,
     maxResolveTotalBytes: merged.maxResolveTotalBytes,
   };
-  return { ...merged, bucket, keyPrefix, policy, paths };
+  return { ...merged, bucket, keyPrefix, s3Client, policy, paths };
 }

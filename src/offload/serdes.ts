@@ -23,8 +23,9 @@
 import { createHash } from 'node:crypto';
 import { DURABLE_CONTRACT } from '../contract.js';
 import { DURABLE_CHECKPOINT_MAX_BYTES } from '../limits.js';
-import { checkS3Client, mergeOptions, resolveBucket, resolveKeyPrefix } from '../options/resolve.js';
-import { clientOrDefault, type S3ClientLike } from '../s3/client.js';
+import { checkPutObjectParams, type LocationRules, mergeOptions, resolveLocation, type ResolvedS3Location } from '../options/resolve.js';
+import { S3_LOCATION_DEFAULTS, type S3LocationOptions } from '../options/shared.js';
+import { clientOrDefault } from '../s3/client.js';
 import type { PutObjectParams } from '../s3/store.js';
 import type { DurableSerdes, DurableSerdesContext } from '../types/durable.js';
 import { OffloadReferenceError } from './errors.js';
@@ -36,25 +37,15 @@ export const DURABLE_INLINE_KEY = 'lambdaS3Inline';
 
 const INLINE_OPEN = `{"${DURABLE_INLINE_KEY}":`;
 
-/** Options of {@link s3Serdes}. Every one is optional. */
-export interface S3SerdesOptions {
-  /**
-   * The bucket large values are stored in, and the only one references are read from.
-   * @default process.env.S3_SPILL_BUCKET (unset: `SpillConfigurationError` at creation)
-   */
-  readonly bucket?: string;
-  /**
-   * Key prefix of stored values; only references under it are read. Give it
-   * its own lifecycle rule, longer than an execution may last (`SpillBucket`'s
-   * `durableExpiration`). No leading `/`, no `.`, `..` or empty segment.
-   * @default process.env.S3_DURABLE_PREFIX ?? 'durable/'
-   */
-  readonly keyPrefix?: string;
-  /**
-   * S3 client to store and read with.
-   * @default - one `new S3Client({})` per container, shared with `s3Spill` and `s3Offload`, created on first use
-   */
-  readonly s3Client?: S3ClientLike;
+/**
+ * Options of {@link s3Serdes}. Every one is optional.
+ *
+ * `bucket` is the bucket large values are stored in, and the only one
+ * references are read from. `keyPrefix` must not be empty: give it its own
+ * lifecycle rule, longer than an execution may last (`SpillBucket`'s
+ * `durableExpiration`).
+ */
+export interface S3SerdesOptions extends S3LocationOptions {
   /**
    * Extra `PutObject` parameters: `ServerSideEncryption`, `SSEKMSKeyId`, `StorageClass`, `Tagging`, ...
    * @default {}
@@ -64,39 +55,37 @@ export interface S3SerdesOptions {
 
 /** Every option, the undefined ones included; frozen. */
 export const s3SerdesDefaults = Object.freeze({
-  bucket: undefined as string | undefined,
-  keyPrefix: undefined as string | undefined,
-  s3Client: undefined as S3ClientLike | undefined,
+  ...S3_LOCATION_DEFAULTS,
   putObjectParams: {} as PutObjectParams,
 });
 
-interface ResolvedSerdesOptions {
-  readonly bucket: string;
-  readonly keyPrefix: string;
-  readonly s3Client: S3ClientLike | undefined;
+interface ResolvedSerdesOptions extends ResolvedS3Location {
   readonly putObjectParams: PutObjectParams;
   readonly policy: ReferencePolicy;
 }
 
+/** The references read back are the serdes' own: their prefix bounds them, and holds nothing else. */
+const DURABLE_LOCATION: LocationRules = {
+  ...DURABLE_CONTRACT,
+  bucketEnvs: [DURABLE_CONTRACT.bucketEnv],
+  read: true,
+  nonEmpty: 'durable values need a prefix of their own',
+};
+
 function resolveSerdesOptions(options: S3SerdesOptions, env: NodeJS.ProcessEnv): ResolvedSerdesOptions {
   const merged = mergeOptions(options, s3SerdesDefaults, 's3Serdes');
-  const bucket = resolveBucket(merged.bucket, env, [DURABLE_CONTRACT.bucketEnv], 's3Serdes');
-  const keyPrefix = resolveKeyPrefix(merged.keyPrefix, env, DURABLE_CONTRACT.prefixEnv, DURABLE_CONTRACT.defaultPrefix, true);
-  if (keyPrefix === '') throw new TypeError('keyPrefix must not be empty: durable values need a prefix of their own');
-  checkS3Client('s3Client', merged.s3Client);
-  if (typeof merged.putObjectParams !== 'object' || merged.putObjectParams === null) {
-    throw new TypeError('putObjectParams must be an object');
-  }
+  const location = resolveLocation(merged, env, DURABLE_LOCATION, 's3Serdes');
+  checkPutObjectParams(merged.putObjectParams);
   // Its own checkpoints, one reference each: whatever size serialize stored must read back (a step's value is already in
   // memory once; a V8 string, hence a JSON text, is under 2^29 characters anyway).
   const policy: ReferencePolicy = {
-    buckets: [bucket],
-    keyPrefix,
+    buckets: [location.bucket],
+    keyPrefix: location.keyPrefix,
     maxResolveBytes: Number.MAX_SAFE_INTEGER,
     maxReferences: 1,
     maxResolveTotalBytes: Number.MAX_SAFE_INTEGER,
   };
-  return { bucket, keyPrefix, s3Client: merged.s3Client, putObjectParams: merged.putObjectParams, policy };
+  return { ...location, putObjectParams: merged.putObjectParams, policy };
 }
 
 /**

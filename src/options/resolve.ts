@@ -2,15 +2,17 @@
  * The one option resolver every utility uses (spill, offload, uploads, and
  * those to come): options merged over the utility's `defaults`, an unknown key
  * refused with a `TypeError` naming it and the closest known option, and the
- * checks the utilities share (integer ranges, booleans, the logger, the S3
- * client, the bucket and key prefix with their environment defaults).
+ * checks the utilities share (integer ranges, booleans, the logger and
+ * metrics, the S3 client, the bucket and key prefix with their environment
+ * defaults). The shared options themselves are declared in `shared.ts`.
  *
  * @module options/resolve
  */
 import { SpillConfigurationError } from '../errors/base.js';
 import { bucketNameProblem } from '../s3/bucket-name.js';
-import { s3ClientProblem } from '../s3/client.js';
+import { type S3ClientLike, s3ClientProblem } from '../s3/client.js';
 import { keyPrefixProblem, readPrefixProblem } from '../s3/keys.js';
+import type { ObservabilityOptions, S3LocationOptions } from './shared.js';
 
 /**
  * The options given, over the defaults: every key must be one of `defaults`'
@@ -109,6 +111,17 @@ export function checkMetrics(value: unknown): void {
   }
 }
 
+/** @throws TypeError when the `logger` or the `metrics` option is not a Powertools one */
+export function checkObservability(merged: ObservabilityOptions): void {
+  checkLogger(merged.logger);
+  checkMetrics(merged.metrics);
+}
+
+/** @throws TypeError when a `putObjectParams` option is not an object */
+export function checkPutObjectParams(value: unknown): void {
+  if (typeof value !== 'object' || value === null) throw new TypeError('putObjectParams must be an object');
+}
+
 /**
  * Check a `warnAtBytes` option: `undefined` (the default), `false` (off), or
  * an integer number of bytes from 1 to the limit it warns before.
@@ -192,4 +205,51 @@ export function resolveKeyPrefix<T extends string | ((...args: never[]) => unkno
   const problem = read ? readPrefixProblem(prefix) : keyPrefixProblem(prefix);
   if (problem !== undefined) throw new TypeError(`keyPrefix ${problem}`);
   return prefix;
+}
+
+/** Where a utility's objects are, once resolved. */
+export interface ResolvedS3Location {
+  readonly bucket: string;
+  readonly keyPrefix: string;
+  /** `undefined`: the shared default client, made on first use. */
+  readonly s3Client: S3ClientLike | undefined;
+}
+
+/** Where a utility looks for its location in the environment, and how its prefix is checked. */
+export interface LocationRules {
+  /** The bucket's variables, read in order (from `contract.ts`). */
+  readonly bucketEnvs: readonly string[];
+  /** The key prefix's variable (from `contract.ts`). */
+  readonly prefixEnv: string;
+  /** The prefix when neither the option nor the variable gives one (from `contract.ts`). */
+  readonly defaultPrefix: string;
+  /** The prefix also bounds keys read from references: no `\` or `//` either. */
+  readonly read?: boolean;
+  /** An empty prefix is refused: `keyPrefix must not be empty`, then this reason when it is not `''`. */
+  readonly nonEmpty?: string;
+}
+
+/**
+ * The {@link S3LocationOptions} of a utility, resolved and checked, in this
+ * order: the bucket (the option, else the environment), the key prefix (the
+ * option, else the environment, else the utility's default), the S3 client.
+ *
+ * @param merged - the options over the utility's defaults
+ * @param door - the function's name, for messages
+ * @throws SpillConfigurationError when there is no bucket
+ * @throws TypeError naming the option
+ */
+export function resolveLocation(
+  merged: S3LocationOptions,
+  env: NodeJS.ProcessEnv,
+  rules: LocationRules,
+  door: string,
+): ResolvedS3Location {
+  const bucket = resolveBucket(merged.bucket, env, rules.bucketEnvs, door);
+  const keyPrefix = resolveKeyPrefix(merged.keyPrefix, env, rules.prefixEnv, rules.defaultPrefix, rules.read);
+  if (keyPrefix === '' && rules.nonEmpty !== undefined) {
+    throw new TypeError(`keyPrefix must not be empty${rules.nonEmpty === '' ? '' : `: ${rules.nonEmpty}`}`);
+  }
+  checkS3Client('s3Client', merged.s3Client);
+  return { bucket, keyPrefix, s3Client: merged.s3Client };
 }

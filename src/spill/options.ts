@@ -9,8 +9,8 @@ import type { SpillLogger } from '../logging/default-logger.js';
 import type { MetricsLike } from '../logging/metrics.js';
 import {
   checkBoolean,
-  checkLogger,
-  checkMetrics,
+  checkObservability,
+  checkPutObjectParams,
   checkS3Client,
   checkWarnAtBytes,
   integerIn,
@@ -18,6 +18,7 @@ import {
   resolveBucket,
   resolveKeyPrefix,
 } from '../options/resolve.js';
+import { OBSERVABILITY_DEFAULTS, type ObservabilityOptions } from '../options/shared.js';
 import type { S3ClientLike } from '../s3/client.js';
 import { type ContentCoding, DEFAULT_ENCODINGS, ZSTD_AVAILABLE } from '../compression/encodings.js';
 import { checkTypePatterns, COMPRESSIBLE_TYPES } from '../compression/media-types.js';
@@ -49,8 +50,16 @@ export interface PresignInput {
 
 export type { MetricsLike, S3ClientLike, SpillLogger };
 
-/** Options of {@link s3Spill}. Every one is optional. */
-export interface S3SpillOptions extends ObjectOptions {
+/**
+ * Options of {@link s3Spill}. Every one is optional.
+ *
+ * `logger` receives the spill record (bucket, key, bytes before and after,
+ * duration). `metrics` receives, with `utility: 'spill'`, `Spilled` (Count)
+ * and `SpilledBytes` (Bytes, the bytes stored) for a spill, `CompressedInline`
+ * (Count) and `CompressedInlineBytes` (Bytes, the compressed body) for an
+ * answer compressed to fit; nothing for a response that passes.
+ */
+export interface S3SpillOptions extends ObjectOptions, ObservabilityOptions {
   /**
    * Bucket that receives oversized bodies, or a function of the Middy request
    * (per tenant, per region) whose answer is checked against the bucket naming
@@ -155,25 +164,6 @@ export interface S3SpillOptions extends ObjectOptions {
    * @default - 29,000 behind a REST API, 30,000 behind an HTTP API, none behind a Function URL or ALB
    */
   readonly integrationTimeoutInMillis?: number;
-  /**
-   * Powertools logger for the spill record (bucket, key, bytes before and after,
-   * duration). The presigned URL is never logged.
-   * @default - a Powertools `Logger` with the function's `POWERTOOLS_SERVICE_NAME`, or the service name `lambda-s3-spill` when it is not set
-   */
-  readonly logger?: SpillLogger;
-  /**
-   * A Powertools `Metrics` (`@aws-lambda-powertools/metrics`, optional peer)
-   * that receives the metrics of each changed response, as CloudWatch EMF under
-   * its namespace, its `service` and default dimensions, and the dimension
-   * `utility: 'spill'`: `Spilled` (Count) and `SpilledBytes` (Bytes, the bytes
-   * stored) for a spill; `CompressedInline` (Count) and `CompressedInlineBytes`
-   * (Bytes, the compressed body) for an answer compressed to fit. Published at
-   * once through `metrics.singleMetric()`: the instance's own stored metrics
-   * are left for `logMetrics` or `publishStoredMetrics()`. Nothing for a
-   * response that passes.
-   * @default - no metrics
-   */
-  readonly metrics?: MetricsLike;
   /**
    * A response over this many bytes that still fits is returned untouched and
    * logs one warning (`s3Spill response near the limit`: its size, the limit and
@@ -323,8 +313,7 @@ export const defaults = Object.freeze({
   streaming: false,
   streamSpillBytes: undefined as number | undefined,
   integrationTimeoutInMillis: undefined as number | undefined,
-  logger: undefined as SpillLogger | undefined,
-  metrics: undefined as MetricsLike | undefined,
+  ...OBSERVABILITY_DEFAULTS,
   warnAtBytes: undefined as number | false | undefined,
   key: undefined as ((request: MiddyLikeRequest) => string) | undefined,
   putObjectParams: {} as PutObjectParams,
@@ -386,12 +375,9 @@ export function resolveOptions(options: S3SpillOptions, env: NodeJS.ProcessEnv =
   integerIn('partSize', merged.partSize, MIN_PART_SIZE, 5 * 1024 * 1024 * 1024);
   integerIn('queueSize', merged.queueSize, 1, 64);
   if (merged.key !== undefined && typeof merged.key !== 'function') throw new TypeError('key must be a function');
-  if (typeof merged.putObjectParams !== 'object' || merged.putObjectParams === null) {
-    throw new TypeError('putObjectParams must be an object');
-  }
+  checkPutObjectParams(merged.putObjectParams);
   checkS3Client('s3Client', merged.s3Client, true);
-  checkLogger(merged.logger);
-  checkMetrics(merged.metrics);
+  checkObservability(merged);
   checkWarnAtBytes(merged.warnAtBytes, merged.maxBytes ?? ((merged.streaming as boolean) ? STREAMING_RESPONSE_MAX_BYTES : LAMBDA_RESPONSE_MAX_BYTES));
   checkS3Client('signingClient', merged.signingClient, true);
   if (merged.presign !== undefined && typeof merged.presign !== 'function') throw new TypeError('presign must be a function');

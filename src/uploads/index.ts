@@ -13,6 +13,7 @@ export type { KeepObjectParams, KeepUploadOptions, KeptUpload } from './keep.js'
 export { S3SpillError, SpillConfigurationError } from '../errors/base.js';
 export { S3UploadsError, InvalidUploadError, UploadStorageError } from './errors.js';
 export type { CreateUploadOptions, ResolveUploadsOptions, S3UploadsOptions } from './options.js';
+export type { LoggerOption, MetricsOption, ObservabilityOptions, S3LocationOptions } from '../options/shared.js';
 export type { SpillLogger } from '../logging/default-logger.js';
 export type { MetricsLike } from '../logging/metrics.js';
 export type { S3ClientLike } from '../s3/client.js';

@@ -11,40 +11,25 @@ import type { SpillLogger } from '../logging/default-logger.js';
 import type { MetricsLike } from '../logging/metrics.js';
 import {
   checkBoolean,
-  checkLogger,
-  checkMetrics,
-  checkS3Client,
+  checkObservability,
   integerIn,
+  type LocationRules,
   mergeOptions,
-  resolveBucket,
-  resolveKeyPrefix,
+  resolveLocation,
+  type ResolvedS3Location,
 } from '../options/resolve.js';
-import type { S3ClientLike } from '../s3/client.js';
+import { OBSERVABILITY_DEFAULTS, type ObservabilityOptions, S3_LOCATION_DEFAULTS, type S3LocationOptions } from '../options/shared.js';
 import { contentTypePatternProblem } from './policy.js';
 
-/** Options shared by both sides: where uploads live. */
-export interface UploadLocationOptions {
-  /**
-   * The bucket of the uploads.
-   * @default process.env.S3_SPILL_BUCKET (neither set: `SpillConfigurationError` at creation)
-   */
-  readonly bucket?: string;
-  /**
-   * Key prefix of the uploads (its own lifecycle rule in `SpillBucket`'s
-   * `uploads`). Both sides must use the same. No leading `/`, no `.`/`..` segment;
-   * end it with `/`.
-   * @default process.env.S3_SPILL_UPLOAD_PREFIX ?? 'uploads/'
-   */
-  readonly keyPrefix?: string;
-  /**
-   * The S3 client (it signs the form, and makes the `HeadObject` and `GetObject`).
-   * @default - one `new S3Client({})` per container, shared with `s3Spill`
-   */
-  readonly s3Client?: S3ClientLike;
-}
-
-/** Options of `createUpload`. */
-export interface CreateUploadOptions extends UploadLocationOptions {
+/**
+ * Options of `createUpload`.
+ *
+ * `bucket` and `keyPrefix` are where the form puts the file: both sides
+ * (`createUpload`, and `s3Uploads` or `resolveUploads`) must use the same.
+ * The prefix has its own lifecycle rule (`SpillBucket`'s `uploads`) and must
+ * not be empty. `s3Client` signs the form.
+ */
+export interface CreateUploadOptions extends S3LocationOptions {
   /**
    * Largest file accepted, in bytes: the policy's `content-length-range` is
    * 1 to this. From 1 to 5 GiB. Required: the API says what it accepts.
@@ -65,8 +50,15 @@ export interface CreateUploadOptions extends UploadLocationOptions {
   readonly expiresIn?: number;
 }
 
-/** Options of `resolveUploads`. */
-export interface ResolveUploadsOptions extends UploadLocationOptions {
+/**
+ * Options of `resolveUploads`.
+ *
+ * `bucket` and `keyPrefix` are those of `createUpload`: only references to
+ * that bucket and under that prefix are read. `s3Client` makes the
+ * `HeadObject` and `GetObject` (and, for `s3Uploads` with `deleteAfter`, the
+ * `DeleteObject`).
+ */
+export interface ResolveUploadsOptions extends S3LocationOptions {
   /** Largest upload the API accepts, in bytes, checked on use whatever the form said. From 1 to 5 GiB. Required. */
   readonly maxBytes: number;
   /**
@@ -99,8 +91,16 @@ export interface ResolveUploadsOptions extends UploadLocationOptions {
   readonly timeoutEarlyInMillis?: number;
 }
 
-/** Options of `s3Uploads`. */
-export interface S3UploadsOptions extends ResolveUploadsOptions {
+/**
+ * Options of `s3Uploads`.
+ *
+ * `logger` receives the upload record (bucket, key, size; never the
+ * reference) and failed deletes. `metrics` receives, with
+ * `utility: 'uploads'`, per request whose upload references were resolved,
+ * `Resolved` (Count, the uploads) and `ResolvedBytes` (Bytes, their sizes);
+ * nothing for a request without references.
+ */
+export interface S3UploadsOptions extends ResolveUploadsOptions, ObservabilityOptions {
   /**
    * Delete the objects once the handler succeeded (its `after`); otherwise the
    * uploads prefix's lifecycle rule removes them. A failed delete is logged,
@@ -108,29 +108,11 @@ export interface S3UploadsOptions extends ResolveUploadsOptions {
    * @default false
    */
   readonly deleteAfter?: boolean;
-  /**
-   * Logger for the upload record (bucket, key, size; never the reference) and failed deletes.
-   * @default - the library's default logger: a Powertools `Logger` with the function's `POWERTOOLS_SERVICE_NAME`, or `lambda-s3-spill`
-   */
-  readonly logger?: SpillLogger;
-  /**
-   * A Powertools `Metrics` (`@aws-lambda-powertools/metrics`, optional peer)
-   * that receives, per request whose upload references were resolved, as
-   * CloudWatch EMF under its namespace, its `service` and default dimensions,
-   * and the dimension `utility: 'uploads'`: `Resolved` (Count, the uploads) and
-   * `ResolvedBytes` (Bytes, their sizes). Published at once through
-   * `metrics.singleMetric()`, apart from the instance's own stored metrics.
-   * Nothing for a request without references.
-   * @default - no metrics
-   */
-  readonly metrics?: MetricsLike;
 }
 
 /** Every option of `createUpload`, the undefined ones included; frozen. */
 export const createUploadDefaults = Object.freeze({
-  bucket: undefined as string | undefined,
-  keyPrefix: undefined as string | undefined,
-  s3Client: undefined as S3ClientLike | undefined,
+  ...S3_LOCATION_DEFAULTS,
   maxBytes: undefined as number | undefined,
   contentType: undefined as string | undefined,
   expiresIn: 300,
@@ -138,34 +120,25 @@ export const createUploadDefaults = Object.freeze({
 
 /** Every option of `s3Uploads` and `resolveUploads`, the undefined ones included; frozen. */
 export const s3UploadsDefaults = Object.freeze({
-  bucket: undefined as string | undefined,
-  keyPrefix: undefined as string | undefined,
-  s3Client: undefined as S3ClientLike | undefined,
+  ...S3_LOCATION_DEFAULTS,
   maxBytes: undefined as number | undefined,
   contentType: undefined as string | readonly string[] | undefined,
   accept: 'both' as 'both' | 'field' | 'whole-body',
   expiryGraceSeconds: 60,
   timeoutEarlyInMillis: 1000,
   deleteAfter: false,
-  logger: undefined as SpillLogger | undefined,
-  metrics: undefined as MetricsLike | undefined,
+  ...OBSERVABILITY_DEFAULTS,
 });
 
 /** `createUpload` options, resolved. */
-export interface ResolvedCreateUpload {
-  readonly bucket: string;
-  readonly keyPrefix: string;
-  readonly s3Client: S3ClientLike | undefined;
+export interface ResolvedCreateUpload extends ResolvedS3Location {
   readonly maxBytes: number;
   readonly contentType: string | undefined;
   readonly expiresIn: number;
 }
 
 /** `s3Uploads` options, resolved. */
-export interface ResolvedS3Uploads {
-  readonly bucket: string;
-  readonly keyPrefix: string;
-  readonly s3Client: S3ClientLike | undefined;
+export interface ResolvedS3Uploads extends ResolvedS3Location {
   readonly maxBytes: number;
   readonly contentTypes: readonly string[] | undefined;
   readonly accept: 'both' | 'field' | 'whole-body';
@@ -176,17 +149,8 @@ export interface ResolvedS3Uploads {
   readonly metrics: MetricsLike | undefined;
 }
 
-function location(
-  merged: { bucket?: string; keyPrefix?: string; s3Client?: S3ClientLike },
-  env: NodeJS.ProcessEnv,
-  name: string,
-): { bucket: string; keyPrefix: string; s3Client: S3ClientLike | undefined } {
-  const bucket = resolveBucket(merged.bucket, env, [SPILL_CONTRACT.bucketEnv], name);
-  if (merged.keyPrefix === '') throw new TypeError('keyPrefix must not be empty');
-  const keyPrefix = resolveKeyPrefix(merged.keyPrefix, env, UPLOADS_CONTRACT.prefixEnv, UPLOADS_CONTRACT.defaultPrefix, true);
-  checkS3Client('s3Client', merged.s3Client);
-  return { bucket, keyPrefix, s3Client: merged.s3Client };
-}
+/** Both sides: the spill bucket's variable; a prefix of their own that bounds the references read. */
+const UPLOADS_LOCATION: LocationRules = { ...UPLOADS_CONTRACT, bucketEnvs: [SPILL_CONTRACT.bucketEnv], read: true, nonEmpty: '' };
 
 /**
  * Resolve and check `createUpload` options.
@@ -195,7 +159,7 @@ function location(
  */
 export function resolveCreateUploadOptions(options: CreateUploadOptions, env = process.env): ResolvedCreateUpload {
   const merged = mergeOptions(options, createUploadDefaults, 'createUpload');
-  const where = location(merged, env, 'createUpload');
+  const where = resolveLocation(merged, env, UPLOADS_LOCATION, 'createUpload');
   if (merged.contentType !== undefined) {
     const problem = contentTypePatternProblem(merged.contentType);
     if (problem !== undefined) throw new TypeError(`contentType ${problem}`);
@@ -215,7 +179,7 @@ export function resolveCreateUploadOptions(options: CreateUploadOptions, env = p
  */
 export function resolveS3UploadsOptions(options: S3UploadsOptions, env = process.env): ResolvedS3Uploads {
   const merged = mergeOptions(options, s3UploadsDefaults, 's3Uploads');
-  const where = location(merged, env, 's3Uploads');
+  const where = resolveLocation(merged, env, UPLOADS_LOCATION, 's3Uploads');
   let contentTypes: readonly string[] | undefined;
   if (merged.contentType !== undefined) {
     contentTypes = typeof merged.contentType === 'string' ? [merged.contentType] : merged.contentType;
@@ -231,8 +195,7 @@ export function resolveS3UploadsOptions(options: S3UploadsOptions, env = process
     throw new TypeError(`accept must be 'both', 'field' or 'whole-body'`);
   }
   checkBoolean('deleteAfter', merged.deleteAfter);
-  checkLogger(merged.logger);
-  checkMetrics(merged.metrics);
+  checkObservability(merged);
   return {
     ...where,
     maxBytes: integerIn('maxBytes', merged.maxBytes, 1, POST_OBJECT_MAX_BYTES),

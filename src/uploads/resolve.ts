@@ -80,7 +80,7 @@ export async function resolveEvent<E>(event: E, options: ResolvedS3Uploads, cont
   // The SDK loads on first use: importing the library (and every response that fits) never loads it.
   // The client (and with it the SDK) only once a reference is found: a request without one loads nothing.
   let made: Promise<S3Client> | undefined;
-  const client: ClientSource = () => (made ??= clientOrDefault(options.s3Client));
+  const client = (): Promise<S3Client> => (made ??= clientOrDefault(options.s3Client));
   // The same deadline as a spill's: the function's, or the gateway's integration timeout when it comes first.
   const deadline = deadlineSignal(
     millisUntilDeadline({
@@ -91,11 +91,12 @@ export async function resolveEvent<E>(event: E, options: ResolvedS3Uploads, cont
       now: Date.now(),
     }),
   );
+  const lookup: Lookup = { options, client, signal: deadline?.signal };
   try {
     const header = readHeader(event, UPLOAD_HEADER.toLowerCase());
-    if (header !== undefined && options.accept !== 'field') return await resolveWholeBody(event, header, options, client, deadline?.signal);
+    if (header !== undefined && options.accept !== 'field') return await resolveWholeBody(event, header, lookup);
     if (options.accept === 'whole-body') return { event, uploads: [] };
-    return await resolveFields(event, options, client, deadline?.signal);
+    return await resolveFields(event, lookup);
   } finally {
     deadline?.clear();
   }
@@ -105,17 +106,17 @@ function invalidReference(detail: string, field: string | undefined): InvalidUpl
   return new InvalidUploadError('The upload reference is not valid', { field, cause: new Error(detail) });
 }
 
-/** The S3 client, made on first use. */
-type ClientSource = () => Promise<S3Client>;
+/** What every reference of one request is checked with. */
+interface Lookup {
+  readonly options: ResolvedS3Uploads;
+  /** The S3 client, made on first use. */
+  readonly client: () => Promise<S3Client>;
+  /** Aborted at the deadline. */
+  readonly signal: AbortSignal | undefined;
+}
 
 /** Check one reference: pure checks, then `HeadObject`, then the object's checks. */
-async function checkReference(
-  text: string,
-  field: string | undefined,
-  options: ResolvedS3Uploads,
-  client: ClientSource,
-  signal: AbortSignal | undefined,
-): Promise<CheckedUpload> {
+async function checkReference(text: string, field: string | undefined, { options, client, signal }: Lookup): Promise<CheckedUpload> {
   const parts = parseUploadReference(text);
   if ('problem' in parts) throw invalidReference(parts.problem, field);
   if (parts.bucket !== options.bucket) throw invalidReference('reference names another bucket', field);
@@ -170,19 +171,13 @@ async function checkReference(
 
 type AnyEvent = Record<string, unknown> & { headers?: unknown; multiValueHeaders?: unknown; body?: unknown };
 
-async function resolveWholeBody<E>(
-  event: E,
-  reference: string,
-  options: ResolvedS3Uploads,
-  client: ClientSource,
-  signal: AbortSignal | undefined,
-): Promise<Resolution<E>> {
+async function resolveWholeBody<E>(event: E, reference: string, lookup: Lookup): Promise<Resolution<E>> {
   const e = event as unknown as AnyEvent;
   if (e.body !== undefined && e.body !== null && e.body !== '') {
     throw new InvalidUploadError(`A request with ${UPLOAD_HEADER} must have an empty body`);
   }
-  const upload = await checkReference(reference.trim(), undefined, options, client, signal);
-  const bytes = await readAll(upload, signal);
+  const upload = await checkReference(reference.trim(), undefined, lookup);
+  const bytes = await readAll(upload, lookup.signal);
   const { body, isBase64Encoded } = eventBodyOf(bytes, upload.type || undefined);
   const replace: Record<string, string | undefined> = {
     'content-type': upload.type || undefined,
@@ -215,12 +210,7 @@ function withRequestHeaders(map: object, replace: Record<string, string | undefi
   return out;
 }
 
-async function resolveFields<E>(
-  event: E,
-  options: ResolvedS3Uploads,
-  client: ClientSource,
-  signal: AbortSignal | undefined,
-): Promise<Resolution<E>> {
+async function resolveFields<E>(event: E, lookup: Lookup): Promise<Resolution<E>> {
   const e = event as unknown as AnyEvent;
   let body: unknown = e.body;
   let parsedHere = false;
@@ -248,7 +238,7 @@ async function resolveFields<E>(
   if (jobs.length > MAX_REFERENCES_PER_REQUEST) {
     throw new InvalidUploadError(`A request may carry at most ${MAX_REFERENCES_PER_REQUEST} uploads`);
   }
-  const uploads = (await Promise.all(jobs.map((job) => checkReference(job.text, job.field, options, client, signal)))).map(
+  const uploads = (await Promise.all(jobs.map((job) => checkReference(job.text, job.field, lookup)))).map(
     (checked) => new S3Upload(checked),
   );
   const original = body as Record<string, unknown>;
