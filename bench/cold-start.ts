@@ -237,7 +237,7 @@ export async function coldStart(endpoint: string, bucket: string, log: (line: st
     ),
     notes: [
       `middy-store + middy-store-s3: ${peers}${peers === 'installed' ? ' (1.x, from npm, in node_modules/.cache/cold-start/peers); it answers a stored payload with a reference object, not a 303 with a presigned URL, so its spill is a `PutObject` without signing' : ''}.`,
-      'What `s3Spill` loads at import: its own modules (sizing, planning, headers, options) and negotiator; no builtin (`node:crypto`, `node:util/types`, `node:v8` are taken with `process.getBuiltinModule` where used). ' +
+      'What `s3Spill` runs at import: its option checks and the modules of the size bound (sizing, headers, options); the plans, and negotiator with them, load with the first response the bound cannot pass; no builtin (`node:crypto`, `node:util/types`, `node:v8` are taken with `process.getBuiltinModule` where used). ' +
         '`node:zlib` and the stream modules load with the first compressed response, the S3 client, lib-storage and the presigner with the first spill, each through a dynamic `import()` of the package itself, which no bundle format hoists (an ESM bundle turns a static import of an external package into a top-level import, even in a lazily imported module). ' +
         'The Powertools Logger loads on first use, through its CommonJS build: its ESM build\'s static imports of `node:crypto` and `node:console` would be hoisted to the top of an ESM bundle. With the SDK inside the bundle, esbuild keeps it in the file, where V8 still pre-parses it at load: the parse-floor row.',
       'The first spill pays the deferred module evaluation then; the target compares import + first invocation, what a cold start that spills costs in all.',
