@@ -3,19 +3,24 @@
  * applies to that prefix (the utility's option resolver, given the prefix in
  * the environment variable the construct sets), plus the grant's own rule (not
  * empty, no IAM wildcard or policy variable): a prefix the construct accepts is
- * never refused by the function at run time.
+ * never refused by the function at run time. The SAM samples' prefix
+ * parameters accept the same.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SpillBucket, SpillBucketPropsError, type SpillBucketProps } from 'lambda-s3-spill/cdk';
 import { checkPrefix, type PrefixName } from '../../cdk/validate-props.js';
 import { CACHE_CONTRACT, DURABLE_CONTRACT, MESSAGES_CONTRACT, OFFLOAD_CONTRACT, SPILL_CONTRACT, UPLOADS_CONTRACT } from '../../src/contract.js';
 import { resolveCacheOptions } from '../../src/cache/options.js';
+import { S3_KEY_MAX_BYTES } from '../../src/limits.js';
 import { resolvePluginOptions } from '../../src/messages/options.js';
 import { resolveOffloadOptions } from '../../src/offload/options.js';
 import { s3Serdes } from '../../src/offload/serdes.js';
 import { resolveOptions } from '../../src/spill/options.js';
 import { resolveCreateUploadOptions, resolveS3UploadsOptions } from '../../src/uploads/options.js';
+import { parseCfnYaml } from './helpers/cfn-yaml.js';
 
 /** A short, visible name for a sample prefix. */
 const label = (prefix: string): string =>
@@ -84,7 +89,8 @@ const GRANT_REFUSED = ['', '*', 'a*/', 'a?/', '${aws:username}/'];
 const SAMPLES = [
   ...GRANT_REFUSED,
   // Accepted everywhere.
-  'a/', 'a.b/', '.well-known/', 'a/..b/', 'a$b/', 'caf\u00e9/', `${'a'.repeat(1023)}/`, `${'\u00e9'.repeat(511)}a/`,
+  'a/', 'a.b/', '.well-known/', 'a/..b/', 'a$b/', 'caf\u00e9/', `${'a'.repeat(255)}/`, `${'\u{1f600}'.repeat(128)}`,
+  `${'a'.repeat(1023)}/`, `${'\u00e9'.repeat(511)}a/`,
   // The runtime's rules for every prefix.
   '..', '../', './x/', 'x/./', 'x/.', '/x/', 'a\u0000/', 'a\nb/', 'a\u001f/', 'a\u007f/',
   `${'a'.repeat(1024)}/`, `${'\u00e9'.repeat(512)}/`,
@@ -175,4 +181,55 @@ test('a prefix known only at deployment is not checked', () => {
   for (const name of [...Object.keys(PREFIX_PROPS), 'grantUploadKeep prefix'] as PrefixName[]) {
     expect(() => checkPrefix(token, name)).not.toThrow();
   }
+});
+
+/** The construct prop each SAM sample's prefix parameter stands for. */
+const SAM_PARAMETERS: Record<string, keyof typeof PREFIX_PROPS> = {
+  SpillPrefix: 'prefix',
+  OffloadPrefix: 'offloadPrefix',
+  DurablePrefix: 'durablePrefix',
+  UploadsPrefix: 'uploads.prefix',
+  CachePrefix: 'cache.prefix',
+  MessagesPrefix: 'messages.prefix',
+};
+
+/** Characters: at most 4 UTF-8 bytes each, so a parameter this long is within S3's key bound. */
+const SAM_MAX_LENGTH = 256;
+
+interface PrefixParameter {
+  readonly AllowedPattern: string;
+  readonly MaxLength: number;
+}
+
+const samDir = join(process.cwd(), 'samples', 'sam');
+const samPrefixParameters = readdirSync(samDir)
+  .filter((file) => file.endsWith('.yaml'))
+  .flatMap((file) =>
+    Object.entries(parseCfnYaml(readFileSync(join(samDir, file), 'utf8')).Parameters ?? {})
+      .filter(([name]) => name.endsWith('Prefix'))
+      .map(([name, parameter]) => [file, name, parameter as unknown as PrefixParameter] as const),
+  );
+
+test('the SAM samples have prefix parameters, and a length bound within S3\'s', () => {
+  expect(samPrefixParameters.length).toBeGreaterThanOrEqual(Object.keys(SAM_PARAMETERS).length);
+  expect(SAM_MAX_LENGTH * 4).toBeLessThanOrEqual(S3_KEY_MAX_BYTES);
+});
+
+// CloudFormation reads AllowedPattern as a Java regex; these patterns use only syntax JavaScript reads the same way
+// (Java's `$` also matches before a final line terminator, which can only refuse more).
+describe.each(samPrefixParameters)('SAM %s %s', (_file, name, parameter) => {
+  test('stands for a prop, bounded to SAM_MAX_LENGTH characters', () => {
+    expect(Object.keys(SAM_PARAMETERS)).toContain(name);
+    expect(parameter.MaxLength).toBe(SAM_MAX_LENGTH);
+  });
+
+  test.each(SAMPLES.map((sample) => [label(sample), sample]))(
+    '%s: accepted exactly when the construct accepts it (and within MaxLength)',
+    (_label, sample) => {
+      const prop = SAM_PARAMETERS[name]!;
+      const samAccepts = new RegExp(parameter.AllowedPattern).test(sample) && sample.length <= parameter.MaxLength;
+      const constructAccepts = constructProblem(prop, PREFIX_PROPS[prop].props(sample)) === undefined;
+      expect(samAccepts).toBe(sample.length <= SAM_MAX_LENGTH && constructAccepts);
+    },
+  );
 });
