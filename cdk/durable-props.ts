@@ -13,8 +13,9 @@ export interface SpillBucketDurableProps {
    * Key prefix of the values `s3Serdes()` stores for durable functions: its
    * own lifecycle rule (`ExpireDurableObjects`, added when durable functions
    * are first wired: `connectDurable`, `grantDurable`), its own grant, and
-   * `S3_DURABLE_PREFIX`. The same rules as `prefix`; it must not overlap
-   * `prefix` or `offloadPrefix` (one lifecycle rule per object).
+   * `S3_DURABLE_PREFIX`. The same rules as `prefix`, and no `\` or empty
+   * segment (`//`), as `s3Serdes` checks a prefix it reads references under;
+   * it must not overlap `prefix` or `offloadPrefix` (one lifecycle rule per object).
    * @default 'durable/'
    */
   readonly durablePrefix?: string;

@@ -28,8 +28,8 @@ import { checkPrefix, checkPrefixApart, type NamedPrefix } from './validate-prop
 export interface SpillMessagesProps {
   /**
    * Key prefix of the offloaded bodies (`S3_MESSAGES_PREFIX`, the plugin's
-   * `keyPrefix`): its own lifecycle rule and grants. Not empty, no leading
-   * `/`, no `..`, no `*`, `?` or `${`; it must not overlap the spill, offload or uploads prefix.
+   * `keyPrefix`): its own lifecycle rule and grants. The same rules as the
+   * spill `prefix`; it must not overlap the spill, offload or uploads prefix.
    * @default 'messages/'
    */
   readonly prefix?: string;

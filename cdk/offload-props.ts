@@ -13,8 +13,9 @@ export interface SpillBucketOffloadProps {
    * Key prefix of offloaded results (`s3Offload()`, `withS3Offload()`): its own
    * lifecycle rule (`ExpireOffloadedObjects`, added when offloading is first
    * wired: `connectOffload`, `grantOffloadWrite`, `grantOffloadRead`), its own
-   * grants, and `S3_OFFLOAD_PREFIX`. The same rules as `prefix`, and neither
-   * may start with the other (one lifecycle rule per object).
+   * grants, and `S3_OFFLOAD_PREFIX`. The same rules as `prefix`, and no `\`
+   * or empty segment (`//`), as `resolveOffloaded` checks a prefix it reads
+   * references under; neither may start with the other (one lifecycle rule per object).
    * @default 'offload/'
    */
   readonly offloadPrefix?: string;

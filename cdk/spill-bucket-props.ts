@@ -47,8 +47,10 @@ export interface SpillBucketProps
 
   /**
    * Key prefix of spilled objects: the lifecycle rule and the grant are scoped
-   * to it, and `connect()` sets it as `S3_SPILL_PREFIX`. Not empty, no leading
-   * `/`, no `..` segment, no IAM wildcard (`*`, `?`) or policy variable (`${`).
+   * to it, and `connect()` sets it as `S3_SPILL_PREFIX`. The middleware's
+   * rules for its `keyPrefix` (at most 1,024 UTF-8 bytes, no leading `/`, no
+   * `.` or `..` segment, no control character), and the grant's: not empty, no
+   * IAM wildcard (`*`, `?`) or policy variable (`${`).
    * End it with `/`: `spill` would also match `spillover/...`.
    * @default 'spill/'
    */

@@ -11,7 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { UPLOADS_CONTRACT } from '../src/contract.js';
 import { SpillBucketPropsError } from './errors.js';
 import { grantOnPrefix } from './prefix-grant.js';
-import { checkPrefixApart } from './validate-props.js';
+import { checkPrefix, checkPrefixApart } from './validate-props.js';
 
 /**
  * The uploads prefix of a `SpillBucket`: where browsers POST files with the
@@ -29,9 +29,10 @@ import { checkPrefixApart } from './validate-props.js';
 export interface SpillUploadsProps {
   /**
    * Key prefix of the uploads (`S3_SPILL_UPLOAD_PREFIX`, the `keyPrefix` of
-   * `createUpload` and `s3Uploads`): its own lifecycle rule and grants. Not
-   * empty, no leading `/`, no `..`, no `*`, `?` or `${`; it must not overlap the
-   * spill prefix (neither may start with the other).
+   * `createUpload` and `s3Uploads`): its own lifecycle rule and grants. The
+   * same rules as the spill `prefix`, and no `\` or empty segment (`//`), as
+   * `s3Uploads` checks a prefix it reads references under; it must not overlap
+   * the spill prefix (neither may start with the other).
    * @default 'uploads/'
    */
   readonly prefix?: string;
@@ -113,10 +114,11 @@ export interface UploadKeepDestination {
    */
   readonly bucket?: s3.IBucket;
   /**
-   * Key prefix of the copies: the grant is `s3:PutObject` on `<prefix>*`. Not
-   * empty, no leading `/`, no `..`, no `*`, `?` or `${`; in the SpillBucket's
-   * bucket, apart from the uploads, spill and offload prefixes (their
-   * lifecycle rules would delete the copies).
+   * Key prefix of the copies: the grant is `s3:PutObject` on `<prefix>*`. The
+   * same rules as the spill `prefix` (at most 1,024 UTF-8 bytes, no leading
+   * `/`, no `.` or `..` segment, no control character, not empty, no `*`, `?`
+   * or `${`); in the SpillBucket's bucket, apart from the uploads, spill,
+   * offload and messages prefixes (their lifecycle rules would delete the copies).
    */
   readonly prefix: string;
 }
@@ -149,15 +151,8 @@ export const UPLOADS_WILDCARD_REASON =
  */
 export function validateUploadsProps(uploads: SpillUploadsProps, spillPrefix: string, existingBucket: boolean): void {
   const prefix = uploads.prefix ?? SPILL_UPLOADS_DEFAULTS.prefix;
-  if (!Token.isUnresolved(prefix)) {
-    if (prefix.length === 0) throw new SpillBucketPropsError('SpillBucket: uploads.prefix must not be empty');
-    if (prefix.startsWith('/')) throw new SpillBucketPropsError('SpillBucket: uploads.prefix must not start with "/"');
-    if (prefix.split('/').some((s) => s === '..' || s === '.')) {
-      throw new SpillBucketPropsError('SpillBucket: uploads.prefix must not contain a "." or ".." segment');
-    }
-    if (/[*?\\]|\$\{/.test(prefix)) throw new SpillBucketPropsError('SpillBucket: uploads.prefix must not contain "*", "?", "\\" or "${"');
-    checkPrefixApart(prefix, [['spill', spillPrefix]], (name, other) => `uploads.prefix "${prefix}" overlaps the ${name} prefix "${other}" (grants and lifecycle rules would cover both)`);
-  }
+  checkPrefix(prefix, 'uploads.prefix');
+  checkPrefixApart(prefix, [['spill', spillPrefix]], (name, other) => `uploads.prefix "${prefix}" overlaps the ${name} prefix "${other}" (grants and lifecycle rules would cover both)`);
   if (existingBucket && (uploads.expiration !== undefined || uploads.corsAllowedOrigins !== undefined)) {
     throw new SpillBucketPropsError('SpillBucket: with an existing bucket, uploads takes only a prefix');
   }

@@ -6,6 +6,7 @@
 import { type Duration, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CACHE_CONTRACT, DURABLE_CONTRACT, MESSAGES_CONTRACT, OFFLOAD_CONTRACT, SPILL_CONTRACT, UPLOADS_CONTRACT } from '../src/contract.js';
+import { keyPrefixProblem, readPrefixProblem } from '../src/s3/keys.js';
 import { SpillBucketPropsError } from './errors.js';
 import type { SpillBucketProps } from './spill-bucket-props.js';
 
@@ -41,7 +42,7 @@ export function validateSpillBucketProps(props: SpillBucketProps): void {
       );
     }
   }
-  if (props.prefix !== undefined) checkPrefix(props.prefix);
+  if (props.prefix !== undefined) checkPrefix(props.prefix, 'prefix');
   if (props.offloadPrefix !== undefined) checkPrefix(props.offloadPrefix, 'offloadPrefix');
   if (props.durablePrefix !== undefined) checkPrefix(props.durablePrefix, 'durablePrefix');
   const prefixes = {
@@ -94,24 +95,55 @@ function checkCorsAllowedHeaders(headers: string[], origins: string[] | undefine
 }
 
 /**
- * Check a key prefix that a grant ends in (`<prefix>*`): not empty (the grant
- * would cover the whole bucket), no leading `/`, no `..` segment, no IAM
- * wildcard or policy variable.
+ * The runtime's rule for each key prefix the construct grants on, as the
+ * utility's option resolver (`resolveKeyPrefix`) applies it to the prefix the
+ * construct sets in that utility's environment: a prefix that keys are only
+ * written under follows `keyPrefixProblem`; one that keys named by references
+ * are read under follows `readPrefixProblem` (no `\` or `//` either). So a
+ * prefix the construct accepts is never refused by the function at run time.
+ */
+const RUNTIME_PREFIX_RULES = {
+  /** `s3Spill` writes under it. */
+  prefix: keyPrefixProblem,
+  /** `resolveOffloaded` reads the keys references name under it. */
+  offloadPrefix: readPrefixProblem,
+  /** `s3Serdes` reads its references back under it. */
+  durablePrefix: readPrefixProblem,
+  /** `s3Uploads` reads the keys upload references name under it. */
+  'uploads.prefix': readPrefixProblem,
+  /** `s3Cache` writes and reads keys it makes itself. */
+  'cache.prefix': keyPrefixProblem,
+  /** `largeMessagesPlugin` writes under it; the consumer reads whatever key a pointer names, not a prefix. */
+  'messages.prefix': keyPrefixProblem,
+  /** `S3Upload.copyTo` writes the keys the function chooses (each checked by `keyProblem`). */
+  'grantUploadKeep prefix': keyPrefixProblem,
+} as const satisfies Record<string, (prefix: string) => string | undefined>;
+
+/** A key prefix the construct checks, by the name its errors give it. */
+export type PrefixName = keyof typeof RUNTIME_PREFIX_RULES;
+
+/**
+ * Check a key prefix that a grant ends in (`<prefix>*`): the runtime's rule for
+ * that prefix (see `RUNTIME_PREFIX_RULES`: at most 1,024 UTF-8 bytes, no
+ * leading `/`, no `.` or `..` segment, no control character; for a prefix
+ * references are read under, no `\` or `//` either), and the grant's own: not
+ * empty (the grant would cover the whole bucket), no IAM wildcard (`*`, `?`)
+ * or policy variable (`${`). An unresolved token is known only at deployment,
+ * and not checked.
  *
+ * @param name - the prop, which names the error and chooses the runtime's rule
  * @throws SpillBucketPropsError naming `name`
  */
-export function checkPrefix(prefix: string, name = 'prefix'): void {
+export function checkPrefix(prefix: string, name: PrefixName): void {
   if (Token.isUnresolved(prefix)) return;
   if (prefix.length === 0) {
     throw new SpillBucketPropsError(`SpillBucket: ${name} must not be empty (the grant would cover the whole bucket)`);
   }
-  if (prefix.startsWith('/')) throw new SpillBucketPropsError(`SpillBucket: ${name} must not start with "/"`);
-  if (prefix.split('/').includes('..')) {
-    throw new SpillBucketPropsError(`SpillBucket: ${name} must not contain a ".." segment`);
-  }
+  const problem = RUNTIME_PREFIX_RULES[name](prefix);
+  if (problem !== undefined) throw new SpillBucketPropsError(`SpillBucket: ${name} ${problem}`);
   // In an IAM resource ARN `*` and `?` are wildcards and `${...}` a policy variable.
   if (/[*?]|\$\{/.test(prefix)) {
-    throw new SpillBucketPropsError(`SpillBucket: ${name} must not contain "*", "?" or "\${"`);
+    throw new SpillBucketPropsError(`SpillBucket: ${name} must not contain "*", "?" or "\${" (IAM wildcards and policy variables)`);
   }
 }
 
