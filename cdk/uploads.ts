@@ -11,7 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { UPLOADS_CONTRACT } from '../src/contract.js';
 import { SpillBucketPropsError } from './errors.js';
 import { grantOnPrefix } from './prefix-grant.js';
-import { checkPrefix, checkPrefixApart } from './validate-props.js';
+import { checkPrefix, checkPrefixApart, checkWholeDays } from './validate-props.js';
 
 /**
  * The uploads prefix of a `SpillBucket`: where browsers POST files with the
@@ -156,12 +156,7 @@ export function validateUploadsProps(uploads: SpillUploadsProps, spillPrefix: st
   if (existingBucket && (uploads.expiration !== undefined || uploads.corsAllowedOrigins !== undefined)) {
     throw new SpillBucketPropsError('SpillBucket: with an existing bucket, uploads takes only a prefix');
   }
-  if (uploads.expiration !== undefined && !uploads.expiration.isUnresolved()) {
-    const days = uploads.expiration.toDays({ integral: false });
-    if (!Number.isInteger(days) || days < 1) {
-      throw new SpillBucketPropsError(`SpillBucket: uploads.expiration must be whole days, at least one (got ${days} days)`);
-    }
-  }
+  checkWholeDays('uploads.expiration', uploads.expiration);
   if (uploads.corsAllowedOrigins !== undefined && !Token.isUnresolved(uploads.corsAllowedOrigins) && uploads.corsAllowedOrigins.length === 0) {
     throw new SpillBucketPropsError('SpillBucket: uploads.corsAllowedOrigins must not be empty; leave it out for no CORS rule');
   }

@@ -174,7 +174,8 @@ function mustNotOverlap(name: string, prefix: string): (otherName: string, other
   return (otherName, other) => `${name} ("${prefix}") and ${otherName} ("${other}") must not overlap`;
 }
 
-function checkWholeDays(name: string, duration: Duration | undefined): void {
+/** A lifecycle expiration is whole days, at least one (S3 counts days to the next midnight UTC); a token is checked at deployment. */
+export function checkWholeDays(name: string, duration: Duration | undefined): void {
   if (duration === undefined || duration.isUnresolved()) return;
   const days = duration.toDays({ integral: false });
   if (!Number.isInteger(days) || days < 1) {
