@@ -3,25 +3,16 @@
  * local S3: the user's own metric flushed by logMetrics, the spill's set apart
  * with its utility dimension, and the near-limit warning.
  */
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
-import { captureEmf } from '../support/emf.js';
+import { useEmfCapture } from '../support/emf.js';
 import { context, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 
-let s3: LocalS3;
+const s3 = useLocalS3('metrics-sample');
+const emf = useEmfCapture();
 let reportsHandler: typeof import('../../samples/metrics.js').reportsHandler;
 beforeAll(async () => {
-  s3 = await startLocalS3('metrics-sample');
   ({ reportsHandler } = await import('../../samples/metrics.js'));
 });
-afterAll(async () => {
-  await s3.stop();
-});
-
-let emf: ReturnType<typeof captureEmf>;
-beforeEach(() => {
-  emf = captureEmf();
-});
-afterEach(() => emf.stop());
 
 const event = (count: number) => ({
   version: '2.0',

@@ -9,24 +9,13 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { gunzipSync } from 'node:zlib';
 import { payloadBytes, s3Spill, s3SpillValidateOptions, withS3Spill } from 'lambda-s3-spill';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
-import { captureEmf } from '../support/emf.js';
+import { useEmfCapture } from '../support/emf.js';
 import { context, eventOf, type EventKind, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { locationOf, rawGet } from '../support/s3-objects.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('metrics-spill');
-});
-afterAll(async () => {
-  await s3.stop();
-});
-
-let emf: ReturnType<typeof captureEmf>;
-beforeEach(() => {
-  emf = captureEmf();
-});
-afterEach(() => emf.stop());
+const s3 = useLocalS3('metrics-spill');
+const emf = useEmfCapture();
 
 const newMetrics = () => new Metrics({ namespace: 'SpillTests', serviceName: 'orders' });
 const HEADERS = { 'content-type': 'text/plain' };

@@ -23,12 +23,24 @@ export interface EmittedMetric {
   readonly dimensions: Record<string, unknown>;
 }
 
+/** What {@link captureEmf} has captured so far, and how to stop it. */
+export interface EmfCapture {
+  /** The EMF documents, in the order they were written. */
+  readonly documents: EmfDocument[];
+  /** The other JSON lines (a Powertools `Logger`'s), from stdout and stderr. */
+  readonly logLines: Record<string, unknown>[];
+  /** Every metric of {@link EmfCapture.documents}, as CloudWatch reads it. */
+  metrics(): EmittedMetric[];
+  /** Give stdout and stderr back. */
+  stop(): void;
+}
+
 /**
  * Capture the EMF documents written to stdout (Powertools' `Console` writes
  * there outside `POWERTOOLS_DEV`), and the other JSON lines on stdout and
  * stderr (a Powertools `Logger`'s); other output goes through. Call `stop()` in `afterEach`.
  */
-export function captureEmf(): { documents: EmfDocument[]; logLines: Record<string, unknown>[]; metrics: () => EmittedMetric[]; stop: () => void } {
+export function captureEmf(): EmfCapture {
   const documents: EmfDocument[] = [];
   const logLines: Record<string, unknown>[] = [];
   const spies = [process.stdout, process.stderr].map((stream) => {
@@ -58,4 +70,33 @@ export function captureEmf(): { documents: EmfDocument[]; logLines: Record<strin
       ),
     );
   return { documents, logLines, metrics, stop: () => spies.forEach((spy) => spy.mockRestore()) };
+}
+
+/**
+ * {@link captureEmf} around each test of the file (or of the `describe` it is
+ * called in): started in `beforeEach`, stopped in `afterEach`, so a test sees
+ * only what it wrote. Read it inside a test or a hook.
+ */
+export function useEmfCapture(): Omit<EmfCapture, 'stop'> {
+  let capture: EmfCapture | undefined;
+  beforeEach(() => {
+    capture = captureEmf();
+  });
+  afterEach(() => {
+    capture?.stop();
+    capture = undefined;
+  });
+  const current = (): EmfCapture => {
+    if (capture === undefined) throw new Error('useEmfCapture captures during a test only');
+    return capture;
+  };
+  return {
+    get documents() {
+      return current().documents;
+    },
+    get logLines() {
+      return current().logLines;
+    },
+    metrics: () => current().metrics(),
+  };
 }
