@@ -6,26 +6,17 @@
  * a local S3, with real clients.
  */
 import type { Context } from 'aws-lambda';
-import { type FaultAction, type FaultProxy, startFaultProxy } from '../../samples/local/fault-proxy.js';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
+import type { FaultAction } from '../../samples/local/fault-proxy.js';
 import { testClient } from '../faults/harness.js';
 import { recordingLogger } from '../support/events.js';
+import { useLocalS3BehindFaultProxy } from '../support/local-s3.js';
 import { behind, cacheEvent, DOORS, seen } from './support.js';
 import middy from '@middy/core';
 import { s3Cache } from 'lambda-s3-spill/cache';
 import { s3Spill } from 'lambda-s3-spill';
 import { rawGet } from '../support/s3-objects.js';
 
-let s3: LocalS3;
-let proxy: FaultProxy;
-beforeAll(async () => {
-  s3 = await startLocalS3('cache-faults');
-  proxy = await startFaultProxy(s3.endpoint);
-});
-afterAll(async () => {
-  await proxy.stop();
-  await s3.stop();
-});
+const { s3, proxy } = useLocalS3BehindFaultProxy('cache-faults');
 
 let unique = 0;
 const PASS: FaultAction = { kind: 'pass' };

@@ -8,22 +8,13 @@
 import middy from '@middy/core';
 import { payloadBytes } from 'lambda-s3-spill';
 import { OFFLOAD_REFERENCE_KEY, OffloadStoreError, resolveOffloaded, s3Offload, STEP_FUNCTIONS_STATE_MAX_BYTES, withS3Offload } from 'lambda-s3-spill/offload';
-import { type FaultAction, type FaultPlan, type FaultProxy, passAll, startFaultProxy } from '../../samples/local/fault-proxy.js';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
+import { type FaultAction, type FaultPlan, passAll } from '../../samples/local/fault-proxy.js';
 import { testClient } from '../faults/harness.js';
 import { recordingLogger } from '../support/events.js';
+import { useLocalS3BehindFaultProxy } from '../support/local-s3.js';
 import { contextWithTimeLeft, invokeEvent } from './helpers.js';
 
-let s3: LocalS3;
-let proxy: FaultProxy;
-beforeAll(async () => {
-  s3 = await startLocalS3('offload-bucket');
-  proxy = await startFaultProxy(s3.endpoint);
-});
-afterAll(async () => {
-  await proxy.stop();
-  await s3.stop();
-});
+const { s3, proxy } = useLocalS3BehindFaultProxy('offload-bucket');
 afterEach(() => proxy.setPlan(passAll));
 
 const MAX = STEP_FUNCTIONS_STATE_MAX_BYTES;
