@@ -13,6 +13,7 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs';
 import type { Context, SNSEvent, SNSEventRecord, SQSEvent, SQSRecord } from 'aws-lambda';
+import { largeMessagesPlugin } from 'lambda-s3-spill/messages';
 import { startMoto, type Moto } from '../support/moto.js';
 
 export const BUCKET = 'large-messages';
@@ -39,23 +40,52 @@ export interface World {
   topicToQueue(name: string, raw: boolean): Promise<{ topicArn: string; url: string; arn: string }>;
   /** Every key in the bucket. */
   keys(): Promise<string[]>;
+  /** A new SQS client with `largeMessagesPlugin` (on {@link BUCKET} through this world's S3 client, unless `options` say otherwise). */
+  offloadingSqs(options?: PluginOptions): SQSClient;
+  /** A new SNS client with `largeMessagesPlugin`, as {@link World.offloadingSqs}. */
+  offloadingSns(options?: PluginOptions): SNSClient;
   stop(): Promise<void>;
 }
+
+type PluginOptions = Parameters<typeof largeMessagesPlugin>[0];
 
 /**
  * Start a world before the file's tests and stop it after them.
  *
- * @returns a getter for the world (set once `beforeAll` ran)
+ * @returns the world, to read in tests and hooks once `beforeAll` ran (it has no `stop`: the hooks own it)
  */
-export function useWorld(): () => World {
-  let world: World | undefined;
+export function useWorld(): Omit<World, 'stop'> {
+  let started: World | undefined;
   beforeAll(async () => {
-    world = await startWorld();
+    started = await startWorld();
   }, 120_000);
   afterAll(async () => {
-    await world?.stop();
+    await started?.stop();
+    started = undefined;
   });
-  return () => world!;
+  const world = (): World => {
+    if (started === undefined) throw new Error('the world runs from beforeAll to afterAll: read it in a test or a hook');
+    return started;
+  };
+  return {
+    get moto() {
+      return world().moto;
+    },
+    get s3() {
+      return world().s3;
+    },
+    get sqs() {
+      return world().sqs;
+    },
+    get sns() {
+      return world().sns;
+    },
+    queue: (name) => world().queue(name),
+    topicToQueue: (name, raw) => world().topicToQueue(name, raw),
+    keys: () => world().keys(),
+    offloadingSqs: (options) => world().offloadingSqs(options),
+    offloadingSns: (options) => world().offloadingSns(options),
+  };
 }
 
 export async function startWorld(): Promise<World> {
@@ -64,6 +94,10 @@ export async function startWorld(): Promise<World> {
   const sqs = new SQSClient(moto.clientConfig);
   const sns = new SNSClient(moto.clientConfig);
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  const offloading = <Client extends SQSClient | SNSClient>(client: Client, options: PluginOptions = {}): Client => {
+    client.middlewareStack.use(largeMessagesPlugin({ bucket: BUCKET, s3Client: s3, ...options }));
+    return client;
+  };
   const queue = async (name: string): Promise<{ url: string; arn: string }> => {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
@@ -92,6 +126,8 @@ export async function startWorld(): Promise<World> {
       const out = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));
       return (out.Contents ?? []).map((o) => o.Key!);
     },
+    offloadingSqs: (options) => offloading(new SQSClient(moto.clientConfig), options),
+    offloadingSns: (options) => offloading(new SNSClient(moto.clientConfig), options),
     async stop() {
       s3.destroy();
       sqs.destroy();
