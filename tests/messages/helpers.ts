@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Context, SNSEvent, SNSEventRecord, SQSEvent, SQSRecord } from 'aws-lambda';
 import { largeMessagesPlugin } from 'lambda-s3-spill/messages';
+import { handleOf, ownedByHooks } from '../support/hooks.js';
 import { startMoto, type Moto } from '../support/moto.js';
 
 export const BUCKET = 'large-messages';
@@ -52,40 +53,10 @@ type PluginOptions = Parameters<typeof largeMessagesPlugin>[0];
 /**
  * Start a world before the file's tests and stop it after them.
  *
- * @returns the world, to read in tests and hooks once `beforeAll` ran (it has no `stop`: the hooks own it)
+ * @returns the world, to read in tests and hooks (it has no `stop`: the hooks own it)
  */
 export function useWorld(): Omit<World, 'stop'> {
-  let started: World | undefined;
-  beforeAll(async () => {
-    started = await startWorld();
-  }, 120_000);
-  afterAll(async () => {
-    await started?.stop();
-    started = undefined;
-  });
-  const world = (): World => {
-    if (started === undefined) throw new Error('the world runs from beforeAll to afterAll: read it in a test or a hook');
-    return started;
-  };
-  return {
-    get moto() {
-      return world().moto;
-    },
-    get s3() {
-      return world().s3;
-    },
-    get sqs() {
-      return world().sqs;
-    },
-    get sns() {
-      return world().sns;
-    },
-    queue: (name) => world().queue(name),
-    topicToQueue: (name, raw) => world().topicToQueue(name, raw),
-    keys: () => world().keys(),
-    offloadingSqs: (options) => world().offloadingSqs(options),
-    offloadingSns: (options) => world().offloadingSns(options),
-  };
+  return handleOf(ownedByHooks({ what: 'the world', span: 'all', start: startWorld, stop: (world) => world.stop(), timeoutMs: 120_000 }));
 }
 
 export async function startWorld(): Promise<World> {

@@ -1,5 +1,6 @@
 /** What a real Powertools `Metrics` writes: its EMF documents, taken from stdout while the test runs. */
 import { jest } from '@jest/globals';
+import { handleOf, ownedByHooks } from './hooks.js';
 
 /** One CloudWatch EMF document as Powertools writes it. */
 export interface EmfDocument {
@@ -78,25 +79,5 @@ export function captureEmf(): EmfCapture {
  * only what it wrote. Read it inside a test or a hook.
  */
 export function useEmfCapture(): Omit<EmfCapture, 'stop'> {
-  let capture: EmfCapture | undefined;
-  beforeEach(() => {
-    capture = captureEmf();
-  });
-  afterEach(() => {
-    capture?.stop();
-    capture = undefined;
-  });
-  const current = (): EmfCapture => {
-    if (capture === undefined) throw new Error('useEmfCapture captures during a test only');
-    return capture;
-  };
-  return {
-    get documents() {
-      return current().documents;
-    },
-    get logLines() {
-      return current().logLines;
-    },
-    metrics: () => current().metrics(),
-  };
+  return handleOf(ownedByHooks({ what: 'the EMF capture', span: 'each', start: captureEmf, stop: (capture) => capture.stop() }));
 }
