@@ -1,4 +1,8 @@
-/** What a real Powertools `Metrics` writes: its EMF documents, taken from stdout while the test runs. */
+/**
+ * What Powertools writes while a test runs: a real `Metrics`' EMF documents and
+ * a `Logger`'s JSON lines (captureEmf, useEmfCapture), or every line written to
+ * stdout or through the console (captureOutput).
+ */
 import { jest } from '@jest/globals';
 import { handleOf, ownedByHooks } from './hooks.js';
 
@@ -80,4 +84,30 @@ export function captureEmf(): EmfCapture {
  */
 export function useEmfCapture(): Omit<EmfCapture, 'stop'> {
   return handleOf(ownedByHooks({ what: 'the EMF capture', span: 'each', start: captureEmf, stop: (capture) => capture.stop() }));
+}
+
+/**
+ * Every line written to stdout or through the global console while `run` runs
+ * (none of it reaches the terminal). `run` gets the text written so far, chunk
+ * by chunk, to check what is out before its promise settles.
+ *
+ * @returns the lines, blank ones left out
+ */
+export async function captureOutput(run: (written: readonly string[]) => Promise<unknown>): Promise<string[]> {
+  const written: string[] = [];
+  const original = process.stdout.write;
+  process.stdout.write = function write(chunk: unknown): boolean {
+    written.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+    return true;
+  } as typeof process.stdout.write;
+  const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
+    jest.spyOn(console, level).mockImplementation((...args: unknown[]) => void written.push(args.map(String).join(' '))),
+  );
+  try {
+    await run(written);
+  } finally {
+    process.stdout.write = original;
+    for (const spy of spies) spy.mockRestore();
+  }
+  return written.flatMap((text) => text.split('\n')).filter((line) => line.trim() !== '');
 }
