@@ -39,7 +39,7 @@ function rig(door: (typeof DOORS)[number], plan: { head?: FaultAction; get?: Fau
   );
   const seenBefore = proxy.requests.length;
   const path = `/f${++unique}`;
-  return { log, runs: () => runs, call: (event = cacheEvent('http-v2', { path })) => call(event), path, sent: () => proxy.requests.slice(seenBefore), warnings: () => log.lines.filter((l) => l.level === 'warn') };
+  return { log, runs: () => runs, call: (event = cacheEvent('http-v2', { path })) => call(event), path, sent: () => proxy.requests.slice(seenBefore), warnings: () => log.at('warn') };
 }
 
 describe.each(DOORS)('%s door', (door) => {
@@ -94,5 +94,5 @@ test('a storable response over the limit whose store fails is returned unstored,
   expect([answer.status, answer.headers['cache-status']]).toEqual([303, 'lambda-s3-spill; fwd=uri-miss']);
   expect(new URL(answer.headers.location!).pathname).toContain('/spill/');
   expect((await rawGet(answer.headers.location!)).body.toString() === big).toBe(true);
-  expect(log.lines.filter((l) => l.level === 'warn')).toHaveLength(1);
+  expect(log.at('warn')).toHaveLength(1);
 });

@@ -196,7 +196,7 @@ describe('per-route and per-response control', () => {
   it('logs unknown X-S3-Spill tokens and ignores them', async () => {
     const { response, log } = await call(jsonResult('{}', { 'X-S3-Spill': 'no-compres' }));
     expect(response.statusCode).toBe(200);
-    expect(log.lines.filter((l) => l.level === 'warn').map((l) => JSON.stringify(l.args))).toEqual([
+    expect(log.at('warn').map((l) => JSON.stringify(l.args))).toEqual([
       expect.stringContaining('no-compres'),
     ]);
   });

@@ -34,7 +34,7 @@ it('a small response: only the user metric, no warning', async () => {
   const { response, log } = call(10);
   expect(await response).toMatchObject({ statusCode: 200 });
   expect(emf.metrics()).toEqual([rowsListed(10)]);
-  expect(log.lines.filter((l) => l.level === 'warn')).toEqual([]);
+  expect(log.at('warn')).toEqual([]);
 });
 
 it('a response over 4 MB that fits: returned untouched, one warning, no spill metrics', async () => {
@@ -43,7 +43,7 @@ it('a response over 4 MB that fits: returned untouched, one warning, no spill me
   expect(answer.statusCode).toBe(200);
   const bytes = Buffer.byteLength(JSON.stringify(answer));
   expect(bytes).toBeGreaterThan(4_000_000);
-  expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.args)).toEqual([
+  expect(log.at('warn').map((l) => l.args)).toEqual([
     ['s3Spill response near the limit', { nearLimit: { frontDoor: 'function-url', bytes, maxBytes: 6_291_556, warnAtBytes: 4_000_000 } }],
   ]);
   expect(emf.metrics()).toEqual([rowsListed(110_000)]);

@@ -111,7 +111,7 @@ it('a failed delete does not fail the invocation: a warn record per object, the 
   proxy.setPlan(onMethod('DELETE', { kind: 'error', status: 503, code: 'SlowDown' }));
   const { handler, log } = consumer(async (event) => ({ n: event.a.rows.length }));
   expect(await handler({ a, b, again: a }, contextWithTimeLeft(10_000))).toEqual({ n: 300_000 });
-  const warnings = log.lines.filter((l) => l.level === 'warn');
+  const warnings = log.at('warn');
   expect(warnings.map((w) => (w.args[1] as { offloadDelete: { key: string } }).offloadDelete.key).sort()).toEqual(
     [a.lambdaS3Offload.key, b.lambdaS3Offload.key].sort(),
   );

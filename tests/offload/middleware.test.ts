@@ -39,7 +39,7 @@ it('offloads a result over maxBytes to a reference and the caller resolves it de
   expect(stored.ContentType).toBe('application/json; charset=utf-8');
   expect(await stored.Body!.transformToString()).toBe(JSON.stringify(value));
   expect(await resolveOffloaded(answer, { bucket: s3.bucket, s3Client: s3.client })).toEqual(value);
-  const records = log.lines.filter((l) => l.level === 'info');
+  const records = log.at('info');
   expect(records).toHaveLength(1);
   expect(records[0]!.args[1]).toEqual({
     offload: { bucket: s3.bucket, key: pointer.key, bytes: pointer.bytes, reason: 'over', durationMs: expect.any(Number) },

@@ -51,7 +51,7 @@ it('stores only the selected values it takes, largest first, each its own object
   expect(puts(from)).toHaveLength(2);
   expect(value.items).toHaveLength(20_000); // the handler's own result is not changed
   expect(await resolveOffloaded(wire(answer), { bucket: s3.bucket, s3Client: s3.client })).toEqual(value);
-  const paths = log.lines.filter((l) => l.level === 'info').map((l) => (l.args[1] as { offload: { path: string } }).offload.path);
+  const paths = log.at('info').map((l) => (l.args[1] as { offload: { path: string } }).offload.path);
   expect(paths.sort()).toEqual(['$.items', '$.pages[0]']);
 });
 

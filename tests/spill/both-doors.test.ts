@@ -125,7 +125,7 @@ it('withS3Spill: errors other than S3SpillError propagate unchanged; S3SpillErro
   });
   const answer = asSeen(await down(eventOf('alb-multi-value'), context));
   expect(answer).toMatchObject({ statusCode: 502, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
-  const errors = log.lines.filter((l) => l.level === 'error');
+  const errors = log.at('error');
   expect(errors).toHaveLength(1);
   expect((errors[0]!.args[1] as Error).name).toBe('SpillUploadError');
   expect((errors[0]!.args[1] as Error).cause).toBeDefined();

@@ -35,7 +35,6 @@ function spill(extra: Parameters<typeof s3Spill>[0] = {}) {
   return { middleware: s3Spill({ bucket: s3.bucket, s3Client: s3.client, logger: log.logger, ...extra }), log };
 }
 
-const warnings = (log: ReturnType<typeof recordingLogger>) => log.lines.filter((l) => l.level === 'warn');
 
 describe('metrics', () => {
   it('a spill emits Spilled (Count) and SpilledBytes (Bytes, the object stored) with the utility dimension', async () => {
@@ -122,7 +121,7 @@ describe('metrics', () => {
     const { middleware, log } = spill({ metrics: broken });
     const response = await middy(async () => responseOf(6_291_557)).use(middleware)(eventOf('function-url'), context);
     expect((response as { statusCode: number }).statusCode).toBe(303);
-    expect(warnings(log).map((l) => l.args)).toEqual([['lambda-s3-spill could not emit the Spilled metrics', { reason: 'no namespace today' }]]);
+    expect(log.at('warn').map((l) => l.args)).toEqual([['lambda-s3-spill could not emit the Spilled metrics', { reason: 'no namespace today' }]]);
   });
 
   it.each([{}, { addMetric: () => 1 }, { addMetric: 1, singleMetric: () => 1 }, 'metrics', null])(
@@ -137,7 +136,7 @@ describe('metrics', () => {
 
 describe('warnAtBytes', () => {
   const nearLimit = (log: ReturnType<typeof recordingLogger>) =>
-    warnings(log).map((l) => [l.args[0], (l.args[1] as { nearLimit: object }).nearLimit]);
+    log.at('warn').map((l) => [l.args[0], (l.args[1] as { nearLimit: object }).nearLimit]);
 
   it.each<[string, number, boolean]>([
     ['one byte under', 8_999, false],
@@ -157,7 +156,7 @@ describe('warnAtBytes', () => {
     const { middleware, log } = spill({ maxBytes: 10_000, warnAtBytes: 9_000 });
     const response = await middy(async () => responseOf(10_001)).use(middleware)(eventOf('function-url'), context);
     expect((response as { statusCode: number }).statusCode).toBe(303);
-    expect(warnings(log)).toEqual([]);
+    expect(log.at('warn')).toEqual([]);
     expect(log.text()).toContain('stored an oversized response');
   });
 
@@ -169,7 +168,7 @@ describe('warnAtBytes', () => {
     const { middleware, log } = spill();
     const handler = middy(async (event: { size: number }) => responseOf(event.size)).use(middleware);
     await handler({ ...eventOf(kind), size: threshold }, context);
-    expect(warnings(log)).toEqual([]);
+    expect(log.at('warn')).toEqual([]);
     await handler({ ...eventOf(kind), size: threshold + 1 }, context);
     expect(nearLimit(log)).toEqual([['s3Spill response near the limit', expect.objectContaining({ bytes: threshold + 1, warnAtBytes: threshold })]]);
   });
@@ -189,7 +188,7 @@ describe('warnAtBytes', () => {
     const over = responseOf(9_002, 'é');
     const handler = middy(async (event: { size: number }) => (event.size === 8_000 ? under : over)).use(middleware);
     expect(await handler({ ...eventOf('function-url'), size: 8_000 }, context)).toBe(under);
-    expect(warnings(log)).toEqual([]);
+    expect(log.at('warn')).toEqual([]);
     expect(await handler({ ...eventOf('function-url'), size: 9_002 }, context)).toBe(over);
     expect(nearLimit(log)).toEqual([['s3Spill response near the limit', expect.objectContaining({ bytes: 9_002 })]]);
   });
@@ -209,14 +208,14 @@ describe('warnAtBytes', () => {
   it('false turns it off; a spilled response and a non-HTTP result never warn', async () => {
     const off = spill({ maxBytes: 10_000, warnAtBytes: false });
     await middy(async () => responseOf(10_000)).use(off.middleware)(eventOf('function-url'), context);
-    expect(warnings(off.log)).toEqual([]);
+    expect(off.log.at('warn')).toEqual([]);
     const always = spill({ maxBytes: 10_000, alwaysSpill: true });
     const spilled = await middy(async () => responseOf(9_500)).use(always.middleware)(eventOf('function-url'), context);
     expect((spilled as { statusCode: number }).statusCode).toBe(303);
-    expect(warnings(always.log)).toEqual([]);
+    expect(always.log.at('warn')).toEqual([]);
     const invoke = spill({ maxBytes: 10_000 });
     await middy(async () => ({ rows: 'r'.repeat(9_500) })).use(invoke.middleware)({ job: 1 }, context);
-    expect(warnings(invoke.log)).toEqual([]);
+    expect(invoke.log.at('warn')).toEqual([]);
   });
 
   it('warns through withS3Spill too, and logs no URL', async () => {

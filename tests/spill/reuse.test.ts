@@ -71,7 +71,7 @@ it('uploads the first identical body only; every later spill answers a fresh URL
   for (const url of urls) expect(keyOf(url)).toBe(keyOf(first));
   expect(urls[0]).not.toBe(first); // signed anew
   for (const url of [first, ...urls]) expect((await rawGet(url)).body.toString('utf8')).toBe(body);
-  const records = log.lines.filter((l) => l.level === 'info').map((l) => (l.args[1] as { spill: { reused: boolean } }).spill);
+  const records = log.at('info').map((l) => (l.args[1] as { spill: { reused: boolean } }).spill);
   expect(records.map((r) => r.reused)).toEqual([false, true, true, true]);
 });
 

@@ -51,6 +51,8 @@ export function recordingLogger() {
   };
   return {
     lines,
+    /** The lines logged at `level`. */
+    at: (level: 'debug' | 'info' | 'warn' | 'error') => lines.filter((line) => line.level === level),
     text: () => JSON.stringify(lines),
     logger: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') },
   };
