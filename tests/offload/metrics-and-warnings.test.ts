@@ -8,7 +8,7 @@ import middy from '@middy/core';
 import { payloadBytes } from 'lambda-s3-spill';
 import { type OffloadReference, s3Offload, s3OffloadValidateOptions, STEP_FUNCTIONS_STATE_MAX_BYTES, withS3Offload } from 'lambda-s3-spill/offload';
 import { useEmfCapture } from '../support/emf.js';
-import { context, eventOf, recordingLogger } from '../support/events.js';
+import { context, eventOf, nearLimitWarnings, recordingLogger } from '../support/events.js';
 import { useLocalS3 } from '../support/local-s3.js';
 import { invokeEvent } from './helpers.js';
 
@@ -83,8 +83,6 @@ describe('metrics', () => {
 
 describe('warnAtBytes', () => {
   const max = STEP_FUNCTIONS_STATE_MAX_BYTES;
-  const nearLimit = (log: ReturnType<typeof recordingLogger>) =>
-    log.at('warn').map((l) => [l.args[0], (l.args[1] as { nearLimit: object }).nearLimit]);
 
   it.each<[string, number, boolean]>([
     ['one byte under', 235_928, false],
@@ -95,7 +93,7 @@ describe('warnAtBytes', () => {
     const { middleware, log } = offload({ maxBytes: max });
     const result = resultOf(bytes);
     expect(await middy(async () => result).use(middleware)(invokeEvent(), context)).toBe(result);
-    expect(nearLimit(log)).toEqual(warned ? [['s3Offload result near the limit', { bytes, maxBytes: max, warnAtBytes: 235_929 }]] : []);
+    expect(nearLimitWarnings(log)).toEqual(warned ? [['s3Offload result near the limit', { bytes, maxBytes: max, warnAtBytes: 235_929 }]] : []);
   });
 
   it('one byte over maxBytes is offloaded, with no warning', async () => {
@@ -112,7 +110,7 @@ describe('warnAtBytes', () => {
     const log = recordingLogger();
     const handler = withS3Offload(async () => resultOf(bytes), { bucket: s3.bucket, s3Client: s3.client, logger: log.logger, warnAtBytes: 100_000 });
     await handler(invokeEvent(), context);
-    expect(nearLimit(log)).toEqual(warned ? [['s3Offload result near the limit', { bytes, maxBytes: 6_291_556, warnAtBytes: 100_000 }]] : []);
+    expect(nearLimitWarnings(log)).toEqual(warned ? [['s3Offload result near the limit', { bytes, maxBytes: 6_291_556, warnAtBytes: 100_000 }]] : []);
   });
 
   it('the default logger writes the warning before the invocation returns', async () => {

@@ -10,7 +10,7 @@ import middy from '@middy/core';
 import { gunzipSync } from 'node:zlib';
 import { payloadBytes, s3Spill, s3SpillValidateOptions, withS3Spill } from 'lambda-s3-spill';
 import { useEmfCapture } from '../support/emf.js';
-import { context, eventOf, type EventKind, recordingLogger } from '../support/events.js';
+import { context, eventOf, type EventKind, nearLimitWarnings, recordingLogger } from '../support/events.js';
 import { useLocalS3 } from '../support/local-s3.js';
 import { locationOf, rawGet } from '../support/s3-objects.js';
 
@@ -34,7 +34,6 @@ function spill(extra: Parameters<typeof s3Spill>[0] = {}) {
   const log = recordingLogger();
   return { middleware: s3Spill({ bucket: s3.bucket, s3Client: s3.client, logger: log.logger, ...extra }), log };
 }
-
 
 describe('metrics', () => {
   it('a spill emits Spilled (Count) and SpilledBytes (Bytes, the object stored) with the utility dimension', async () => {
@@ -135,9 +134,6 @@ describe('metrics', () => {
 });
 
 describe('warnAtBytes', () => {
-  const nearLimit = (log: ReturnType<typeof recordingLogger>) =>
-    log.at('warn').map((l) => [l.args[0], (l.args[1] as { nearLimit: object }).nearLimit]);
-
   it.each<[string, number, boolean]>([
     ['one byte under', 8_999, false],
     ['at', 9_000, false],
@@ -147,7 +143,7 @@ describe('warnAtBytes', () => {
     const { middleware, log } = spill({ maxBytes: 10_000, warnAtBytes: 9_000 });
     const result = responseOf(bytes);
     expect(await middy(async () => result).use(middleware)(eventOf('function-url'), context)).toBe(result);
-    expect(nearLimit(log)).toEqual(
+    expect(nearLimitWarnings(log)).toEqual(
       warned ? [['s3Spill response near the limit', { frontDoor: 'function-url', bytes, maxBytes: 10_000, warnAtBytes: 9_000 }]] : [],
     );
   });
@@ -170,7 +166,7 @@ describe('warnAtBytes', () => {
     await handler({ ...eventOf(kind), size: threshold }, context);
     expect(log.at('warn')).toEqual([]);
     await handler({ ...eventOf(kind), size: threshold + 1 }, context);
-    expect(nearLimit(log)).toEqual([['s3Spill response near the limit', expect.objectContaining({ bytes: threshold + 1, warnAtBytes: threshold })]]);
+    expect(nearLimitWarnings(log)).toEqual([['s3Spill response near the limit', expect.objectContaining({ bytes: threshold + 1, warnAtBytes: threshold })]]);
   });
 
   it('90 % of a lower maxBytes, rounded down', async () => {
@@ -178,7 +174,7 @@ describe('warnAtBytes', () => {
     const handler = middy(async (event: { size: number }) => responseOf(event.size)).use(middleware);
     await handler({ ...eventOf('http-v2'), size: 9_004 }, context);
     await handler({ ...eventOf('http-v2'), size: 9_005 }, context);
-    expect(nearLimit(log)).toEqual([['s3Spill response near the limit', { frontDoor: 'http-v2', bytes: 9_005, maxBytes: 10_005, warnAtBytes: 9_004 }]]);
+    expect(nearLimitWarnings(log)).toEqual([['s3Spill response near the limit', { frontDoor: 'http-v2', bytes: 9_005, maxBytes: 10_005, warnAtBytes: 9_004 }]]);
   });
 
   it('counts the exact size when the free bound cannot decide: escaped text under the threshold does not warn', async () => {
@@ -190,7 +186,7 @@ describe('warnAtBytes', () => {
     expect(await handler({ ...eventOf('function-url'), size: 8_000 }, context)).toBe(under);
     expect(log.at('warn')).toEqual([]);
     expect(await handler({ ...eventOf('function-url'), size: 9_002 }, context)).toBe(over);
-    expect(nearLimit(log)).toEqual([['s3Spill response near the limit', expect.objectContaining({ bytes: 9_002 })]]);
+    expect(nearLimitWarnings(log)).toEqual([['s3Spill response near the limit', expect.objectContaining({ bytes: 9_002 })]]);
   });
 
   it('the default logger writes the warning before the invocation returns', async () => {
@@ -222,7 +218,7 @@ describe('warnAtBytes', () => {
     const log = recordingLogger();
     const handler = withS3Spill(async () => responseOf(9_500), { bucket: s3.bucket, s3Client: s3.client, logger: log.logger, maxBytes: 10_000 });
     await handler(eventOf('alb'), context);
-    expect(nearLimit(log)).toEqual([['s3Spill response near the limit', { frontDoor: 'alb', bytes: 9_500, maxBytes: 10_000, warnAtBytes: 9_000 }]]);
+    expect(nearLimitWarnings(log)).toEqual([['s3Spill response near the limit', { frontDoor: 'alb', bytes: 9_500, maxBytes: 10_000, warnAtBytes: 9_000 }]]);
     expect(log.text()).not.toMatch(/https?:/);
   });
 
