@@ -1,17 +1,11 @@
 /** 100 offloads at once, each resolved byte-identical: distinct keys, no mix-ups, one log record each. */
 import middy from '@middy/core';
 import { type OffloadReference, resolveOffloaded, s3Offload } from 'lambda-s3-spill/offload';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { contextWithTimeLeft } from './helpers.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('offload-bucket');
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('offload-bucket');
 
 it('100 concurrent offloads, each resolved byte-identical', async () => {
   const log = recordingLogger();

@@ -3,18 +3,12 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import { payloadBytes, s3Spill, SpillConfigurationError } from 'lambda-s3-spill';
 import { OFFLOAD_REFERENCE_KEY, type OffloadReference, resolveOffloaded, s3Offload, s3OffloadValidateOptions, STEP_FUNCTIONS_STATE_MAX_BYTES, withS3Offload } from 'lambda-s3-spill/offload';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context, eventOf, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { MIDDY_VERSIONS } from '../support/middy-versions.js';
 import { invokeEvent, recording } from './helpers.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('offload-bucket');
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('offload-bucket');
 
 const big = (bytes: number) => ({ rows: 'r'.repeat(bytes) });
 
