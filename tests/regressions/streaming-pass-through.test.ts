@@ -18,15 +18,10 @@ import { s3Spill } from 'lambda-s3-spill';
 import { context, eventOf, recordingLogger } from '../support/events.js';
 import { useLocalS3 } from '../support/local-s3.js';
 import { listKeys } from '../support/s3-objects.js';
-import { ResponseSink, runtimeGlobal, STREAMING } from '../support/response-stream.js';
+import { ResponseSink, STREAMING, useRuntimeGlobal } from '../support/response-stream.js';
 
 const s3 = useLocalS3('regress-streaming');
-beforeAll(async () => {
-  (globalThis as { awslambda?: unknown }).awslambda = runtimeGlobal;
-});
-afterAll(async () => {
-  delete (globalThis as { awslambda?: unknown }).awslambda;
-});
+useRuntimeGlobal();
 
 type StreamingHandler = (event: unknown, responseStream: Writable, context: unknown) => Promise<void>;
 type Handler = (event: unknown) => Promise<unknown>;

@@ -10,11 +10,12 @@ import { useLocalS3 } from '../support/local-s3.js';
 
 // The samples' exports are 25 MB written a row at a time: room beyond the usual 30 s on a busy machine (no time is asserted).
 const context = { ...lambdaContext, getRemainingTimeInMillis: () => 300_000 };
-import { ResponseSink, runtimeGlobal } from '../support/response-stream.js';
+import { ResponseSink, useRuntimeGlobal } from '../support/response-stream.js';
 import { rawGet } from '../support/s3-objects.js';
 
 const saved = { ...process.env };
 const s3 = useLocalS3('stream-samples');
+useRuntimeGlobal();
 beforeAll(async () => {
   Object.assign(process.env, {
     S3_SPILL_BUCKET: s3.bucket,
@@ -25,11 +26,9 @@ beforeAll(async () => {
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
   });
-  (globalThis as { awslambda?: unknown }).awslambda = runtimeGlobal;
 });
 afterAll(async () => {
   process.env = saved;
-  delete (globalThis as { awslambda?: unknown }).awslambda;
 });
 
 async function expectedDigest(): Promise<string> {

@@ -13,17 +13,12 @@ import type { Writable } from 'node:stream';
 import { s3Spill, type S3SpillOptions, withS3Spill } from 'lambda-s3-spill';
 import { context, eventOf, recordingLogger } from '../support/events.js';
 import { useLocalS3 } from '../support/local-s3.js';
-import { ResponseSink, runtimeGlobal, STREAMING } from '../support/response-stream.js';
+import { ResponseSink, runtimeGlobal, STREAMING, useRuntimeGlobal } from '../support/response-stream.js';
 import { rawGet } from '../support/s3-objects.js';
 import { binaryBytes, bodyOf } from './support.js';
 
 const s3 = useLocalS3('streaming-mode');
-beforeAll(async () => {
-  (globalThis as { awslambda?: unknown }).awslambda = runtimeGlobal;
-});
-afterAll(async () => {
-  delete (globalThis as { awslambda?: unknown }).awslambda;
-});
+useRuntimeGlobal();
 
 type StreamingHandler = (event: unknown, responseStream: Writable, context: unknown) => Promise<void>;
 const HOLD = 1_000_000;
