@@ -12,26 +12,16 @@ import middy from '@middy/core';
 import { detailOf, GENERIC_MESSAGE } from '../support/errors.js';
 import httpErrorHandler from '@middy/http-error-handler';
 import { InvalidResponseError, ResponseTooLargeError, s3Spill, type S3SpillError, type S3SpillOptions, SpillConfigurationError } from 'lambda-s3-spill';
-import { type FaultProxy, startFaultProxy } from '../../samples/local/fault-proxy.js';
 import { startFrontDoor } from '../../samples/local/front-door-server.js';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { testClient } from '../faults/harness.js';
 import { testNoLeaks, watchForLeaks } from '../security/leak-watch.js';
 import { context, type EventKind, eventOf } from '../support/events.js';
+import { useLocalS3BehindFaultProxy } from '../support/local-s3.js';
 import { rawGet } from '../support/s3-objects.js';
 
 const watch = watchForLeaks();
 
-let s3: LocalS3;
-let proxy: FaultProxy;
-beforeAll(async () => {
-  s3 = await startLocalS3('bad-input-spill');
-  proxy = await startFaultProxy(s3.endpoint);
-});
-afterAll(async () => {
-  await proxy.stop();
-  await s3.stop();
-});
+const { s3, proxy } = useLocalS3BehindFaultProxy('bad-input-spill');
 beforeEach(() => {
   proxy.requests.splice(0);
 });

@@ -8,15 +8,9 @@
 import { createUpload } from 'lambda-s3-spill/uploads';
 import { postFile, uploadFile, UploadRequestError } from 'lambda-s3-spill/browser';
 import { refusedEndpoint } from '../../samples/local/fault-proxy.js';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
+import { useLocalS3 } from '../support/local-s3.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('fetch-path', { verifySignatures: true });
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('fetch-path', { verifySignatures: true });
 
 const form = () => createUpload({ bucket: s3.bucket, s3Client: s3.client, maxBytes: 1024 });
 

@@ -5,20 +5,14 @@
  * attempt fails, every front door, invalidation, options refused.
  */
 import { createHash } from 'node:crypto';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { invalidateCached, s3Cache, s3CacheValidateOptions, withS3Cache } from 'lambda-s3-spill/cache';
 import { listKeys, rawGet } from '../support/s3-objects.js';
 import { context } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { MIDDY_VERSIONS } from '../support/middy-versions.js';
 import { behind, cacheEvent, DOORS, KINDS, quiet, recording, type RequestSpec, seen } from './support.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('cache-bucket');
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('cache-bucket');
 
 let unique = 0;
 const nextPath = (): string => `/t${++unique}`;

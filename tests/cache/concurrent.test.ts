@@ -7,17 +7,11 @@
  */
 import middy from '@middy/core';
 import { s3Cache } from 'lambda-s3-spill/cache';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { cacheEvent, quiet, seen } from './support.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('cache-concurrent');
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('cache-concurrent');
 
 test('100 concurrent requests for one cold key are each answered correctly', async () => {
   const body = JSON.stringify(Array.from({ length: 2000 }, (_, i) => ({ i, name: `city ${i}` })));

@@ -8,10 +8,10 @@
  * of a local S3, with real clients.
  */
 import type { Context } from 'aws-lambda';
-import { type FaultAction, type FaultProxy, startFaultProxy } from '../../samples/local/fault-proxy.js';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
+import type { FaultAction } from '../../samples/local/fault-proxy.js';
 import { testClient } from '../faults/harness.js';
 import { recordingLogger } from '../support/events.js';
+import { useLocalS3BehindFaultProxy } from '../support/local-s3.js';
 import { behind, cacheEvent, DOORS, seen } from './support.js';
 import middy from '@middy/core';
 import { invalidateCached, s3Cache } from 'lambda-s3-spill/cache';
@@ -19,16 +19,7 @@ import { s3Spill } from 'lambda-s3-spill';
 import { rawGet } from '../support/s3-objects.js';
 import { SENTINEL_SECRET_KEY, SENTINEL_SESSION_TOKEN } from '../security/leak-watch.js';
 
-let s3: LocalS3;
-let proxy: FaultProxy;
-beforeAll(async () => {
-  s3 = await startLocalS3('cache-faults');
-  proxy = await startFaultProxy(s3.endpoint);
-});
-afterAll(async () => {
-  await proxy.stop();
-  await s3.stop();
-});
+const { s3, proxy } = useLocalS3BehindFaultProxy('cache-faults');
 
 let unique = 0;
 const PASS: FaultAction = { kind: 'pass' };
@@ -51,7 +42,7 @@ function rig(door: (typeof DOORS)[number], plan: { head?: FaultAction; get?: Fau
   );
   const seenBefore = proxy.requests.length;
   const path = `/f${++unique}`;
-  return { log, runs: () => runs, call: (event = cacheEvent('http-v2', { path })) => call(event), path, sent: () => proxy.requests.slice(seenBefore), warnings: () => log.lines.filter((l) => l.level === 'warn') };
+  return { log, runs: () => runs, call: (event = cacheEvent('http-v2', { path })) => call(event), path, sent: () => proxy.requests.slice(seenBefore), warnings: () => log.at('warn') };
 }
 
 describe.each(DOORS)('%s door', (door) => {
@@ -106,7 +97,7 @@ test('a storable response over the limit whose store fails is returned unstored,
   expect([answer.status, answer.headers['cache-status']]).toEqual([303, 'lambda-s3-spill; fwd=uri-miss']);
   expect(new URL(answer.headers.location!).pathname).toContain('/spill/');
   expect((await rawGet(answer.headers.location!)).body.toString() === big).toBe(true);
-  expect(log.lines.filter((l) => l.level === 'warn')).toHaveLength(1);
+  expect(log.at('warn')).toHaveLength(1);
 });
 
 describe('invalidateCached with deletes failing', () => {

@@ -5,20 +5,15 @@
  */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { DURABLE_DEFAULTS, DURABLE_S3_ACTIONS, SpillBucket, SpillBucketPropsError, type SpillBucketProps } from 'lambda-s3-spill/cdk';
-import { synthWithNag } from './helpers/stacks.js';
+import { DURABLE_DEFAULTS, DURABLE_S3_ACTIONS, SpillBucket, type SpillBucketProps } from 'lambda-s3-spill/cdk';
+import { documentedDefaults } from '../support/tsdoc.js';
+import { existingBucket, expectPropsError, placeholderFunction, placeholderRole, synthWithNag } from './helpers/stacks.js';
 
 function durableStack(props: SpillBucketProps = {}, wire = true) {
   const stack = new Stack(new App(), 'Durable');
-  const workflow = new lambda.Function(stack, 'Workflow', {
-    runtime: lambda.Runtime.NODEJS_24_X,
-    handler: 'index.handler',
-    code: lambda.Code.fromInline('exports.handler = async () => null;'),
-    durableConfig: { executionTimeout: Duration.days(30) },
-  });
+  const workflow = placeholderFunction(stack, 'Workflow', { durableConfig: { executionTimeout: Duration.days(30) } });
   const spill = new SpillBucket(stack, 'Spill', props);
   if (wire) spill.connectDurable(workflow);
   return { stack, spill, workflow, template: () => Template.fromStack(stack) };
@@ -64,15 +59,11 @@ test('the function may write and read under durable/ only (and the key with SSE-
 
 test('grantOffloadRead adds s3:DeleteObject only when asked; connectOffload passes deleteAfterUse on', () => {
   const { stack, spill, template } = durableStack({}, false);
-  const plain = new iam.Role(stack, 'Plain', { assumedBy: new iam.AccountRootPrincipal() });
-  const deleting = new iam.Role(stack, 'Deleting', { assumedBy: new iam.AccountRootPrincipal() });
+  const plain = placeholderRole(stack, 'Plain');
+  const deleting = placeholderRole(stack, 'Deleting');
   spill.grantOffloadRead(plain).assertSuccess();
   spill.grantOffloadRead(deleting, { deleteAfterUse: true }).assertSuccess();
-  const fn = new lambda.Function(stack, 'Consumer', {
-    runtime: lambda.Runtime.NODEJS_24_X,
-    handler: 'index.handler',
-    code: lambda.Code.fromInline('exports.handler = async () => null;'),
-  });
+  const fn = placeholderFunction(stack, 'Consumer');
   expect(() => spill.connectOffload(fn, { read: false, deleteAfterUse: true })).toThrow(/deleteAfterUse needs read/);
   spill.connectOffload(fn, { deleteAfterUse: true });
   const t = template();
@@ -89,12 +80,7 @@ test('grantOffloadRead adds s3:DeleteObject only when asked; connectOffload pass
 test('cdk-nag: the durable grant is acknowledged exactly, with its reason; nothing else is found', () => {
   const findings = synthWithNag((app) => {
     const stack = new Stack(app, 'Nag');
-    const fn = new lambda.Function(stack, 'Fn', {
-      runtime: lambda.Runtime.NODEJS_24_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline('exports.handler = async () => null;'),
-      durableConfig: { executionTimeout: Duration.days(1) },
-    });
+    const fn = placeholderFunction(stack, 'Fn', { durableConfig: { executionTimeout: Duration.days(1) } });
     const spill = new SpillBucket(stack, 'Spill', { encryption: s3.BucketEncryption.KMS });
     spill.connectDurable(fn);
     spill.connectOffload(fn, { deleteAfterUse: true });
@@ -110,23 +96,20 @@ test.each<[SpillBucketProps, RegExp]>([
   [{ durablePrefix: 'offload/' }, /offloadPrefix \("offload\/"\) and durablePrefix \("offload\/"\) must not overlap/],
   [{ durableExpiration: Duration.hours(12) }, /durableExpiration must be whole days/],
 ])('refuses %p', (props, message) => {
-  expect(() => durableStack(props, false)).toThrow(SpillBucketPropsError);
-  expect(() => durableStack(props, false)).toThrow(message);
+  expectPropsError(() => durableStack(props, false), message);
 });
 
 test('an existing bucket: a warning asks to keep durable/ as long as an execution lasts; durableExpiration is refused', () => {
   const stack = new Stack(new App(), 'Existing');
-  const bucket = s3.Bucket.fromBucketName(stack, 'Team', 'team-bucket');
+  const bucket = existingBucket(stack);
   expect(() => new SpillBucket(stack, 'Bad', { bucket, durableExpiration: Duration.days(2) })).toThrow(/existing bucket or durableExpiration/);
   const spill = new SpillBucket(stack, 'Spill', { bucket });
-  spill.grantDurable(new iam.Role(stack, 'R', { assumedBy: new iam.AccountRootPrincipal() }));
+  spill.grantDurable(placeholderRole(stack, 'R'));
   Annotations.fromStack(stack).hasWarning('/Existing/Spill', Match.stringLikeRegexp('keeps objects under "durable/"'));
 });
 
-test('DURABLE_DEFAULTS agree with the @default of each durable prop in the TSDoc', async () => {
-  const { readFileSync } = await import('node:fs');
-  const source = readFileSync('cdk/durable-props.ts', 'utf8');
-  const tags = new Map([...source.matchAll(/@default (.*)\n[\s\S]*?readonly (\w+)\?:/g)].map((m) => [m[2], m[1].trim()]));
+test('DURABLE_DEFAULTS agree with the @default of each durable prop in the TSDoc', () => {
+  const tags = documentedDefaults('cdk/durable-props.ts');
   expect([...tags.keys()].sort()).toEqual(Object.keys(DURABLE_DEFAULTS).sort());
   expect(tags.get('durablePrefix')).toBe(`'${DURABLE_DEFAULTS.durablePrefix}'`);
   expect(tags.get('durableExpiration')).toBe(`Duration.days(${DURABLE_DEFAULTS.durableExpiration.toDays()})`);

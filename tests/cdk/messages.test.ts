@@ -11,7 +11,7 @@ import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
   MESSAGES_WILDCARD_REASON,
@@ -21,7 +21,7 @@ import {
 } from 'lambda-s3-spill/cdk';
 import { parseCfnYaml, type Template as CfnTemplate } from './helpers/cfn-yaml.js';
 import { prefixesContract } from './helpers/spill-contract.js';
-import { synthWithNag } from './helpers/stacks.js';
+import { existingBucket, placeholderFunction, synthWithNag } from './helpers/stacks.js';
 import { wireLargeMessages } from '../../samples/messages/stack.js';
 
 const BASIC_EXECUTION_ROLE =
@@ -30,13 +30,7 @@ const BASIC_EXECUTION_ROLE =
 /** A stack with two placeholder functions. */
 function twoFunctions(app: App) {
   const stack = new Stack(app, 'Messages');
-  const fn = (id: string) =>
-    new lambda.Function(stack, id, {
-      runtime: lambda.Runtime.NODEJS_24_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline('exports.handler = async () => {};'),
-    });
-  return { stack, producer: fn('Producer'), consumer: fn('Consumer') };
+  return { stack, producer: placeholderFunction(stack, 'Producer'), consumer: placeholderFunction(stack, 'Consumer') };
 }
 
 /** A producer and a consumer on one SpillBucket with messages, as samples/sam/messages.yaml. */
@@ -107,10 +101,8 @@ describe('SpillBucket messages', () => {
     const stack = new Stack(app, 'Kms');
     const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
     const spill = new SpillBucket(stack, 'Spill', { messages: {}, encryptionKey: key });
-    const fn = (id: string) =>
-      new lambda.Function(stack, id, { runtime: lambda.Runtime.NODEJS_24_X, handler: 'i.h', code: lambda.Code.fromInline('x') });
-    spill.grantMessagesWrite(fn('P'));
-    spill.grantMessagesRead(fn('C'));
+    spill.grantMessagesWrite(placeholderFunction(stack, 'P'));
+    spill.grantMessagesRead(placeholderFunction(stack, 'C'));
     const kmsActions = statementsOf(Template.fromStack(stack))
       .map((s) => [s.Action].flat().filter((a) => String(a).startsWith('kms:')).sort())
       .filter((a) => a.length > 0);
@@ -128,14 +120,12 @@ describe('SpillBucket messages', () => {
 
   test('an existing bucket takes only the prefix (and warns about its lifecycle); grants need messages', () => {
     const stack = new Stack(new App(), 'Existing');
-    const bucket = s3.Bucket.fromBucketName(stack, 'B', 'existing-bucket');
+    const bucket = existingBucket(stack);
     expect(() => new SpillBucket(stack, 'S1', { bucket, messages: { deadLetterRetention: Duration.days(1) } })).toThrow(SpillBucketPropsError);
     const withPrefix = new SpillBucket(stack, 'S2', { bucket, messages: { prefix: 'queue-bodies/' } });
     expect(withPrefix.messagesPrefix).toBe('queue-bodies/');
     const none = new SpillBucket(new Stack(new App(), 'None'), 'S');
-    expect(() => none.grantMessagesRead(new lambda.Function(none, 'F', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'i.h', code: lambda.Code.fromInline('x') }))).toThrow(
-      'need the messages prop',
-    );
+    expect(() => none.grantMessagesRead(placeholderFunction(none, 'F'))).toThrow('need the messages prop');
   });
 
   test('cdk-nag finds nothing unacknowledged (the sample, with its queues, too); the messages wildcard is acknowledged with its reason', () => {

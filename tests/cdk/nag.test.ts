@@ -1,7 +1,7 @@
 import { App, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ACCESS_LOGS_REASON, PREFIX_WILDCARD_REASON } from 'lambda-s3-spill/cdk';
-import { addSpillStack, synthWithNag } from './helpers/stacks.js';
+import { addSpillStack, existingBucket, synthWithNag } from './helpers/stacks.js';
 
 // The test function's role uses AWSLambdaBasicExecutionRole: that finding is the
 // test stack's, not the construct's, so it is acknowledged here.
@@ -67,7 +67,7 @@ describe('cdk-nag AwsSolutions', () => {
     const findings = synthWithNag((app) => {
       withFunctionAcknowledged(
         addSpillStack(app, { prefix: 'api/spill/' }, (stack) => ({
-          bucket: s3.Bucket.fromBucketName(stack, 'Existing', 'team-spill-bucket'),
+          bucket: existingBucket(stack),
         })),
       );
     });

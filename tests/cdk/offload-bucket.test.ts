@@ -1,22 +1,17 @@
 /** SpillBucket's offload side: the prefix's own lifecycle rule, the producer and consumer grants, the props. */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { OFFLOAD_READ_S3_ACTIONS, OFFLOAD_WRITE_S3_ACTIONS, SpillBucket, SpillBucketPropsError, type SpillBucketProps } from 'lambda-s3-spill/cdk';
-import { synthWithNag } from './helpers/stacks.js';
+import { OFFLOAD_DEFAULTS, OFFLOAD_READ_S3_ACTIONS, OFFLOAD_WRITE_S3_ACTIONS, SpillBucket, type SpillBucketProps } from 'lambda-s3-spill/cdk';
+import { documentedDefaults } from '../support/tsdoc.js';
+import { existingBucket, expectPropsError, placeholderFunction, placeholderRole, synthWithNag } from './helpers/stacks.js';
 
 function offloadStack(props: SpillBucketProps = {}, wire = true) {
   const stack = new Stack(new App(), 'Offload');
-  const fn = (id: string) =>
-    new lambda.Function(stack, id, {
-      runtime: lambda.Runtime.NODEJS_24_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline('exports.handler = async () => null;'),
-    });
-  const producer = fn('Producer');
-  const consumer = fn('Consumer');
+  const producer = placeholderFunction(stack, 'Producer');
+  const consumer = placeholderFunction(stack, 'Consumer');
   const spill = new SpillBucket(stack, 'Spill', props);
   if (wire) {
     spill.connect(producer);
@@ -69,7 +64,7 @@ test('the producer may write under offload/ only, the consumer also read; enviro
 
 test('grantOffloadRead for a function that only resolves (or any principal): s3:GetObject, and kms:Decrypt with a key', () => {
   const { stack, spill, template } = offloadStack({ encryption: s3.BucketEncryption.KMS }, false);
-  const role = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+  const role = placeholderRole(stack, 'Caller');
   spill.grantOffloadRead(role).assertSuccess();
   const statements = Object.values(template().findResources('AWS::IAM::Policy')).flatMap(
     (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[] }[],
@@ -80,11 +75,7 @@ test('grantOffloadRead for a function that only resolves (or any principal): s3:
 test('cdk-nag: the offload grants are acknowledged exactly, with their reason; nothing else is found', () => {
   const findings = synthWithNag((app) => {
     const stack = new Stack(app, 'Nag');
-    const fn = new lambda.Function(stack, 'Fn', {
-      runtime: lambda.Runtime.NODEJS_24_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline('exports.handler = async () => null;'),
-    });
+    const fn = placeholderFunction(stack, 'Fn');
     const spill = new SpillBucket(stack, 'Spill', { encryption: s3.BucketEncryption.KMS });
     spill.connect(fn);
     spill.connectOffload(fn);
@@ -101,16 +92,15 @@ test.each<[SpillBucketProps, RegExp]>([
   [{ prefix: 'data/', offloadPrefix: 'data/' }, /must not overlap/],
   [{ offloadExpiration: Duration.hours(12) }, /offloadExpiration must be whole days/],
 ])('refuses %p', (props, message) => {
-  expect(() => offloadStack(props, false)).toThrow(SpillBucketPropsError);
-  expect(() => offloadStack(props, false)).toThrow(message);
+  expectPropsError(() => offloadStack(props, false), message);
 });
 
 test('an existing bucket: no lifecycle rule can be added, a warning says so; offloadExpiration is refused', () => {
   const stack = new Stack(new App(), 'Existing');
-  const bucket = s3.Bucket.fromBucketName(stack, 'Team', 'team-bucket');
+  const bucket = existingBucket(stack);
   expect(() => new SpillBucket(stack, 'Bad', { bucket, offloadExpiration: Duration.days(2) })).toThrow(/existing bucket or offloadExpiration/);
   const spill = new SpillBucket(stack, 'Spill', { bucket, offloadPrefix: 'handover/' });
-  spill.grantOffloadRead(new iam.Role(stack, 'R', { assumedBy: new iam.AccountRootPrincipal() }));
+  spill.grantOffloadRead(placeholderRole(stack, 'R'));
   Annotations.fromStack(stack).hasWarning('/Existing/Spill', Match.stringLikeRegexp('expires objects under "handover/"'));
   expect(spill.offloadPrefix).toBe('handover/');
 });
@@ -120,11 +110,8 @@ test('connectOffload refuses neither read nor write', () => {
   expect(() => spill.connectOffload(producer, { read: false, write: false })).toThrow(TypeError);
 });
 
-test('OFFLOAD_DEFAULTS agree with the @default of each offload prop in the TSDoc', async () => {
-  const { readFileSync } = await import('node:fs');
-  const { OFFLOAD_DEFAULTS } = await import('lambda-s3-spill/cdk');
-  const source = readFileSync('cdk/offload-props.ts', 'utf8');
-  const tags = new Map([...source.matchAll(/@default (.*)\n[\s\S]*?readonly (\w+)\?:/g)].map((m) => [m[2], m[1].trim()]));
+test('OFFLOAD_DEFAULTS agree with the @default of each offload prop in the TSDoc', () => {
+  const tags = documentedDefaults('cdk/offload-props.ts');
   expect([...tags.keys()].sort()).toEqual(Object.keys(OFFLOAD_DEFAULTS).sort());
   expect(tags.get('offloadPrefix')).toBe(`'${OFFLOAD_DEFAULTS.offloadPrefix}'`);
   expect(tags.get('offloadExpiration')).toBe(`Duration.days(${OFFLOAD_DEFAULTS.offloadExpiration.toDays()})`);

@@ -8,6 +8,7 @@ import {
   SPILL_BUCKET_DEFAULTS,
   SPILL_BUCKET_FIXED_SETTINGS,
 } from 'lambda-s3-spill/cdk';
+import { propDefaults } from '../support/tsdoc.js';
 
 const root = process.cwd();
 const cdkPage = readFileSync(join(root, 'docs', 'deploy-cdk.md'), 'utf8');
@@ -65,16 +66,9 @@ function isEnumValue(value: string): boolean {
   return Object.values(ENUMS).some((values) => Object.values(values).includes(value));
 }
 
-/** Each `readonly prop?:` of SpillBucketProps with its `@default` text. */
+/** Each `readonly prop?:` of SpillBucketProps with its `@default` text ('' without one). */
 function propsWithDefaults(): Map<string, string> {
-  const source = readFileSync(join(root, 'cdk', 'spill-bucket-props.ts'), 'utf8');
-  const body = source.slice(source.indexOf('export interface SpillBucketProps'));
-  return new Map(
-    [...body.matchAll(/\/\*\*([\s\S]*?)\*\/\s*readonly (\w+)\?:/g)].map((m) => {
-      const tag = /@default (.*)/.exec(m[1]);
-      return [m[2], tag ? tag[1].trim() : ''];
-    }),
-  );
+  return new Map([...propDefaults('cdk/spill-bucket-props.ts', 'SpillBucketProps')].map(([name, tag]) => [name, tag ?? '']));
 }
 
 describe('docs/deploy-cdk.md and docs/deploy-sam.md', () => {

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
-import { spillStack } from './helpers/stacks.js';
+import { existingBucket, placeholderRole, spillStack } from './helpers/stacks.js';
 
 /** Every statement of every identity policy in the template. */
 function identityStatements(template: Template): Record<string, any>[] {
@@ -240,7 +240,7 @@ describe('SpillBucket with KMS', () => {
 
 describe('SpillBucket with an existing bucket', () => {
   const built = spillStack(undefined, (stack) => ({
-    bucket: s3.Bucket.fromBucketName(stack, 'Existing', 'team-spill-bucket'),
+    bucket: existingBucket(stack),
     prefix: 'api/spill/',
   }));
   const template = Template.fromStack(built.stack);
@@ -295,7 +295,7 @@ describe('SpillBucket server access logs', () => {
 describe('grantSpill', () => {
   test('works for any grantee and returns the grant', () => {
     const built = spillStack();
-    const role = new iam.Role(built.stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    const role = placeholderRole(built.stack, 'Reader');
     const grant = built.spill.grantSpill(role);
     expect(grant).toBeInstanceOf(iam.Grant);
     expect(grant.principalStatements.flatMap((s) => s.actions)).toEqual(['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject']);

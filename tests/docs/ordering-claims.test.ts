@@ -4,18 +4,12 @@
  * `before` (a cache, an idempotency replay), which `s3Spill` inside cannot.
  */
 import { withS3Spill } from 'lambda-s3-spill';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context, eventOf, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { MIDDY_VERSIONS } from '../support/middy-versions.js';
 import { locationOf } from '../support/s3-objects.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('docs-ordering');
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('docs-ordering');
 
 describe.each(MIDDY_VERSIONS)('with %s', (_name, middyOf) => {
   it('withS3Spill(middy(handler).use(cache)) spills an oversized early response from a before', async () => {

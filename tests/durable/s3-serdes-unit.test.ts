@@ -10,17 +10,11 @@ import { type DurableContext, type Serdes, withDurableExecution } from '@aws/dur
 import { LocalDurableTestRunner } from '@aws/durable-execution-sdk-js-testing';
 import { DURABLE_CHECKPOINT_MAX_BYTES, OffloadIntegrityError, OffloadReferenceError, OffloadStoreError, s3Serdes, SpillConfigurationError } from 'lambda-s3-spill/offload';
 import { refusedEndpoint } from '../../samples/local/fault-proxy.js';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { testClient } from '../faults/harness.js';
 import { recording } from '../offload/helpers.js';
+import { useLocalS3 } from '../support/local-s3.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('my-spill-bucket');
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('my-spill-bucket');
 
 const context = { durableExecutionArn: 'arn:aws:lambda:us-east-1:123456789012:function:report:$LATEST/durable-execution/run-1/a1', entityId: '1' };
 const big = { rows: 'r'.repeat(2_000_000) };

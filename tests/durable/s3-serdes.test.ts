@@ -10,17 +10,15 @@ import { type DurableContext, type Serdes, withDurableExecution } from '@aws/dur
 import { LocalDurableTestRunner } from '@aws/durable-execution-sdk-js-testing';
 import { payloadBytes } from 'lambda-s3-spill';
 import { DURABLE_CHECKPOINT_MAX_BYTES, DURABLE_INLINE_KEY, OFFLOAD_REFERENCE_KEY, s3Serdes } from 'lambda-s3-spill/offload';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { recording } from '../offload/helpers.js';
+import { useLocalS3 } from '../support/local-s3.js';
 
-let s3: LocalS3;
+const s3 = useLocalS3('durable-bucket');
 beforeAll(async () => {
-  s3 = await startLocalS3('durable-bucket');
   await LocalDurableTestRunner.setupTestEnvironment({ skipTime: false });
 });
 afterAll(async () => {
   await LocalDurableTestRunner.teardownTestEnvironment();
-  await s3.stop();
 });
 
 /** About 2 MB of rows. */

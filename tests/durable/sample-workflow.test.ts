@@ -8,13 +8,12 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { LocalDurableTestRunner } from '@aws/durable-execution-sdk-js-testing';
 import { payloadBytes } from 'lambda-s3-spill';
 import { DURABLE_CHECKPOINT_MAX_BYTES } from 'lambda-s3-spill/offload';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { localS3Environment } from '../offload/helpers.js';
+import { useLocalS3 } from '../support/local-s3.js';
 
 const saved = { ...process.env };
-let s3: LocalS3;
+const s3 = useLocalS3('durable-sample');
 beforeAll(async () => {
-  s3 = await startLocalS3('durable-sample');
   Object.assign(process.env, {
     S3_SPILL_BUCKET: s3.bucket,
     S3_DURABLE_PREFIX: 'durable/',
@@ -25,7 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await LocalDurableTestRunner.teardownTestEnvironment();
   process.env = saved;
-  await s3.stop();
 });
 
 it('completes: the 2 MB step is one object under durable/, every checkpoint within 262,144 bytes, the summary right', async () => {

@@ -13,30 +13,15 @@
  */
 import { DeleteObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { S3SpillError, type S3SpillOptions, SpillTimeoutError, SpillUploadError } from 'lambda-s3-spill';
-import {
-  type FaultPlan,
-  type FaultProxy,
-  passAll,
-  refusedEndpoint,
-  startFaultProxy,
-} from '../../samples/local/fault-proxy.js';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
+import { type FaultPlan, passAll, refusedEndpoint } from '../../samples/local/fault-proxy.js';
+import { useLocalS3BehindFaultProxy } from '../support/local-s3.js';
 import { listKeys } from '../support/s3-objects.js';
 import { testNoLeaks, TEST_CREDENTIALS, watchForLeaks } from '../security/leak-watch.js';
 import { activeTimers, bigResult, eventually, invokeThroughFrontDoor, testClient } from './harness.js';
 
 const watch = watchForLeaks();
 
-let s3: LocalS3;
-let proxy: FaultProxy;
-beforeAll(async () => {
-  s3 = await startLocalS3('fault-spill');
-  proxy = await startFaultProxy(s3.endpoint);
-});
-afterAll(async () => {
-  await proxy.stop();
-  await s3.stop();
-});
+const { s3, proxy } = useLocalS3BehindFaultProxy('fault-spill');
 beforeEach(() => {
   proxy.setPlan(passAll);
   proxy.requests.splice(0);

@@ -8,17 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { s3Spill } from 'lambda-s3-spill';
 import { type EmulatedFrontDoor, startFrontDoor } from '../../samples/local/front-door-server.js';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { rawGet } from '../support/s3-objects.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('integration-spill');
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('integration-spill');
 
 const FRONT_DOORS: EmulatedFrontDoor[] = ['function-url', 'rest-v1', 'alb', 'alb-multi-value'];
 const sizeFor = (frontDoor: EmulatedFrontDoor) => (frontDoor.startsWith('alb') ? 1_200_000 : 7_000_000);

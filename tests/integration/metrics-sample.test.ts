@@ -3,25 +3,16 @@
  * local S3: the user's own metric flushed by logMetrics, the spill's set apart
  * with its utility dimension, and the near-limit warning.
  */
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
-import { captureEmf } from '../support/emf.js';
+import { useEmfCapture } from '../support/emf.js';
 import { context, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 
-let s3: LocalS3;
+const s3 = useLocalS3('metrics-sample');
+const emf = useEmfCapture();
 let reportsHandler: typeof import('../../samples/metrics.js').reportsHandler;
 beforeAll(async () => {
-  s3 = await startLocalS3('metrics-sample');
   ({ reportsHandler } = await import('../../samples/metrics.js'));
 });
-afterAll(async () => {
-  await s3.stop();
-});
-
-let emf: ReturnType<typeof captureEmf>;
-beforeEach(() => {
-  emf = captureEmf();
-});
-afterEach(() => emf.stop());
 
 const event = (count: number) => ({
   version: '2.0',
@@ -43,7 +34,7 @@ it('a small response: only the user metric, no warning', async () => {
   const { response, log } = call(10);
   expect(await response).toMatchObject({ statusCode: 200 });
   expect(emf.metrics()).toEqual([rowsListed(10)]);
-  expect(log.lines.filter((l) => l.level === 'warn')).toEqual([]);
+  expect(log.at('warn')).toEqual([]);
 });
 
 it('a response over 4 MB that fits: returned untouched, one warning, no spill metrics', async () => {
@@ -52,7 +43,7 @@ it('a response over 4 MB that fits: returned untouched, one warning, no spill me
   expect(answer.statusCode).toBe(200);
   const bytes = Buffer.byteLength(JSON.stringify(answer));
   expect(bytes).toBeGreaterThan(4_000_000);
-  expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.args)).toEqual([
+  expect(log.at('warn').map((l) => l.args)).toEqual([
     ['s3Spill response near the limit', { nearLimit: { frontDoor: 'function-url', bytes, maxBytes: 6_291_556, warnAtBytes: 4_000_000 } }],
   ]);
   expect(emf.metrics()).toEqual([rowsListed(110_000)]);

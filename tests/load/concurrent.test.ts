@@ -11,20 +11,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { leaksIn } from '../security/leak-watch.js';
 import { s3Spill, type SpillLogger } from 'lambda-s3-spill';
 import { startFrontDoor } from '../../samples/local/front-door-server.js';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { rawGet } from '../support/s3-objects.js';
 import { inUse, MB, settledMemory } from './memory.js';
 
 const INVOCATIONS = 100;
 const BODY_BYTES = 7_000_000;
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('load-spill');
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('load-spill');
 
 /** Seven megabytes of text with JSON escapes and 2-, 3- and 4-byte characters, unique per seed. */
 function textBody(seed: number): string {

@@ -7,9 +7,9 @@
  */
 import middy from '@middy/core';
 import { s3Spill, type SpillLogger } from 'lambda-s3-spill';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { leaksIn } from '../security/leak-watch.js';
 import { context, eventOf } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { listKeys, rawGet } from '../support/s3-objects.js';
 import { MB, openSockets, settledMemory } from './memory.js';
 
@@ -17,13 +17,7 @@ const SPILLS = 1_000;
 const WARM_UP = 100;
 const BODY_BYTES = 20_000;
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('soak-spill');
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('soak-spill');
 
 it(`${SPILLS} sequential spills: no growth in memory or open sockets`, async () => {
   // Counts only: a logger that kept its lines would itself grow.

@@ -6,6 +6,7 @@
  */
 import { jest } from '@jest/globals';
 import { createSpiller } from '../../src/spill/spiller.js';
+import { captureOutput } from '../support/emf.js';
 import { staticExternals } from '../support/module-graph.js';
 import type { MiddyLikeRequest } from '../../src/types/middy.js';
 
@@ -25,29 +26,9 @@ afterAll(() => {
   else process.env.POWERTOOLS_DEV = savedDev;
 });
 
-/** What the Logger writes (through the global console, with POWERTOOLS_DEV). */
-async function captured(run: (lines: readonly string[]) => Promise<void>): Promise<string[]> {
-  const lines: string[] = [];
-  const original = process.stdout.write;
-  process.stdout.write = function write(chunk: unknown): boolean {
-    lines.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
-    return true;
-  } as typeof process.stdout.write;
-  const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
-    jest.spyOn(console, level).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' '))),
-  );
-  try {
-    await run(lines);
-  } finally {
-    process.stdout.write = original;
-    for (const spy of spies) spy.mockRestore();
-  }
-  return lines.flatMap((t) => t.split('\n')).filter((l) => l.trim() !== '');
-}
-
 describe('the default logger, loaded on first use', () => {
   it('writes the creation warning and the unknown-token warning before a fitting response is returned, in order', async () => {
-    const lines = await captured(async (written) => {
+    const lines = await captureOutput(async (written) => {
       const spiller = createSpiller({ bucket: 'a-bucket', expiresIn: 7200 }, {});
       const request = requestOf({ statusCode: 200, headers: { 'x-s3-spill': 'bogus' }, body: 'ok' });
       const out = spiller.process(request);
@@ -71,7 +52,7 @@ describe('the default logger, loaded on first use', () => {
 
   it('writes a line logged after the module has loaded synchronously', async () => {
     const spiller = createSpiller({ bucket: 'a-bucket', expiresIn: 7200 }, {});
-    await captured(async () => void (await spiller.process(requestOf({ statusCode: 200, body: 'ok' }))));
+    await captureOutput(async () => void (await spiller.process(requestOf({ statusCode: 200, body: 'ok' }))));
     const lines: string[] = [];
     const spy = jest.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')));
     try {

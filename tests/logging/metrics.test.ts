@@ -9,15 +9,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emitOutcome, type MetricsLike } from '../../src/logging/metrics.js';
 import { checkMetrics } from '../../src/options/resolve.js';
-import { captureEmf } from '../support/emf.js';
+import { useEmfCapture } from '../support/emf.js';
 import { recordingLogger } from '../support/events.js';
 import { staticExternals } from '../support/module-graph.js';
 
-let emf: ReturnType<typeof captureEmf>;
-beforeEach(() => {
-  emf = captureEmf();
-});
-afterEach(() => emf.stop());
+const emf = useEmfCapture();
 
 it("publishes <outcome> (Count) and <outcome>Bytes (Bytes) under the instance's namespace, service and default dimensions, plus utility", () => {
   const metrics = new Metrics({ namespace: 'Shop', serviceName: 'orders', defaultDimensions: { environment: 'prod' } });

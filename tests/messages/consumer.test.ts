@@ -4,14 +4,13 @@
  */
 import { createHash } from 'node:crypto';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { SNSEvent, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import {
   deleteResolved,
   largeMessages,
-  largeMessagesPlugin,
   LargeMessageConfigurationError,
   LargeMessageIntegrityError,
   LargeMessageLoadError,
@@ -20,21 +19,11 @@ import {
   resolveLargeMessages,
   SIZE_ATTRIBUTE,
 } from 'lambda-s3-spill/messages';
-import { BUCKET, EVERY_KIND, bodyOf, context, countingClient, receiveAll, snsEventOf, sqsEventOf, useWorld, type World } from './helpers.js';
+import { BUCKET, EVERY_KIND, bodyOf, context, countingClient, receiveAll, snsEventOf, sqsEventOf, useWorld } from './helpers.js';
 
-const worldOf = useWorld();
-let world: World;
-beforeEach(() => {
-  world = worldOf();
-});
+const world = useWorld();
 
 const md5 = (text: string): string => createHash('md5').update(text, 'utf8').digest('hex');
-
-function producer(): SQSClient {
-  const sqs = new SQSClient(world.moto.clientConfig);
-  sqs.middlewareStack.use(largeMessagesPlugin({ bucket: BUCKET, s3Client: world.s3 }));
-  return sqs;
-}
 
 async function exists(key: string): Promise<boolean> {
   try {
@@ -54,7 +43,7 @@ describe('SQS', () => {
     const queue = await world.queue('round-trip');
     const body = bodyOf(400_000);
     expect(body.startsWith('\uFEFF')).toBe(true);
-    await producer().send(
+    await world.offloadingSqs().send(
       new SendMessageCommand({ QueueUrl: queue.url, MessageBody: body, MessageAttributes: { kind: { DataType: 'String', StringValue: 'ordér' } } }),
     );
     const [message] = await receiveAll(world.sqs, queue.url, 1);
@@ -98,7 +87,7 @@ describe('SQS', () => {
 
   it('deletes objects after the handler succeeded, except those of records in batchItemFailures; nothing when it throws', async () => {
     const queue = await world.queue('delete');
-    await producer().send(
+    await world.offloadingSqs().send(
       new SendMessageBatchCommand({
         QueueUrl: queue.url,
         Entries: [
@@ -187,7 +176,7 @@ describe('SQS', () => {
 
   it('deleteResolved deletes a resolved record\'s object, and nothing for other records or with deleteAfterUse: false', async () => {
     const queue = await world.queue('delete-resolved');
-    await producer().send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: bodyOf(300_000) }));
+    await world.offloadingSqs().send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: bodyOf(300_000) }));
     const [record] = sqsEventOf(await receiveAll(world.sqs, queue.url, 1), queue.arn).Records;
     const options = { bucket: BUCKET, s3Client: world.s3 };
     const resolved = await resolveLargeMessage(record!, options);
@@ -202,8 +191,7 @@ describe('SQS', () => {
 describe('SNS', () => {
   it('resolves SNS to SQS with raw delivery (the attribute on the SQS message)', async () => {
     const { topicArn, url, arn } = await world.topicToQueue('raw', true);
-    const sns = new SNSClient(world.moto.clientConfig);
-    sns.middlewareStack.use(largeMessagesPlugin({ bucket: BUCKET, s3Client: world.s3 }));
+    const sns = world.offloadingSns();
     const body = bodyOf(300_000);
     await sns.send(new PublishCommand({ TopicArn: topicArn, Message: body }));
     const event = sqsEventOf(await receiveAll(world.sqs, url, 1), arn);
@@ -214,8 +202,7 @@ describe('SNS', () => {
 
   it('resolves the SNS envelope in an SQS body: the envelope kept, only its Message replaced, the attribute removed', async () => {
     const { topicArn, url, arn } = await world.topicToQueue('enveloped', false);
-    const sns = new SNSClient(world.moto.clientConfig);
-    sns.middlewareStack.use(largeMessagesPlugin({ bucket: BUCKET, s3Client: world.s3 }));
+    const sns = world.offloadingSns();
     const body = bodyOf(300_000);
     const small = 'small ✓';
     await sns.send(new PublishCommand({ TopicArn: topicArn, Message: body, Subject: 'orders', MessageAttributes: { kind: { DataType: 'String', StringValue: 'k' } } }));
@@ -236,8 +223,7 @@ describe('SNS', () => {
 
   it('resolves SNS event records (Lambda subscribed to the topic)', async () => {
     const { topicArn, url } = await world.topicToQueue('sns-records', false);
-    const sns = new SNSClient(world.moto.clientConfig);
-    sns.middlewareStack.use(largeMessagesPlugin({ bucket: BUCKET, s3Client: world.s3 }));
+    const sns = world.offloadingSns();
     const body = bodyOf(263_000);
     await sns.send(new PublishCommand({ TopicArn: topicArn, Message: body }));
     const [message] = await receiveAll(world.sqs, url, 1);

@@ -13,6 +13,8 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs';
 import type { Context, SNSEvent, SNSEventRecord, SQSEvent, SQSRecord } from 'aws-lambda';
+import { largeMessagesPlugin } from 'lambda-s3-spill/messages';
+import { handleOf, ownedByHooks } from '../support/hooks.js';
 import { startMoto, type Moto } from '../support/moto.js';
 
 export const BUCKET = 'large-messages';
@@ -39,23 +41,22 @@ export interface World {
   topicToQueue(name: string, raw: boolean): Promise<{ topicArn: string; url: string; arn: string }>;
   /** Every key in the bucket. */
   keys(): Promise<string[]>;
+  /** A new SQS client with `largeMessagesPlugin` (on {@link BUCKET} through this world's S3 client, unless `options` say otherwise). */
+  offloadingSqs(options?: PluginOptions): SQSClient;
+  /** A new SNS client with `largeMessagesPlugin`, as {@link World.offloadingSqs}. */
+  offloadingSns(options?: PluginOptions): SNSClient;
   stop(): Promise<void>;
 }
+
+type PluginOptions = Parameters<typeof largeMessagesPlugin>[0];
 
 /**
  * Start a world before the file's tests and stop it after them.
  *
- * @returns a getter for the world (set once `beforeAll` ran)
+ * @returns the world, to read in tests and hooks (it has no `stop`: the hooks own it)
  */
-export function useWorld(): () => World {
-  let world: World | undefined;
-  beforeAll(async () => {
-    world = await startWorld();
-  }, 120_000);
-  afterAll(async () => {
-    await world?.stop();
-  });
-  return () => world!;
+export function useWorld(): Omit<World, 'stop'> {
+  return handleOf(ownedByHooks({ what: 'the world', span: 'all', start: startWorld, stop: (world) => world.stop(), timeoutMs: 120_000 }));
 }
 
 export async function startWorld(): Promise<World> {
@@ -64,6 +65,10 @@ export async function startWorld(): Promise<World> {
   const sqs = new SQSClient(moto.clientConfig);
   const sns = new SNSClient(moto.clientConfig);
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  const offloading = <Client extends SQSClient | SNSClient>(client: Client, options: PluginOptions = {}): Client => {
+    client.middlewareStack.use(largeMessagesPlugin({ bucket: BUCKET, s3Client: s3, ...options }));
+    return client;
+  };
   const queue = async (name: string): Promise<{ url: string; arn: string }> => {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
@@ -92,6 +97,8 @@ export async function startWorld(): Promise<World> {
       const out = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));
       return (out.Contents ?? []).map((o) => o.Key!);
     },
+    offloadingSqs: (options) => offloading(new SQSClient(moto.clientConfig), options),
+    offloadingSns: (options) => offloading(new SNSClient(moto.clientConfig), options),
     async stop() {
       s3.destroy();
       sqs.destroy();

@@ -10,23 +10,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import {
   LEGACY_POINTER_CLASS,
   LEGACY_SIZE_ATTRIBUTE,
   POINTER_CLASS,
   SIZE_ATTRIBUTE,
-  largeMessagesPlugin,
   resolveLargeMessages,
 } from 'lambda-s3-spill/messages';
-import { BUCKET, bodyOf, receiveAll, snsEventOf, sqsEventOf, useWorld, type World } from './helpers.js';
+import { BUCKET, bodyOf, receiveAll, snsEventOf, sqsEventOf, useWorld } from './helpers.js';
 
-const worldOf = useWorld();
-let world: World;
-beforeEach(() => {
-  world = worldOf();
-});
+const world = useWorld();
 
 /** How a client lays out the pointer. */
 type Layout = 'jackson' | 'python';
@@ -106,8 +101,7 @@ it('reads what the Java and Python SNS clients publish (ExtendedPayloadSize), en
 describe('what the plugin writes is the Extended Client format, field for field', () => {
   it('SQS: the Jackson pointer text, the ExtendedPayloadSize attribute, the raw body as the object', async () => {
     const queue = await world.queue('format-sqs');
-    const sqs = new SQSClient(world.moto.clientConfig);
-    sqs.middlewareStack.use(largeMessagesPlugin({ bucket: BUCKET, s3Client: world.s3 }));
+    const sqs = world.offloadingSqs();
     const body = bodyOf(300_000);
     await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: body, MessageAttributes: { tenant: { DataType: 'String', StringValue: 'a' } } }));
     const [message] = await receiveAll(world.sqs, queue.url, 1);
@@ -127,8 +121,7 @@ describe('what the plugin writes is the Extended Client format, field for field'
 
   it('SNS: the same pointer and attribute (Powertools for Java reads only ExtendedPayloadSize on SNS)', async () => {
     const { topicArn, url } = await world.topicToQueue('format-sns', true);
-    const sns = new SNSClient(world.moto.clientConfig);
-    sns.middlewareStack.use(largeMessagesPlugin({ bucket: BUCKET, s3Client: world.s3 }));
+    const sns = world.offloadingSns();
     const body = bodyOf(270_000);
     await sns.send(new PublishCommand({ TopicArn: topicArn, Message: body }));
     const [message] = await receiveAll(world.sqs, url, 1);

@@ -9,23 +9,12 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { largeMessages, largeMessagesValidateOptions, SIZE_ATTRIBUTE } from 'lambda-s3-spill/messages';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
-import { captureEmf } from '../support/emf.js';
+import { useEmfCapture } from '../support/emf.js';
 import { context, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('metrics-messages');
-});
-afterAll(async () => {
-  await s3.stop();
-});
-
-let emf: ReturnType<typeof captureEmf>;
-beforeEach(() => {
-  emf = captureEmf();
-});
-afterEach(() => emf.stop());
+const s3 = useLocalS3('metrics-messages');
+const emf = useEmfCapture();
 
 function record(messageId: string, body: string, attributes: SQSRecord['messageAttributes'] = {}): SQSRecord {
   return {

@@ -3,9 +3,9 @@
  * the handler, objects deleted after it except those it reports as failures.
  */
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { largeMessages, largeMessagesPlugin, SIZE_ATTRIBUTE } from 'lambda-s3-spill/messages';
+import { largeMessages, SIZE_ATTRIBUTE } from 'lambda-s3-spill/messages';
 import { MIDDY_VERSIONS } from '../support/middy-versions.js';
 import { BUCKET, bodyOf, context, receiveAll, sqsEventOf, useWorld } from './helpers.js';
 
@@ -13,23 +13,22 @@ const world = useWorld();
 
 describe.each(MIDDY_VERSIONS)('%s', (version, middy) => {
   it('resolves the batch, keeps the object of the record reported as failed, deletes the other', async () => {
-    const queue = await world().queue(`middy-${version.replace(/\D/g, '')}`);
-    const producer = new SQSClient(world().moto.clientConfig);
-    producer.middlewareStack.use(largeMessagesPlugin({ bucket: BUCKET, s3Client: world().s3 }));
+    const queue = await world.queue(`middy-${version.replace(/\D/g, '')}`);
+    const producer = world.offloadingSqs();
     const bodies = [bodyOf(270_000) + 'a', bodyOf(270_000) + 'b'];
     await producer.send(new SendMessageBatchCommand({ QueueUrl: queue.url, Entries: bodies.map((MessageBody, i) => ({ Id: `m${i}`, MessageBody })) }));
-    const event = sqsEventOf(await receiveAll(world().sqs, queue.url, 2), queue.arn);
+    const event = sqsEventOf(await receiveAll(world.sqs, queue.url, 2), queue.arn);
     expect(event.Records.every((r) => r.messageAttributes[SIZE_ATTRIBUTE] !== undefined)).toBe(true);
     const keys = new Map(event.Records.map((r) => [r.messageId, (JSON.parse(r.body) as [string, { s3Key: string }])[1].s3Key]));
     let seen: string[] = [];
     const handler = middy(async (e: SQSEvent): Promise<SQSBatchResponse> => {
       seen = e.Records.map((r) => r.body);
       return { batchItemFailures: [{ itemIdentifier: e.Records[0]!.messageId }] };
-    }).use(largeMessages({ bucket: BUCKET, s3Client: world().s3 }));
+    }).use(largeMessages({ bucket: BUCKET, s3Client: world.s3 }));
     await handler(event, context);
     expect([...seen].sort()).toEqual([...bodies].sort());
     const exists = async (key: string) =>
-      world().s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key })).then(
+      world.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key })).then(
         () => true,
         () => false,
       );

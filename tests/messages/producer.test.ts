@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
-import { PublishBatchCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { PublishBatchCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient, type MessageAttributeValue } from '@aws-sdk/client-sqs';
 import {
   largeMessagesPlugin,
@@ -16,19 +16,9 @@ import {
   POINTER_CLASS,
   SIZE_ATTRIBUTE,
 } from 'lambda-s3-spill/messages';
-import { BUCKET, bodyOf, receiveAll, receiveOnce, useWorld, type World } from './helpers.js';
+import { BUCKET, bodyOf, receiveAll, receiveOnce, useWorld } from './helpers.js';
 
-const worldOf = useWorld();
-let world: World;
-beforeEach(() => {
-  world = worldOf();
-});
-
-function sqsWith(options: Parameters<typeof largeMessagesPlugin>[0] = {}): SQSClient {
-  const sqs = new SQSClient(world.moto.clientConfig);
-  sqs.middlewareStack.use(largeMessagesPlugin({ bucket: BUCKET, s3Client: world.s3, ...options }));
-  return sqs;
-}
+const world = useWorld();
 
 async function objectText(key: string): Promise<string> {
   const out = await world.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
@@ -45,7 +35,7 @@ function pointerOf(body: string): { bucket: string; key: string } {
 describe('SendMessage', () => {
   it('keeps a message of exactly the threshold (attributes counted) inline and sends one byte more through S3', async () => {
     const { url } = await world.queue('threshold');
-    const sqs = sqsWith({ threshold: 262_144 });
+    const sqs = world.offloadingSqs({ threshold: 262_144 });
     const attributes: Record<string, MessageAttributeValue> = {
       kind: { DataType: 'String', StringValue: 'ordér' },
       blob: { DataType: 'Binary', BinaryValue: new Uint8Array([0, 1, 2, 255]) },
@@ -79,8 +69,7 @@ describe('SendMessage', () => {
     const { url } = await world.queue('small');
     const sent: unknown[] = [];
     const s3Client = { send: (c: unknown) => (sent.push(c), Promise.reject(new Error('no S3 call expected'))) } as never;
-    const sqs = new SQSClient(world.moto.clientConfig);
-    sqs.middlewareStack.use(largeMessagesPlugin({ bucket: BUCKET, s3Client }));
+    const sqs = world.offloadingSqs({ s3Client });
     const output = await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'small' }));
     expect(output.MD5OfMessageBody).toBe(createHash('md5').update('small').digest('hex'));
     const [message] = await receiveAll(world.sqs, url, 1);
@@ -90,7 +79,7 @@ describe('SendMessage', () => {
 
   it('sends every message through S3 with alwaysThroughS3, under the keyPrefix given, with putObjectParams', async () => {
     const { url } = await world.queue('always');
-    const sqs = sqsWith({ alwaysThroughS3: true, keyPrefix: 'queue-a/', putObjectParams: { Metadata: { producer: 'orders' } } });
+    const sqs = world.offloadingSqs({ alwaysThroughS3: true, keyPrefix: 'queue-a/', putObjectParams: { Metadata: { producer: 'orders' } } });
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'tiny é' }));
     const [message] = await receiveAll(world.sqs, url, 1);
     const pointer = pointerOf(message!.Body!);
@@ -103,7 +92,7 @@ describe('SendMessage', () => {
 
   it('refuses, before storing anything, a large message with 10 attributes or the reserved attribute', async () => {
     const { url } = await world.queue('refused');
-    const sqs = sqsWith();
+    const sqs = world.offloadingSqs();
     const ten = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`a${i}`, { DataType: 'String', StringValue: 'v' }]));
     const before = await world.keys();
     const attempt = sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: bodyOf(300_000), MessageAttributes: ten }));
@@ -128,7 +117,7 @@ describe('SendMessage', () => {
 
   it('fails with LargeMessageStoreError and sends nothing when S3 fails', async () => {
     const { url } = await world.queue('store-fails');
-    const sqs = sqsWith({ bucket: 'no-such-bucket' });
+    const sqs = world.offloadingSqs({ bucket: 'no-such-bucket' });
     const attempt = sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: bodyOf(300_000) }));
     await expect(attempt).rejects.toThrow(LargeMessageStoreError);
     await expect(attempt).rejects.toBeInstanceOf(LargeMessageError);
@@ -139,7 +128,7 @@ describe('SendMessage', () => {
 describe('SendMessageBatch', () => {
   it('offloads each entry over the threshold, then the largest while the batch is over it', async () => {
     const { url } = await world.queue('batch');
-    const sqs = sqsWith({ threshold: 262_144 });
+    const sqs = world.offloadingSqs({ threshold: 262_144 });
     const bodies = { big: bodyOf(270_000), a: bodyOf(100_000), b: bodyOf(90_000), c: bodyOf(80_000), d: bodyOf(1_000) };
     const out = await sqs.send(
       new SendMessageBatchCommand({ QueueUrl: url, Entries: Object.entries(bodies).map(([Id, MessageBody]) => ({ Id, MessageBody })) }),
@@ -163,7 +152,7 @@ describe('SendMessageBatch', () => {
 
   it('refuses the whole batch, storing nothing, when an entry that must go cannot', async () => {
     const { url } = await world.queue('batch-refused');
-    const sqs = sqsWith();
+    const sqs = world.offloadingSqs();
     const ten = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`a${i}`, { DataType: 'String', StringValue: 'v' }]));
     const before = await world.keys();
     await expect(
@@ -185,8 +174,7 @@ describe('SendMessageBatch', () => {
 describe('SNS Publish and PublishBatch', () => {
   it('offloads a large Publish (SNS limit 262,144 as the default threshold) and refuses MessageStructure json', async () => {
     const { topicArn, url } = await world.topicToQueue('publish', true);
-    const sns = new SNSClient(world.moto.clientConfig);
-    sns.middlewareStack.use(largeMessagesPlugin({ bucket: BUCKET, s3Client: world.s3 }));
+    const sns = world.offloadingSns();
     const body = bodyOf(262_200);
     await sns.send(new PublishCommand({ TopicArn: topicArn, Message: body, MessageAttributes: { kind: { DataType: 'String', StringValue: 'x' } } }));
     const [message] = await receiveAll(world.sqs, url, 1);
@@ -202,8 +190,7 @@ describe('SNS Publish and PublishBatch', () => {
 
   it('applies the batch rule to PublishBatch', async () => {
     const { topicArn, url } = await world.topicToQueue('publish-batch', true);
-    const sns = new SNSClient(world.moto.clientConfig);
-    sns.middlewareStack.use(largeMessagesPlugin({ bucket: BUCKET, s3Client: world.s3 }));
+    const sns = world.offloadingSns();
     const entries = [bodyOf(150_000), bodyOf(140_000), bodyOf(500)].map((Message, i) => ({ Id: `e${i}`, Message }));
     await sns.send(new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: entries }));
     const received = await receiveAll(world.sqs, url, 3);

@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { payloadBytes } from 'lambda-s3-spill';
 import { OFFLOAD_REFERENCE_KEY, resolveOffloaded, STEP_FUNCTIONS_STATE_MAX_BYTES } from 'lambda-s3-spill/offload';
 import { type InvokeFrontEnd, startInvokeFrontEnd } from '../../samples/local/invoke-server.js';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { parseCfnYaml } from '../cdk/helpers/cfn-yaml.js';
 import { type Definition, execute } from './step-functions-model.js';
 import { localS3Environment } from './helpers.js';
+import { useLocalS3 } from '../support/local-s3.js';
 
 const template = parseCfnYaml(readFileSync(join(process.cwd(), 'samples', 'sam', 'offload-template.yaml'), 'utf8')) as unknown as {
   Resources: { Pipeline: { Properties: { Definition: Definition } } };
@@ -22,11 +22,10 @@ const definition = template.Resources.Pipeline.Properties.Definition;
 const functions = { '${ProduceArn}': 'produce', '${ConsumeArn}': 'consume' };
 
 const saved = { ...process.env };
-let s3: LocalS3;
 let frontEnd: InvokeFrontEnd;
 let handlers: typeof import('../../samples/cdk/offload-handlers.js');
+const s3 = useLocalS3('offload-choice');
 beforeAll(async () => {
-  s3 = await startLocalS3('offload-choice');
   // The sample's handlers as deployed: the library's default client, pointed at the local S3 the standard way.
   Object.assign(process.env, {
     S3_OFFLOAD_BUCKET: s3.bucket,
@@ -38,7 +37,6 @@ beforeAll(async () => {
 afterAll(async () => {
   process.env = saved;
   await frontEnd.stop();
-  await s3.stop();
 });
 
 it('the Choice reads $.status inline next to the offloaded $.items, and the rows arrive whole', async () => {

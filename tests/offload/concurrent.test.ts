@@ -1,17 +1,11 @@
 /** 100 offloads at once, each resolved byte-identical: distinct keys, no mix-ups, one log record each. */
 import middy from '@middy/core';
 import { type OffloadReference, resolveOffloaded, s3Offload } from 'lambda-s3-spill/offload';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { contextWithTimeLeft } from './helpers.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('offload-bucket');
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('offload-bucket');
 
 it('100 concurrent offloads, each resolved byte-identical', async () => {
   const log = recordingLogger();
@@ -29,6 +23,6 @@ it('100 concurrent offloads, each resolved byte-identical', async () => {
   expect(new Set(refs.map((r) => r.lambdaS3Offload.key)).size).toBe(100);
   const values = await Promise.all(refs.map((r) => resolveOffloaded(r, { bucket: s3.bucket, s3Client: s3.client })));
   values.forEach((value, n) => expect(JSON.stringify(value)).toBe(expected(n)));
-  expect(log.lines.filter((l) => l.level === 'info')).toHaveLength(100);
+  expect(log.at('info')).toHaveLength(100);
   expect(storeMs).toBeLessThan(30_000);
 });

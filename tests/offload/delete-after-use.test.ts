@@ -8,22 +8,13 @@
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import { type OffloadReference, OffloadIntegrityError, OffloadStoreError, resolveOffloaded, s3Offload, withS3Offload } from 'lambda-s3-spill/offload';
-import { type FaultAction, type FaultPlan, type FaultProxy, passAll, startFaultProxy } from '../../samples/local/fault-proxy.js';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
+import { type FaultAction, type FaultPlan, passAll } from '../../samples/local/fault-proxy.js';
 import { testClient } from '../faults/harness.js';
 import { recordingLogger } from '../support/events.js';
+import { useLocalS3BehindFaultProxy } from '../support/local-s3.js';
 import { contextWithTimeLeft } from './helpers.js';
 
-let s3: LocalS3;
-let proxy: FaultProxy;
-beforeAll(async () => {
-  s3 = await startLocalS3('offload-bucket');
-  proxy = await startFaultProxy(s3.endpoint);
-});
-afterAll(async () => {
-  await proxy.stop();
-  await s3.stop();
-});
+const { s3, proxy } = useLocalS3BehindFaultProxy('offload-bucket');
 afterEach(() => proxy.setPlan(passAll));
 
 const MAX = 262_144;
@@ -120,7 +111,7 @@ it('a failed delete does not fail the invocation: a warn record per object, the 
   proxy.setPlan(onMethod('DELETE', { kind: 'error', status: 503, code: 'SlowDown' }));
   const { handler, log } = consumer(async (event) => ({ n: event.a.rows.length }));
   expect(await handler({ a, b, again: a }, contextWithTimeLeft(10_000))).toEqual({ n: 300_000 });
-  const warnings = log.lines.filter((l) => l.level === 'warn');
+  const warnings = log.at('warn');
   expect(warnings.map((w) => (w.args[1] as { offloadDelete: { key: string } }).offloadDelete.key).sort()).toEqual(
     [a.lambdaS3Offload.key, b.lambdaS3Offload.key].sort(),
   );

@@ -5,23 +5,14 @@
  */
 import middy from '@middy/core';
 import { type OffloadReference, OffloadLoadError, OffloadStoreError, OffloadTimeoutError, resolveOffloaded, s3Offload, withS3Offload } from 'lambda-s3-spill/offload';
-import { type FaultProxy, passAll, refusedEndpoint, startFaultProxy } from '../../samples/local/fault-proxy.js';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
+import { passAll, refusedEndpoint } from '../../samples/local/fault-proxy.js';
 import { testClient } from '../faults/harness.js';
 import { SENTINEL_SECRET_KEY, SENTINEL_SESSION_TOKEN } from '../security/leak-watch.js';
 import { recordingLogger } from '../support/events.js';
+import { useLocalS3BehindFaultProxy } from '../support/local-s3.js';
 import { contextWithTimeLeft } from './helpers.js';
 
-let s3: LocalS3;
-let proxy: FaultProxy;
-beforeAll(async () => {
-  s3 = await startLocalS3('offload-bucket');
-  proxy = await startFaultProxy(s3.endpoint);
-});
-afterAll(async () => {
-  await proxy.stop();
-  await s3.stop();
-});
+const { proxy } = useLocalS3BehindFaultProxy('offload-bucket');
 afterEach(() => proxy.setPlan(passAll));
 
 const VALUE = { rows: 'q'.repeat(400_000) };

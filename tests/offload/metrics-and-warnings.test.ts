@@ -7,24 +7,13 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import { payloadBytes } from 'lambda-s3-spill';
 import { type OffloadReference, s3Offload, s3OffloadValidateOptions, STEP_FUNCTIONS_STATE_MAX_BYTES, withS3Offload } from 'lambda-s3-spill/offload';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
-import { captureEmf } from '../support/emf.js';
-import { context, eventOf, recordingLogger } from '../support/events.js';
+import { useEmfCapture } from '../support/emf.js';
+import { context, eventOf, nearLimitWarnings, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { invokeEvent } from './helpers.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('metrics-offload');
-});
-afterAll(async () => {
-  await s3.stop();
-});
-
-let emf: ReturnType<typeof captureEmf>;
-beforeEach(() => {
-  emf = captureEmf();
-});
-afterEach(() => emf.stop());
+const s3 = useLocalS3('metrics-offload');
+const emf = useEmfCapture();
 
 const newMetrics = () => new Metrics({ namespace: 'OffloadTests', serviceName: 'reports' });
 
@@ -39,7 +28,6 @@ function offload(extra: Parameters<typeof s3Offload>[0] = {}) {
   const log = recordingLogger();
   return { middleware: s3Offload({ bucket: s3.bucket, s3Client: s3.client, logger: log.logger, ...extra }), log };
 }
-const warnings = (log: ReturnType<typeof recordingLogger>) => log.lines.filter((l) => l.level === 'warn');
 
 describe('metrics', () => {
   it('an offloaded result emits Offloaded and OffloadedBytes; the next function resolving it emits Resolved and ResolvedBytes', async () => {
@@ -95,8 +83,6 @@ describe('metrics', () => {
 
 describe('warnAtBytes', () => {
   const max = STEP_FUNCTIONS_STATE_MAX_BYTES;
-  const nearLimit = (log: ReturnType<typeof recordingLogger>) =>
-    warnings(log).map((l) => [l.args[0], (l.args[1] as { nearLimit: object }).nearLimit]);
 
   it.each<[string, number, boolean]>([
     ['one byte under', 235_928, false],
@@ -107,13 +93,13 @@ describe('warnAtBytes', () => {
     const { middleware, log } = offload({ maxBytes: max });
     const result = resultOf(bytes);
     expect(await middy(async () => result).use(middleware)(invokeEvent(), context)).toBe(result);
-    expect(nearLimit(log)).toEqual(warned ? [['s3Offload result near the limit', { bytes, maxBytes: max, warnAtBytes: 235_929 }]] : []);
+    expect(nearLimitWarnings(log)).toEqual(warned ? [['s3Offload result near the limit', { bytes, maxBytes: max, warnAtBytes: 235_929 }]] : []);
   });
 
   it('one byte over maxBytes is offloaded, with no warning', async () => {
     const { middleware, log } = offload({ maxBytes: max });
     expect(await middy(async () => resultOf(max + 1)).use(middleware)(invokeEvent(), context)).toHaveProperty('lambdaS3Offload');
-    expect(warnings(log)).toEqual([]);
+    expect(log.at('warn')).toEqual([]);
   });
 
   it.each<[string, number, boolean]>([
@@ -124,7 +110,7 @@ describe('warnAtBytes', () => {
     const log = recordingLogger();
     const handler = withS3Offload(async () => resultOf(bytes), { bucket: s3.bucket, s3Client: s3.client, logger: log.logger, warnAtBytes: 100_000 });
     await handler(invokeEvent(), context);
-    expect(nearLimit(log)).toEqual(warned ? [['s3Offload result near the limit', { bytes, maxBytes: 6_291_556, warnAtBytes: 100_000 }]] : []);
+    expect(nearLimitWarnings(log)).toEqual(warned ? [['s3Offload result near the limit', { bytes, maxBytes: 6_291_556, warnAtBytes: 100_000 }]] : []);
   });
 
   it('the default logger writes the warning before the invocation returns', async () => {
@@ -142,7 +128,7 @@ describe('warnAtBytes', () => {
     await middy(async () => resultOf(max)).use(always.middleware)(invokeEvent(), context);
     const http = offload({ maxBytes: max });
     await middy(async () => resultOf(max)).use(http.middleware)(eventOf('http-v2') as never, context);
-    expect([warnings(off.log), warnings(always.log), warnings(http.log)]).toEqual([[], [], []]);
+    expect([off.log.at('warn'), always.log.at('warn'), http.log.at('warn')]).toEqual([[], [], []]);
   });
 
   it.each<[unknown, object, string]>([

@@ -3,18 +3,12 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import { payloadBytes, s3Spill, SpillConfigurationError } from 'lambda-s3-spill';
 import { OFFLOAD_REFERENCE_KEY, type OffloadReference, resolveOffloaded, s3Offload, s3OffloadValidateOptions, STEP_FUNCTIONS_STATE_MAX_BYTES, withS3Offload } from 'lambda-s3-spill/offload';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context, eventOf, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { MIDDY_VERSIONS } from '../support/middy-versions.js';
 import { invokeEvent, recording } from './helpers.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('offload-bucket');
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('offload-bucket');
 
 const big = (bytes: number) => ({ rows: 'r'.repeat(bytes) });
 
@@ -39,7 +33,7 @@ it('offloads a result over maxBytes to a reference and the caller resolves it de
   expect(stored.ContentType).toBe('application/json; charset=utf-8');
   expect(await stored.Body!.transformToString()).toBe(JSON.stringify(value));
   expect(await resolveOffloaded(answer, { bucket: s3.bucket, s3Client: s3.client })).toEqual(value);
-  const records = log.lines.filter((l) => l.level === 'info');
+  const records = log.at('info');
   expect(records).toHaveLength(1);
   expect(records[0]!.args[1]).toEqual({
     offload: { bucket: s3.bucket, key: pointer.key, bytes: pointer.bytes, reason: 'over', durationMs: expect.any(Number) },

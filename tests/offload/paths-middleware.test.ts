@@ -8,22 +8,13 @@
 import middy from '@middy/core';
 import { payloadBytes } from 'lambda-s3-spill';
 import { OFFLOAD_REFERENCE_KEY, OffloadStoreError, resolveOffloaded, s3Offload, STEP_FUNCTIONS_STATE_MAX_BYTES, withS3Offload } from 'lambda-s3-spill/offload';
-import { type FaultAction, type FaultPlan, type FaultProxy, passAll, startFaultProxy } from '../../samples/local/fault-proxy.js';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
+import { type FaultAction, type FaultPlan, passAll } from '../../samples/local/fault-proxy.js';
 import { testClient } from '../faults/harness.js';
 import { recordingLogger } from '../support/events.js';
+import { useLocalS3BehindFaultProxy } from '../support/local-s3.js';
 import { contextWithTimeLeft, invokeEvent } from './helpers.js';
 
-let s3: LocalS3;
-let proxy: FaultProxy;
-beforeAll(async () => {
-  s3 = await startLocalS3('offload-bucket');
-  proxy = await startFaultProxy(s3.endpoint);
-});
-afterAll(async () => {
-  await proxy.stop();
-  await s3.stop();
-});
+const { s3, proxy } = useLocalS3BehindFaultProxy('offload-bucket');
 afterEach(() => proxy.setPlan(passAll));
 
 const MAX = STEP_FUNCTIONS_STATE_MAX_BYTES;
@@ -60,7 +51,7 @@ it('stores only the selected values it takes, largest first, each its own object
   expect(puts(from)).toHaveLength(2);
   expect(value.items).toHaveLength(20_000); // the handler's own result is not changed
   expect(await resolveOffloaded(wire(answer), { bucket: s3.bucket, s3Client: s3.client })).toEqual(value);
-  const paths = log.lines.filter((l) => l.level === 'info').map((l) => (l.args[1] as { offload: { path: string } }).offload.path);
+  const paths = log.at('info').map((l) => (l.args[1] as { offload: { path: string } }).offload.path);
   expect(paths.sort()).toEqual(['$.items', '$.pages[0]']);
 });
 

@@ -10,21 +10,17 @@ import middy from '@middy/core';
 import fc from 'fast-check';
 import { payloadBytes } from 'lambda-s3-spill';
 import { OFFLOAD_REFERENCE_KEY, resolveOffloaded, s3Offload } from 'lambda-s3-spill/offload';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 
 const MAX = 2_048;
-let s3: LocalS3;
 let invoke: (value: unknown) => Promise<unknown>;
+const s3 = useLocalS3('offload-bucket');
 beforeAll(async () => {
-  s3 = await startLocalS3('offload-bucket');
   const handler = middy(async (event: { value: unknown }) => event.value).use(
     s3Offload({ bucket: s3.bucket, s3Client: s3.client, maxBytes: MAX, logger: recordingLogger().logger }),
   );
   invoke = (value) => handler({ value }, context);
-});
-afterAll(async () => {
-  await s3.stop();
 });
 
 /** What the caller of a plain invoke would get (JSON on the wire: -0 becomes 0, undefined properties vanish). */

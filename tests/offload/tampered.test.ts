@@ -8,16 +8,15 @@ import { Readable } from 'node:stream';
 import middy from '@middy/core';
 import { S3SpillError } from 'lambda-s3-spill';
 import { OffloadIntegrityError, OffloadLoadError, type OffloadReference, OffloadReferenceError, resolveOffloaded, S3OffloadError, s3Offload } from 'lambda-s3-spill/offload';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { recording } from './helpers.js';
 
-let s3: LocalS3;
 let genuine: OffloadReference;
 const VALUE = { secretless: 'v'.repeat(300_000), n: [1, 2, 3] };
 
+const s3 = useLocalS3('offload-bucket', { extraBuckets: ['other-bucket'] });
 beforeAll(async () => {
-  s3 = await startLocalS3('offload-bucket', { extraBuckets: ['other-bucket'] });
   // Objects a caller must never be able to make the function read.
   for (const [bucket, key] of [
     ['other-bucket', 'offload/secret.json'],
@@ -30,9 +29,6 @@ beforeAll(async () => {
     s3Offload({ bucket: 'offload-bucket', s3Client: s3.client, maxBytes: 262_144, logger: recordingLogger().logger }),
   );
   genuine = (await producer({}, context)) as unknown as OffloadReference;
-});
-afterAll(async () => {
-  await s3.stop();
 });
 
 const p = () => genuine.lambdaS3Offload;

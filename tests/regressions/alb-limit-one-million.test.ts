@@ -4,17 +4,11 @@
  */
 import middy from '@middy/core';
 import { ALB_RESPONSE_MAX_BYTES, payloadBytes, s3Spill } from 'lambda-s3-spill';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context, eventOf, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { locationOf, rawGet } from '../support/s3-objects.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('regress-alb-limit');
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('regress-alb-limit');
 
 it('ALB_RESPONSE_MAX_BYTES is 1,000,000', () => {
   expect(ALB_RESPONSE_MAX_BYTES).toBe(1_000_000);

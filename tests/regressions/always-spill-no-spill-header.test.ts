@@ -5,17 +5,11 @@
  */
 import middy from '@middy/core';
 import { s3Spill } from 'lambda-s3-spill';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context, EVENT_KINDS, eventOf, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { listKeys } from '../support/s3-objects.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('regress-always-spill');
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('regress-always-spill');
 
 const spill = () => s3Spill({ bucket: s3.bucket, s3Client: s3.client, logger: recordingLogger().logger, alwaysSpill: true });
 

@@ -6,18 +6,12 @@
  */
 import middy from '@middy/core';
 import { s3Spill } from 'lambda-s3-spill';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { MIDDY_VERSIONS } from '../support/middy-versions.js';
 import { listKeys } from '../support/s3-objects.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('regress-authorizers');
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('regress-authorizers');
 
 /** HTTP API Lambda authorizer, payload format 2.0 (API Gateway developer guide, "Working with AWS Lambda authorizers for HTTP APIs"). */
 const httpApiAuthorizerEvent = () => ({

@@ -7,26 +7,19 @@
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import { s3Spill } from 'lambda-s3-spill';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context, eventOf, recordingLogger } from '../support/events.js';
+import { type SuiteS3, useLocalS3 } from '../support/local-s3.js';
 import { locationOf, rawGet } from '../support/s3-objects.js';
 
-let eu: LocalS3;
-let us: LocalS3;
+const eu = useLocalS3('regress-spill-eu', { verifySignatures: true });
+const us = useLocalS3('regress-spill-us', { verifySignatures: true });
 const clients: S3Client[] = [];
-beforeAll(async () => {
-  [eu, us] = await Promise.all([
-    startLocalS3('regress-spill-eu', { verifySignatures: true }),
-    startLocalS3('regress-spill-us', { verifySignatures: true }),
-  ]);
-});
-afterAll(async () => {
+afterAll(() => {
   for (const client of clients) client.destroy();
-  await Promise.all([eu.stop(), us.stop()]);
 });
 
 /** A client for one server, in its own region (the server accepts any region in the signature scope). */
-function clientFor(server: LocalS3, region: string): S3Client {
+function clientFor(server: SuiteS3, region: string): S3Client {
   const client = new S3Client({
     endpoint: server.endpoint,
     region,
@@ -77,7 +70,7 @@ describe.each([
 ])('%s, a bucket per request on two S3 endpoints', (_name, withSigningClient) => {
   it('uploads each body to its own server and answers a URL of that server, signed for its region, that serves it', async () => {
     const { middleware, uploadCalls, signingCalls } = setup(withSigningClient);
-    const stored: { key: string; other: LocalS3; otherBucket: string }[] = [];
+    const stored: { key: string; other: SuiteS3; otherBucket: string }[] = [];
     for (const [path, server, region] of [
       ['/eu', eu, 'eu-west-1'],
       ['/us', us, 'us-east-2'],

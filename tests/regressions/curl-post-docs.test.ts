@@ -14,17 +14,16 @@ import { promisify } from 'node:util';
 import middy from '@middy/core';
 import { s3Spill } from 'lambda-s3-spill';
 import { type FrontDoorServer, startFrontDoor } from '../../samples/local/front-door-server.js';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const run = promisify(execFile);
 const body = 'order,'.repeat(2_000);
 
-let s3: LocalS3;
 let door: FrontDoorServer;
+const s3 = useLocalS3('regress-curl-post');
 beforeAll(async () => {
-  s3 = await startLocalS3('regress-curl-post');
   const handler = middy(async () => ({ statusCode: 200, headers: { 'Content-Type': 'text/csv' }, body })).use(
     s3Spill({ bucket: s3.bucket, s3Client: s3.client, logger: recordingLogger().logger, compress: false, maxBytes: 1_024 }),
   );
@@ -32,7 +31,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await door.stop();
-  await s3.stop();
 });
 
 /** The status of each response curl received, in order. */

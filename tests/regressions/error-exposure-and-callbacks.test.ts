@@ -10,16 +10,10 @@
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import { InvalidResponseError, s3Spill, SpillConfigurationError } from 'lambda-s3-spill';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context, eventOf, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('regress-exposure');
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('regress-exposure');
 
 const LIMIT = 6_291_556;
 const GENERIC = 'The server could not send this response';

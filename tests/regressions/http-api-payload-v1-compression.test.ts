@@ -7,17 +7,11 @@
 import middy from '@middy/core';
 import { gunzipSync } from 'node:zlib';
 import { s3Spill } from 'lambda-s3-spill';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { listKeys } from '../support/s3-objects.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('regress-http-v1');
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('regress-http-v1');
 
 /** An HTTP API payload format 1.0 event (API Gateway developer guide, "HTTP API payload format version 1.0"). */
 function httpApiV1Event(): Record<string, unknown> {

@@ -8,17 +8,11 @@
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import { s3Spill, SpillConfigurationError } from 'lambda-s3-spill';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context, eventOf, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { listKeys } from '../support/s3-objects.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('regress-injection');
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('regress-injection');
 
 const LIMIT = 6_291_556;
 const big = () => ({ statusCode: 200, headers: { 'Content-Type': 'text/plain' }, body: 'i'.repeat(LIMIT) });

@@ -5,17 +5,11 @@
  */
 import middy from '@middy/core';
 import { LAMBDA_RESPONSE_MAX_BYTES, payloadBytes, s3Spill } from 'lambda-s3-spill';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context, eventOf, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { listKeys, locationOf, rawGet } from '../support/s3-objects.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('regress-max-bytes');
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('regress-max-bytes');
 
 describe('maxBytes creation check', () => {
   it.each([6_291_557, 7_000_000, 10_000_000])('refuses maxBytes %i (above 6,291,556) with a TypeError naming maxBytes', (maxBytes) => {

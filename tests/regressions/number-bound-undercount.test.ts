@@ -8,17 +8,11 @@
 import middy from '@middy/core';
 import { payloadBytes, s3Spill } from 'lambda-s3-spill';
 import { type OffloadReference, s3Offload } from 'lambda-s3-spill/offload';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context, eventOf, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { listKeys, locationOf, rawGet } from '../support/s3-objects.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('regress-number-bound');
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('regress-number-bound');
 
 const LONGEST = -0.0000012345678901234567;
 const numbers = (): number[] => Array.from({ length: 512 }, () => LONGEST);

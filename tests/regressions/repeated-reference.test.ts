@@ -13,8 +13,8 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import { payloadBytes } from 'lambda-s3-spill';
 import { OffloadReferenceError, resolveOffloaded, s3Offload } from 'lambda-s3-spill/offload';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { NODE_22 } from '../support/node-binaries.js';
 import { recording } from '../offload/helpers.js';
 
@@ -22,11 +22,10 @@ const run = promisify(execFile);
 const MB = 1_000_000;
 const COPIES = 400;
 
-let s3: LocalS3;
 let reference: Record<string, unknown>;
 let valueBytes: number;
+const s3 = useLocalS3('regress-offload-repeat');
 beforeAll(async () => {
-  s3 = await startLocalS3('regress-offload-repeat');
   // About 1.47 MB of JSON rows: many small objects, as a report is.
   const value = { rows: Array.from({ length: 26_000 }, (_, id) => ({ id, name: `row-${id}-${'x'.repeat(12)}`, value: (id * 7919) % 10_007 })) };
   const text = JSON.stringify(value);
@@ -44,9 +43,6 @@ beforeAll(async () => {
       contentType: 'application/json; charset=utf-8',
     },
   };
-});
-afterAll(async () => {
-  await s3.stop();
 });
 
 const repeated = () => ({ job: 'merge', parts: Array.from({ length: COPIES }, () => reference) });

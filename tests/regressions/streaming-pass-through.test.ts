@@ -15,20 +15,13 @@ import middy6 from 'middy6';
 import { Writable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { s3Spill } from 'lambda-s3-spill';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context, eventOf, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { listKeys } from '../support/s3-objects.js';
-import { ResponseSink, runtimeGlobal, STREAMING } from '../support/response-stream.js';
+import { ResponseSink, STREAMING, useRuntimeGlobal } from '../support/response-stream.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  (globalThis as { awslambda?: unknown }).awslambda = runtimeGlobal;
-  s3 = await startLocalS3('regress-streaming');
-});
-afterAll(async () => {
-  delete (globalThis as { awslambda?: unknown }).awslambda;
-  await s3.stop();
-});
+const s3 = useLocalS3('regress-streaming');
+useRuntimeGlobal();
 
 type StreamingHandler = (event: unknown, responseStream: Writable, context: unknown) => Promise<void>;
 type Handler = (event: unknown) => Promise<unknown>;

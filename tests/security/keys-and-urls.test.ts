@@ -16,9 +16,9 @@ import { request } from 'node:http';
 import middy from '@middy/core';
 import { defaultKey } from '../../src/s3/keys.js';
 import { s3Spill, type S3SpillOptions } from 'lambda-s3-spill';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { testClient } from '../faults/harness.js';
 import { context, EVENT_KINDS, eventOf } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { rawGet } from '../support/s3-objects.js';
 import { testNoLeaks, watchForLeaks } from './leak-watch.js';
 
@@ -75,13 +75,7 @@ describe('expiresIn', () => {
   });
 
   describe('the URL carries the lifetime asked for', () => {
-    let s3: LocalS3;
-    beforeAll(async () => {
-      s3 = await startLocalS3('expiry-spill');
-    });
-    afterAll(async () => {
-      await s3.stop();
-    });
+    const s3 = useLocalS3('expiry-spill');
 
     it.each([1, 300, 604_800])('expiresIn %i: the same X-Amz-Expires, signed for the host header only', async (expiresIn) => {
       const handler = middy(async () => ({ statusCode: 200, body: 'e'.repeat(5_000) })).use(
@@ -151,13 +145,7 @@ describe('the URL is signed for GET only (a local S3 that verifies SigV4)', () =
 });
 
 describe('the 303 never carries the original body', () => {
-  let s3: LocalS3;
-  beforeAll(async () => {
-    s3 = await startLocalS3('body-spill');
-  });
-  afterAll(async () => {
-    await s3.stop();
-  });
+  const s3 = useLocalS3('body-spill');
 
   it.each(EVENT_KINDS)('%s: empty body, no content headers, not a byte of the original', async (kind) => {
     const sentinel = 'ORIGINAL-BODY-SENTINEL';

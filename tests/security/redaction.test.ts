@@ -9,10 +9,10 @@ import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import { s3Spill, SpillUploadError } from 'lambda-s3-spill';
 import { redactedCause, redactSecrets } from '../../src/errors/redact.js';
-import { type FaultAction, type FaultProxy, startFaultProxy } from '../../samples/local/fault-proxy.js';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
+import type { FaultAction } from '../../samples/local/fault-proxy.js';
 import { testClient } from '../faults/harness.js';
 import { context, eventOf } from '../support/events.js';
+import { useLocalS3BehindFaultProxy } from '../support/local-s3.js';
 import { leaksIn, renderForLogs, SENTINEL_SESSION_TOKEN, TEST_CREDENTIALS, testNoLeaks, watchForLeaks } from './leak-watch.js';
 
 const watch = watchForLeaks();
@@ -104,16 +104,7 @@ describe('redactedCause', () => {
 });
 
 describe('a Powertools Logger as the error handler logger, real output captured', () => {
-  let s3: LocalS3;
-  let proxy: FaultProxy;
-  beforeAll(async () => {
-    s3 = await startLocalS3('security-spill');
-    proxy = await startFaultProxy(s3.endpoint);
-  });
-  afterAll(async () => {
-    await proxy.stop();
-    await s3.stop();
-  });
+  const { s3, proxy } = useLocalS3BehindFaultProxy('security-spill');
 
   const ECHOING_FAULTS: [string, FaultAction][] = [
     [

@@ -9,18 +9,12 @@
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import { s3Spill, type S3SpillOptions, withS3Spill } from 'lambda-s3-spill';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { testClient } from '../faults/harness.js';
 import { context, EVENT_KINDS, eventOf, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { rawGet } from '../support/s3-objects.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('both-doors');
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('both-doors');
 
 type Kind = (typeof EVENT_KINDS)[number] | 'http-v1';
 const KINDS: Kind[] = [...EVENT_KINDS, 'http-v1'];
@@ -125,7 +119,7 @@ it('withS3Spill: errors other than S3SpillError propagate unchanged; S3SpillErro
   });
   const answer = asSeen(await down(eventOf('alb-multi-value'), context));
   expect(answer).toMatchObject({ statusCode: 502, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
-  const errors = log.lines.filter((l) => l.level === 'error');
+  const errors = log.at('error');
   expect(errors).toHaveLength(1);
   expect((errors[0]!.args[1] as Error).name).toBe('SpillUploadError');
   expect((errors[0]!.args[1] as Error).cause).toBeDefined();

@@ -4,7 +4,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { contentKey } from '../../src/spill/reuse-window.js';
 import { storeOnce, type StoreOnceInput } from '../../src/spill/content-address.js';
 import { presignGet } from '../../src/s3/presign.js';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
+import type { LocalS3Options } from '../../samples/local/s3-server.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { rawGet } from '../support/s3-objects.js';
 
 
@@ -122,17 +123,11 @@ function countRequests(client: S3Client): { commands: string[]; uploadedBytes: (
   return { commands, uploadedBytes: () => bytes };
 }
 
-describe.each([
-  ['s3rver 3.7', () => startLocalS3('reuse-bucket')],
-  ['@20minutes/s3rver 5 (verifies signatures)', () => startLocalS3('reuse-bucket', { verifySignatures: true })],
-])('against %s', (_name, start) => {
-  let s3: LocalS3;
-  beforeAll(async () => {
-    s3 = await start();
-  });
-  afterAll(async () => {
-    await s3.stop();
-  });
+describe.each<[string, LocalS3Options]>([
+  ['s3rver 3.7', {}],
+  ['@20minutes/s3rver 5 (verifies signatures)', { verifySignatures: true }],
+])('against %s', (_name, options) => {
+  const s3 = useLocalS3('reuse-bucket', options);
 
   it('uploads the first identical body, then nothing, and each presigned URL serves it', async () => {
     const client = s3.newClient();

@@ -9,24 +9,13 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { gunzipSync } from 'node:zlib';
 import { payloadBytes, s3Spill, s3SpillValidateOptions, withS3Spill } from 'lambda-s3-spill';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
-import { captureEmf } from '../support/emf.js';
-import { context, eventOf, type EventKind, recordingLogger } from '../support/events.js';
+import { useEmfCapture } from '../support/emf.js';
+import { context, eventOf, type EventKind, nearLimitWarnings, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { locationOf, rawGet } from '../support/s3-objects.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('metrics-spill');
-});
-afterAll(async () => {
-  await s3.stop();
-});
-
-let emf: ReturnType<typeof captureEmf>;
-beforeEach(() => {
-  emf = captureEmf();
-});
-afterEach(() => emf.stop());
+const s3 = useLocalS3('metrics-spill');
+const emf = useEmfCapture();
 
 const newMetrics = () => new Metrics({ namespace: 'SpillTests', serviceName: 'orders' });
 const HEADERS = { 'content-type': 'text/plain' };
@@ -45,8 +34,6 @@ function spill(extra: Parameters<typeof s3Spill>[0] = {}) {
   const log = recordingLogger();
   return { middleware: s3Spill({ bucket: s3.bucket, s3Client: s3.client, logger: log.logger, ...extra }), log };
 }
-
-const warnings = (log: ReturnType<typeof recordingLogger>) => log.lines.filter((l) => l.level === 'warn');
 
 describe('metrics', () => {
   it('a spill emits Spilled (Count) and SpilledBytes (Bytes, the object stored) with the utility dimension', async () => {
@@ -133,7 +120,7 @@ describe('metrics', () => {
     const { middleware, log } = spill({ metrics: broken });
     const response = await middy(async () => responseOf(6_291_557)).use(middleware)(eventOf('function-url'), context);
     expect((response as { statusCode: number }).statusCode).toBe(303);
-    expect(warnings(log).map((l) => l.args)).toEqual([['lambda-s3-spill could not emit the Spilled metrics', { reason: 'no namespace today' }]]);
+    expect(log.at('warn').map((l) => l.args)).toEqual([['lambda-s3-spill could not emit the Spilled metrics', { reason: 'no namespace today' }]]);
   });
 
   it.each([{}, { addMetric: () => 1 }, { addMetric: 1, singleMetric: () => 1 }, 'metrics', null])(
@@ -147,9 +134,6 @@ describe('metrics', () => {
 });
 
 describe('warnAtBytes', () => {
-  const nearLimit = (log: ReturnType<typeof recordingLogger>) =>
-    warnings(log).map((l) => [l.args[0], (l.args[1] as { nearLimit: object }).nearLimit]);
-
   it.each<[string, number, boolean]>([
     ['one byte under', 8_999, false],
     ['at', 9_000, false],
@@ -159,7 +143,7 @@ describe('warnAtBytes', () => {
     const { middleware, log } = spill({ maxBytes: 10_000, warnAtBytes: 9_000 });
     const result = responseOf(bytes);
     expect(await middy(async () => result).use(middleware)(eventOf('function-url'), context)).toBe(result);
-    expect(nearLimit(log)).toEqual(
+    expect(nearLimitWarnings(log)).toEqual(
       warned ? [['s3Spill response near the limit', { frontDoor: 'function-url', bytes, maxBytes: 10_000, warnAtBytes: 9_000 }]] : [],
     );
   });
@@ -168,7 +152,7 @@ describe('warnAtBytes', () => {
     const { middleware, log } = spill({ maxBytes: 10_000, warnAtBytes: 9_000 });
     const response = await middy(async () => responseOf(10_001)).use(middleware)(eventOf('function-url'), context);
     expect((response as { statusCode: number }).statusCode).toBe(303);
-    expect(warnings(log)).toEqual([]);
+    expect(log.at('warn')).toEqual([]);
     expect(log.text()).toContain('stored an oversized response');
   });
 
@@ -180,9 +164,9 @@ describe('warnAtBytes', () => {
     const { middleware, log } = spill();
     const handler = middy(async (event: { size: number }) => responseOf(event.size)).use(middleware);
     await handler({ ...eventOf(kind), size: threshold }, context);
-    expect(warnings(log)).toEqual([]);
+    expect(log.at('warn')).toEqual([]);
     await handler({ ...eventOf(kind), size: threshold + 1 }, context);
-    expect(nearLimit(log)).toEqual([['s3Spill response near the limit', expect.objectContaining({ bytes: threshold + 1, warnAtBytes: threshold })]]);
+    expect(nearLimitWarnings(log)).toEqual([['s3Spill response near the limit', expect.objectContaining({ bytes: threshold + 1, warnAtBytes: threshold })]]);
   });
 
   it('90 % of a lower maxBytes, rounded down', async () => {
@@ -190,7 +174,7 @@ describe('warnAtBytes', () => {
     const handler = middy(async (event: { size: number }) => responseOf(event.size)).use(middleware);
     await handler({ ...eventOf('http-v2'), size: 9_004 }, context);
     await handler({ ...eventOf('http-v2'), size: 9_005 }, context);
-    expect(nearLimit(log)).toEqual([['s3Spill response near the limit', { frontDoor: 'http-v2', bytes: 9_005, maxBytes: 10_005, warnAtBytes: 9_004 }]]);
+    expect(nearLimitWarnings(log)).toEqual([['s3Spill response near the limit', { frontDoor: 'http-v2', bytes: 9_005, maxBytes: 10_005, warnAtBytes: 9_004 }]]);
   });
 
   it('counts the exact size when the free bound cannot decide: escaped text under the threshold does not warn', async () => {
@@ -200,9 +184,9 @@ describe('warnAtBytes', () => {
     const over = responseOf(9_002, 'é');
     const handler = middy(async (event: { size: number }) => (event.size === 8_000 ? under : over)).use(middleware);
     expect(await handler({ ...eventOf('function-url'), size: 8_000 }, context)).toBe(under);
-    expect(warnings(log)).toEqual([]);
+    expect(log.at('warn')).toEqual([]);
     expect(await handler({ ...eventOf('function-url'), size: 9_002 }, context)).toBe(over);
-    expect(nearLimit(log)).toEqual([['s3Spill response near the limit', expect.objectContaining({ bytes: 9_002 })]]);
+    expect(nearLimitWarnings(log)).toEqual([['s3Spill response near the limit', expect.objectContaining({ bytes: 9_002 })]]);
   });
 
   it('the default logger writes the warning before the invocation returns', async () => {
@@ -220,21 +204,21 @@ describe('warnAtBytes', () => {
   it('false turns it off; a spilled response and a non-HTTP result never warn', async () => {
     const off = spill({ maxBytes: 10_000, warnAtBytes: false });
     await middy(async () => responseOf(10_000)).use(off.middleware)(eventOf('function-url'), context);
-    expect(warnings(off.log)).toEqual([]);
+    expect(off.log.at('warn')).toEqual([]);
     const always = spill({ maxBytes: 10_000, alwaysSpill: true });
     const spilled = await middy(async () => responseOf(9_500)).use(always.middleware)(eventOf('function-url'), context);
     expect((spilled as { statusCode: number }).statusCode).toBe(303);
-    expect(warnings(always.log)).toEqual([]);
+    expect(always.log.at('warn')).toEqual([]);
     const invoke = spill({ maxBytes: 10_000 });
     await middy(async () => ({ rows: 'r'.repeat(9_500) })).use(invoke.middleware)({ job: 1 }, context);
-    expect(warnings(invoke.log)).toEqual([]);
+    expect(invoke.log.at('warn')).toEqual([]);
   });
 
   it('warns through withS3Spill too, and logs no URL', async () => {
     const log = recordingLogger();
     const handler = withS3Spill(async () => responseOf(9_500), { bucket: s3.bucket, s3Client: s3.client, logger: log.logger, maxBytes: 10_000 });
     await handler(eventOf('alb'), context);
-    expect(nearLimit(log)).toEqual([['s3Spill response near the limit', { frontDoor: 'alb', bytes: 9_500, maxBytes: 10_000, warnAtBytes: 9_000 }]]);
+    expect(nearLimitWarnings(log)).toEqual([['s3Spill response near the limit', { frontDoor: 'alb', bytes: 9_500, maxBytes: 10_000, warnAtBytes: 9_000 }]]);
     expect(log.text()).not.toMatch(/https?:/);
   });
 

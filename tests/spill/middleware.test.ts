@@ -4,18 +4,12 @@ import httpErrorHandler from '@middy/http-error-handler';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Readable } from 'node:stream';
 import { InvalidResponseError, payloadBytes, ResponseTooLargeError, s3Spill, SpillUploadError } from 'lambda-s3-spill';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context, EVENT_KINDS, eventOf, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { MIDDY_VERSIONS } from '../support/middy-versions.js';
 import { listKeys, locationOf, rawGet } from '../support/s3-objects.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('unit-spill');
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('unit-spill');
 
 const LIMIT = 6_291_556;
 const ALB_LIMIT = 1_000_000;

@@ -7,18 +7,12 @@ import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import { reuseWindow } from '../../src/spill/reuse-window.js';
 import { s3Spill } from 'lambda-s3-spill';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context, eventOf, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { locationOf, rawGet } from '../support/s3-objects.js';
 import { decompressBytes } from '../../src/compression/compress-bytes.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('reuse-spill');
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('reuse-spill');
 
 const body = JSON.stringify(Array.from({ length: 120_000 }, (_, i) => ({ id: i, name: `feature ${i}`, x: i * 0.5 })));
 
@@ -71,7 +65,7 @@ it('uploads the first identical body only; every later spill answers a fresh URL
   for (const url of urls) expect(keyOf(url)).toBe(keyOf(first));
   expect(urls[0]).not.toBe(first); // signed anew
   for (const url of [first, ...urls]) expect((await rawGet(url)).body.toString('utf8')).toBe(body);
-  const records = log.lines.filter((l) => l.level === 'info').map((l) => (l.args[1] as { spill: { reused: boolean } }).spill);
+  const records = log.at('info').map((l) => (l.args[1] as { spill: { reused: boolean } }).spill);
   expect(records.map((r) => r.reused)).toEqual([false, true, true, true]);
 });
 

@@ -9,18 +9,12 @@ import { detailOf } from '../support/errors.js';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import { REFERENCE_MEDIA_TYPE, s3Spill, SpillConfigurationError } from 'lambda-s3-spill';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context, eventOf } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { locationOf, rawGet } from '../support/s3-objects.js';
 
 const LIMIT = 6_291_556;
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('tenant-default', { verifySignatures: true, extraBuckets: ['tenant-acme'] });
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('tenant-default', { verifySignatures: true, extraBuckets: ['tenant-acme'] });
 
 const big = (body = 'b'.repeat(LIMIT)) => ({ statusCode: 200, headers: { 'Content-Type': 'text/csv' }, body });
 const v2 = (headers: Record<string, string> = {}) => ({ ...eventOf('function-url'), headers });

@@ -5,18 +5,18 @@
  * pointed at the local S3 by the standard environment variables.
  */
 import { createHash } from 'node:crypto';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context as lambdaContext, eventOf } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 
 // The samples' exports are 25 MB written a row at a time: room beyond the usual 30 s on a busy machine (no time is asserted).
 const context = { ...lambdaContext, getRemainingTimeInMillis: () => 300_000 };
-import { ResponseSink, runtimeGlobal } from '../support/response-stream.js';
+import { ResponseSink, useRuntimeGlobal } from '../support/response-stream.js';
 import { rawGet } from '../support/s3-objects.js';
 
-let s3: LocalS3;
 const saved = { ...process.env };
+const s3 = useLocalS3('stream-samples');
+useRuntimeGlobal();
 beforeAll(async () => {
-  s3 = await startLocalS3('stream-samples');
   Object.assign(process.env, {
     S3_SPILL_BUCKET: s3.bucket,
     AWS_ENDPOINT_URL_S3: s3.endpoint,
@@ -26,12 +26,9 @@ beforeAll(async () => {
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
   });
-  (globalThis as { awslambda?: unknown }).awslambda = runtimeGlobal;
 });
 afterAll(async () => {
   process.env = saved;
-  delete (globalThis as { awslambda?: unknown }).awslambda;
-  await s3.stop();
 });
 
 async function expectedDigest(): Promise<string> {

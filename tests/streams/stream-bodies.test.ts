@@ -12,18 +12,12 @@ import httpErrorHandler from '@middy/http-error-handler';
 import type { Context } from 'aws-lambda';
 import { gunzipSync } from 'node:zlib';
 import { payloadBytes, s3Spill, type S3SpillOptions, withS3Spill } from 'lambda-s3-spill';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context, eventOf, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { locationOf, rawGet } from '../support/s3-objects.js';
 import { BODY_KINDS, type BodyKind, binaryBytes, bodyOf } from './support.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('stream-bodies');
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('stream-bodies');
 
 const MAX = 200_000;
 const KINDS = ['rest-v1', 'http-v2', 'function-url', 'alb', 'alb-multi-value'] as const;

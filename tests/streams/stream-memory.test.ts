@@ -9,7 +9,7 @@
 import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { NODE_22 } from '../support/node-binaries.js';
 
 const run = promisify(execFile);
@@ -18,13 +18,7 @@ const MiB = 1024 ** 2;
 const PART = 5 * MiB;
 const QUEUE = 4;
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('stream-memory');
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('stream-memory');
 
 interface Case {
   status: number;

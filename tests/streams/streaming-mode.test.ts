@@ -11,21 +11,14 @@ import middy from '@middy/core';
 import { executionModeStreamifyResponse } from '@middy/core/executionModeStreamifyResponse';
 import type { Writable } from 'node:stream';
 import { s3Spill, type S3SpillOptions, withS3Spill } from 'lambda-s3-spill';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { context, eventOf, recordingLogger } from '../support/events.js';
-import { ResponseSink, runtimeGlobal, STREAMING } from '../support/response-stream.js';
+import { useLocalS3 } from '../support/local-s3.js';
+import { ResponseSink, runtimeGlobal, STREAMING, useRuntimeGlobal } from '../support/response-stream.js';
 import { rawGet } from '../support/s3-objects.js';
 import { binaryBytes, bodyOf } from './support.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  (globalThis as { awslambda?: unknown }).awslambda = runtimeGlobal;
-  s3 = await startLocalS3('streaming-mode');
-});
-afterAll(async () => {
-  delete (globalThis as { awslambda?: unknown }).awslambda;
-  await s3.stop();
-});
+const s3 = useLocalS3('streaming-mode');
+useRuntimeGlobal();
 
 type StreamingHandler = (event: unknown, responseStream: Writable, context: unknown) => Promise<void>;
 const HOLD = 1_000_000;

@@ -1,5 +1,10 @@
-/** What a real Powertools `Metrics` writes: its EMF documents, taken from stdout while the test runs. */
+/**
+ * What Powertools writes while a test runs: a real `Metrics`' EMF documents and
+ * a `Logger`'s JSON lines (captureEmf, useEmfCapture), or every line written to
+ * stdout or through the console (captureOutput).
+ */
 import { jest } from '@jest/globals';
+import { handleOf, ownedByHooks } from './hooks.js';
 
 /** One CloudWatch EMF document as Powertools writes it. */
 export interface EmfDocument {
@@ -23,12 +28,24 @@ export interface EmittedMetric {
   readonly dimensions: Record<string, unknown>;
 }
 
+/** What {@link captureEmf} has captured so far, and how to stop it. */
+export interface EmfCapture {
+  /** The EMF documents, in the order they were written. */
+  readonly documents: EmfDocument[];
+  /** The other JSON lines (a Powertools `Logger`'s), from stdout and stderr. */
+  readonly logLines: Record<string, unknown>[];
+  /** Every metric of {@link EmfCapture.documents}, as CloudWatch reads it. */
+  metrics(): EmittedMetric[];
+  /** Give stdout and stderr back. */
+  stop(): void;
+}
+
 /**
  * Capture the EMF documents written to stdout (Powertools' `Console` writes
  * there outside `POWERTOOLS_DEV`), and the other JSON lines on stdout and
  * stderr (a Powertools `Logger`'s); other output goes through. Call `stop()` in `afterEach`.
  */
-export function captureEmf(): { documents: EmfDocument[]; logLines: Record<string, unknown>[]; metrics: () => EmittedMetric[]; stop: () => void } {
+export function captureEmf(): EmfCapture {
   const documents: EmfDocument[] = [];
   const logLines: Record<string, unknown>[] = [];
   const spies = [process.stdout, process.stderr].map((stream) => {
@@ -58,4 +75,39 @@ export function captureEmf(): { documents: EmfDocument[]; logLines: Record<strin
       ),
     );
   return { documents, logLines, metrics, stop: () => spies.forEach((spy) => spy.mockRestore()) };
+}
+
+/**
+ * {@link captureEmf} around each test of the file (or of the `describe` it is
+ * called in): started in `beforeEach`, stopped in `afterEach`, so a test sees
+ * only what it wrote. Read it inside a test or a hook.
+ */
+export function useEmfCapture(): Omit<EmfCapture, 'stop'> {
+  return handleOf(ownedByHooks({ what: 'the EMF capture', span: 'each', start: captureEmf, stop: (capture) => capture.stop() }));
+}
+
+/**
+ * Every line written to stdout or through the global console while `run` runs
+ * (none of it reaches the terminal). `run` gets the text written so far, chunk
+ * by chunk, to check what is out before its promise settles.
+ *
+ * @returns the lines, blank ones left out
+ */
+export async function captureOutput(run: (written: readonly string[]) => Promise<unknown>): Promise<string[]> {
+  const written: string[] = [];
+  const original = process.stdout.write;
+  process.stdout.write = function write(chunk: unknown): boolean {
+    written.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+    return true;
+  } as typeof process.stdout.write;
+  const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
+    jest.spyOn(console, level).mockImplementation((...args: unknown[]) => void written.push(args.map(String).join(' '))),
+  );
+  try {
+    await run(written);
+  } finally {
+    process.stdout.write = original;
+    for (const spy of spies) spy.mockRestore();
+  }
+  return written.flatMap((text) => text.split('\n')).filter((line) => line.trim() !== '');
 }

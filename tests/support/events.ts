@@ -51,7 +51,14 @@ export function recordingLogger() {
   };
   return {
     lines,
+    /** The lines logged at `level`. */
+    at: (level: 'debug' | 'info' | 'warn' | 'error') => lines.filter((line) => line.level === level),
     text: () => JSON.stringify(lines),
     logger: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') },
   };
+}
+
+/** The warnings a {@link recordingLogger} got, as `[message, nearLimit]`: what `warnAtBytes` logs. */
+export function nearLimitWarnings(log: ReturnType<typeof recordingLogger>): unknown[][] {
+  return log.at('warn').map((line) => [line.args[0], (line.args[1] as { nearLimit: object }).nearLimit]);
 }

@@ -1,4 +1,4 @@
-/** What a module reaches by static imports, read from esbuild's module graph (dynamic imports are the lazy doors). */
+/** What a module reaches, read from esbuild's module graph: every file of its bundle, or the packages of its static imports (dynamic imports are the lazy doors). */
 import { buildSync } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
@@ -7,11 +7,11 @@ interface Inputs {
 }
 
 /**
- * The packages an entry reaches through static imports only (Node.js builtins left out).
- *
- * @param entry - a path from the project root, e.g. `src/index.ts`
+ * esbuild's module graph of an entry bundled for Node.js: every file it
+ * reaches, by static and dynamic imports, keyed by its path from the project
+ * root; with `packages: 'external'`, packages are left out as imports.
  */
-export function staticExternals(entry: string): Set<string> {
+function moduleGraph(entry: string, packages?: 'external'): Inputs {
   const result = buildSync({
     absWorkingDir: fileURLToPath(new URL('../..', import.meta.url)),
     entryPoints: [entry],
@@ -21,9 +21,28 @@ export function staticExternals(entry: string): Set<string> {
     platform: 'node',
     format: 'esm',
     logLevel: 'silent',
-    packages: 'external',
+    ...(packages === undefined ? {} : { packages }),
   });
-  const inputs = (result.metafile as unknown as { inputs: Inputs }).inputs;
+  return (result.metafile as unknown as { inputs: Inputs }).inputs;
+}
+
+/**
+ * Every file a bundle of the entry would hold (dynamic imports and packages
+ * included), as paths from the project root: `src/spill/execute.ts`, `node_modules/…`.
+ *
+ * @param entry - a path from the project root, e.g. `src/index.ts`
+ */
+export function bundledFiles(entry: string): string[] {
+  return Object.keys(moduleGraph(entry));
+}
+
+/**
+ * The packages an entry reaches through static imports only (Node.js builtins left out).
+ *
+ * @param entry - a path from the project root, e.g. `src/index.ts`
+ */
+export function staticExternals(entry: string): Set<string> {
+  const inputs = moduleGraph(entry, 'external');
   const seen = new Set<string>();
   const externals = new Set<string>();
   const walk = (file: string): void => {

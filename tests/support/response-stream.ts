@@ -65,3 +65,12 @@ export const runtimeGlobal = {
   },
 };
 
+/** Install {@link runtimeGlobal} as `globalThis.awslambda` for the tests of the file (or `describe`), as the runtime provides it. */
+export function useRuntimeGlobal(): void {
+  beforeAll(() => {
+    (globalThis as { awslambda?: unknown }).awslambda = runtimeGlobal;
+  });
+  afterAll(() => {
+    delete (globalThis as { awslambda?: unknown }).awslambda;
+  });
+}

@@ -7,23 +7,14 @@ import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import type { Context } from 'aws-lambda';
 import { createUpload, s3Uploads, UploadStorageError, type S3UploadsOptions } from 'lambda-s3-spill/uploads';
-import { type FaultPlan, type FaultProxy, startFaultProxy } from '../../samples/local/fault-proxy.js';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
+import type { FaultPlan } from '../../samples/local/fault-proxy.js';
 import { SENTINEL_SESSION_TOKEN } from '../security/leak-watch.js';
 import { testClient } from '../faults/harness.js';
 import { context } from '../support/events.js';
+import { useLocalS3BehindFaultProxy } from '../support/local-s3.js';
 import { postForm, uploadEvent } from '../support/uploads.js';
 
-let s3: LocalS3;
-let proxy: FaultProxy;
-beforeAll(async () => {
-  s3 = await startLocalS3('fault-uploads');
-  proxy = await startFaultProxy(s3.endpoint);
-});
-afterAll(async () => {
-  await proxy.stop();
-  await s3.stop();
-});
+const { s3, proxy } = useLocalS3BehindFaultProxy('fault-uploads');
 
 async function form() {
   const f = await createUpload({ bucket: s3.bucket, s3Client: s3.client, maxBytes: 1000 });

@@ -10,20 +10,15 @@ import fc from 'fast-check';
 import { createHash, randomBytes } from 'node:crypto';
 import { createUpload, InvalidUploadError, resolveUploads, type S3Upload } from 'lambda-s3-spill/uploads';
 import { startFaultProxy } from '../../samples/local/fault-proxy.js';
-import { type LocalS3, localS3Client, startLocalS3 } from '../../samples/local/s3-server.js';
+import { localS3Client } from '../../samples/local/s3-server.js';
 import { newUploadKey } from '../../src/uploads/key.js';
 import { formatUploadReference, newUploadToken } from '../../src/uploads/reference.js';
 import { sliceBounds, sliceType } from '../../src/uploads/blob-slice.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { postForm, recordCommands, uploadEvent } from '../support/uploads.js';
 
-let s3: LocalS3;
 const KEEP_BUCKET = 'kept-files';
-beforeAll(async () => {
-  s3 = await startLocalS3('keep-uploads', { verifySignatures: true, extraBuckets: [KEEP_BUCKET] });
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('keep-uploads', { verifySignatures: true, extraBuckets: [KEEP_BUCKET] });
 
 const MAX = 21_000_000;
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');

@@ -7,24 +7,13 @@ import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import { randomBytes } from 'node:crypto';
 import { createUpload, s3Uploads, s3UploadsValidateOptions, type S3Upload } from 'lambda-s3-spill/uploads';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
-import { captureEmf } from '../support/emf.js';
+import { useEmfCapture } from '../support/emf.js';
 import { context, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { postForm, uploadEvent } from '../support/uploads.js';
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3('metrics-uploads', { verifySignatures: true });
-});
-afterAll(async () => {
-  await s3.stop();
-});
-
-let emf: ReturnType<typeof captureEmf>;
-beforeEach(() => {
-  emf = captureEmf();
-});
-afterEach(() => emf.stop());
+const s3 = useLocalS3('metrics-uploads', { verifySignatures: true });
+const emf = useEmfCapture();
 
 const options = () => ({ bucket: s3.bucket, s3Client: s3.client, maxBytes: 64 * 1024, logger: recordingLogger().logger });
 

@@ -11,20 +11,14 @@ import httpErrorHandler from '@middy/http-error-handler';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import { createHash, randomBytes } from 'node:crypto';
 import { createUpload, InvalidUploadError, resolveUploads, s3Uploads, type S3Upload } from 'lambda-s3-spill/uploads';
-import { type LocalS3, startLocalS3 } from '../../samples/local/s3-server.js';
 import { formatUploadReference, parseUploadReference } from '../../src/uploads/reference.js';
 import { context, recordingLogger } from '../support/events.js';
+import { useLocalS3 } from '../support/local-s3.js';
 import { MIDDY_VERSIONS } from '../support/middy-versions.js';
 import { postForm, recordCommands, uploadEvent } from '../support/uploads.js';
 
-let s3: LocalS3;
 const OTHER_BUCKET = 'other-bucket';
-beforeAll(async () => {
-  s3 = await startLocalS3('upload-bucket', { verifySignatures: true, extraBuckets: [OTHER_BUCKET] });
-});
-afterAll(async () => {
-  await s3.stop();
-});
+const s3 = useLocalS3('upload-bucket', { verifySignatures: true, extraBuckets: [OTHER_BUCKET] });
 
 const MAX = 64 * 1024;
 const options = () => ({ bucket: s3.bucket, s3Client: s3.client, maxBytes: MAX });

@@ -1,14 +1,44 @@
 /**
- * Stacks for the tests, and cdk-nag 3 run the way an app runs it: as a policy
- * validation plugin during synthesis.
+ * Stacks for the tests, the placeholder functions, roles and existing bucket they use, the
+ * check of a refused prop, and cdk-nag 3 run the way an app runs it: as a
+ * policy validation plugin during synthesis.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { SpillBucket, type SpillBucketProps } from 'lambda-s3-spill/cdk';
+import type { Construct } from 'constructs';
+import { SpillBucket, SpillBucketPropsError, type SpillBucketProps } from 'lambda-s3-spill/cdk';
+
+/** A function that stands for the user's (Node.js 24, an inline handler); `props` adds to it or overrides (`durableConfig`). */
+export function placeholderFunction(scope: Construct, id: string, props: Partial<lambda.FunctionProps> = {}): lambda.Function {
+  return new lambda.Function(scope, id, {
+    runtime: lambda.Runtime.NODEJS_24_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200 });'),
+    ...props,
+  });
+}
+
+/** The team's own bucket `team-spill-bucket`, imported, to give as `bucket`. */
+export function existingBucket(scope: Construct): s3.IBucket {
+  return s3.Bucket.fromBucketName(scope, 'Existing', 'team-spill-bucket');
+}
+
+/** A role that any principal of the account may assume, to grant to. */
+export function placeholderRole(stack: Stack, id: string): iam.Role {
+  return new iam.Role(stack, id, { assumedBy: new iam.AccountRootPrincipal() });
+}
+
+/** `build` throws a `SpillBucketPropsError` whose message matches `message`. */
+export function expectPropsError(build: () => unknown, message: string | RegExp): void {
+  expect(build).toThrow(SpillBucketPropsError);
+  expect(build).toThrow(message);
+}
 
 /** Add a stack `id` with a function connected to a `SpillBucket` to `app`. */
 export function addSpillStack(
@@ -18,11 +48,7 @@ export function addSpillStack(
   id = 'Test',
 ) {
   const stack = new Stack(app, id);
-  const fn = new lambda.Function(stack, 'Fn', {
-    runtime: lambda.Runtime.NODEJS_24_X,
-    handler: 'index.handler',
-    code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200 });'),
-  });
+  const fn = placeholderFunction(stack, 'Fn');
   const spill = new SpillBucket(stack, 'Spill', { ...props, ...configure?.(stack) });
   const grant = spill.connect(fn);
   return { app, stack, fn, spill, grant };
