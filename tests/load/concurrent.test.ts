@@ -61,7 +61,9 @@ it(`${INVOCATIONS} concurrent 7 MB spills: each body byte-identical through its 
       isBase64Encoded: true,
     };
   }).use(s3Spill({ bucket: s3.bucket, s3Client: client, logger, compress: false }));
-  const door = await startFrontDoor(handler as (event: unknown, context: Context) => Promise<unknown>, 'function-url');
+  // The function timeout is Lambda's longest (900 s): this test is about concurrent spills, not a deadline. On a busy
+  // machine 100 spills of 7 MB in one process can pass 30 s, and a spill that would miss its deadline gives up (a 502).
+  const door = await startFrontDoor(handler as (event: unknown, context: Context) => Promise<unknown>, 'function-url', 900_000);
 
   let peak = inUse();
   const sampler = setInterval(() => {
