@@ -617,6 +617,8 @@ export class SpillBucket extends Construct {
         ['uploads', target.prefix],
         ['spill', this.prefix],
         ['offload', this.offloadPrefix],
+        ['durable', this.durablePrefix],
+        ['cache', this.cachePrefix],
         ['messages', this.messagesPrefix],
       ];
       checkPrefixApart(

@@ -118,7 +118,8 @@ export interface UploadKeepDestination {
    * same rules as the spill `prefix` (at most 1,024 UTF-8 bytes, no leading
    * `/`, no `.` or `..` segment, no control character, not empty, no `*`, `?`
    * or `${`); in the SpillBucket's bucket, apart from the uploads, spill,
-   * offload and messages prefixes (their lifecycle rules would delete the copies).
+   * offload, durable, cache and messages prefixes, whether or not those are in
+   * use yet (their lifecycle rules, added on first use, would delete the copies).
    */
   readonly prefix: string;
 }

@@ -93,6 +93,8 @@ describe('SpillBucket uploads', () => {
     ['the uploads prefix', { prefix: 'uploads/kept/' }, /overlaps the uploads prefix/],
     ['the spill prefix', { prefix: 'spill/' }, /overlaps the spill prefix/],
     ['a prefix holding the offload prefix', { prefix: 'off' }, /overlaps the offload prefix/],
+    ['the durable prefix', { prefix: 'durable/kept/' }, /overlaps the durable prefix/],
+    ['the cache prefix', { prefix: 'cache/' }, /overlaps the cache prefix/],
     ['an empty prefix', { prefix: '' }, /must not be empty/],
     ['a wildcard', { prefix: 'kept*/' }, /must not contain "\*"/],
   ])('grantUploadKeep refuses %s in the same bucket', (_, destination, message) => {
