@@ -3,7 +3,6 @@
  * measurements behind the defaults `inlineMaxBytes` and `lookupTimeoutInMillis`.
  * Runnable alone: `tsx bench/cache.ts` (starts its own local S3).
  */
-import { get } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import middy from '@middy/core';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -15,6 +14,7 @@ import { localS3Client } from '../samples/local/s3-server.js';
 import { bodyOf, quietLogger } from './fixtures.js';
 import { fmtRatio, fmtRatioSpread, fmtTime, fmtTimeSpread, measure, pooledRatioOf, pooledTimeOf, spread, table } from './harness.js';
 import type { Section, Target } from './section.js';
+import { downloadBytes } from './local-s3.js';
 
 const CONTEXT = { getRemainingTimeInMillis: () => 30_000 } as never;
 const KiB = 1024;
@@ -25,17 +25,6 @@ function event(path: string, headers: Record<string, string> = {}): Record<strin
 
 type Answer = { statusCode: number; headers: Record<string, string>; body: string };
 
-/** A GET of a presigned URL, the bytes read to the end (what the client does after a 303). */
-function follow(url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    get(url, (res) => {
-      let bytes = 0;
-      res.on('data', (c: Buffer) => (bytes += c.length));
-      res.on('end', () => resolve(bytes));
-      res.on('error', reject);
-    }).on('error', reject);
-  });
-}
 
 export async function cacheSection(client: S3Client, endpoint: string, bucket: string): Promise<Section> {
   const logger = quietLogger();
@@ -111,7 +100,7 @@ export async function cacheSection(client: S3Client, endpoint: string, bucket: s
           name: 'redirect+follow',
           fn: async () => {
             const answer = (await redirect(event(path), CONTEXT)) as Answer;
-            await follow(answer.headers.Location!);
+            await downloadBytes(answer.headers.Location!);
           },
         },
       ],

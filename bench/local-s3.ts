@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
+import { get } from 'node:http';
 import { createInterface } from 'node:readline';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { localS3Client } from '../samples/local/s3-server.js';
@@ -61,4 +62,21 @@ export async function startServerProcess(): Promise<ServerProcess> {
       await exited;
     },
   };
+}
+
+/**
+ * GET a URL (a presigned URL of the local S3, what a client does after a 303)
+ * and read it to the end.
+ *
+ * @returns the bytes received, once the last one arrived
+ */
+export function downloadBytes(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get(url, (res) => {
+      let bytes = 0;
+      res.on('data', (c: Buffer) => (bytes += c.length));
+      res.on('end', () => resolve(bytes));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
 }

@@ -10,7 +10,7 @@
  * Usage: memory-case.ts <endpoint> <bucket> <s3Spill|floor> <string|base64> <bytes>
  * Prints one JSON line.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { watchPeakRss } from './peak-rss.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import middy from '@middy/core';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -69,12 +69,6 @@ async function run(): Promise<void> {
   if (out.statusCode !== 303) throw new Error(`expected a 303, got ${out.statusCode}`);
 }
 
-function status(field: 'VmRSS' | 'VmHWM'): number {
-  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
-  if (match === null) throw new Error(`no ${field}`);
-  return Number(match[1]) * 1024;
-}
-
 // Warm up: the same path with a small body over the limit (code loaded, socket open).
 current = response(base64 ? Buffer.alloc(4_800_000).toString('base64') : 'x'.repeat(6_400_000));
 await run();
@@ -83,22 +77,12 @@ for (let i = 0; i < 3; i++) {
   gc();
   await sleep(20);
 }
-const baseline = status('VmRSS');
-let resetPeak = true;
-try {
-  writeFileSync('/proc/self/clear_refs', '5');
-} catch {
-  resetPeak = false;
-}
-let sampled = baseline;
-const sampler = setInterval(() => {
-  sampled = Math.max(sampled, process.memoryUsage.rss());
-}, 1);
+const baseline = process.memoryUsage.rss();
+const stopWatch = watchPeakRss(baseline);
 const started = performance.now();
 await run();
 const ms = performance.now() - started;
-clearInterval(sampler);
-const peak = resetPeak ? Math.max(status('VmHWM'), sampled) : sampled;
+const { peak, resetPeak } = stopWatch();
 client.destroy();
 process.stdout.write(
   `${JSON.stringify({ mode, kind, bodyBytes, baseline, peak, above: peak - baseline, resetPeak, ms })}\n`,

@@ -14,7 +14,7 @@
  */
 import { Upload } from '@aws-sdk/lib-storage';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { watchPeakRss } from './peak-rss.js';
 import { Readable } from 'node:stream';
 import { withS3Spill } from '../src/index.js';
 import { localS3Client } from '../samples/local/s3-server.js';
@@ -27,11 +27,6 @@ const partSize = Number(partArg);
 const queueSize = Number(queueArg);
 const client = localS3Client(endpoint!);
 const WARM_BYTES = 100_000_000;
-
-function vmHwmBytes(): number | undefined {
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-  return match === null ? undefined : Number(match[1]) * 1024;
-}
 
 const event = { version: '2.0', rawPath: '/export', headers: {}, requestContext: { domainName: 'x.lambda-url.us-east-1.on.aws', http: { method: 'GET', path: '/export' } } };
 const context = { ...(CONTEXT as object), getRemainingTimeInMillis: () => 900_000 } as never;
@@ -52,14 +47,7 @@ else if (mode === 'raw') await new Upload({ client, params: { Bucket: bucket, Ke
 else await invoke(warm);
 (globalThis as { gc?: () => void }).gc?.();
 const baseline = process.memoryUsage().rss;
-let resetPeak = true;
-try {
-  writeFileSync('/proc/self/clear_refs', '5');
-} catch {
-  resetPeak = false;
-}
-let sampled = baseline;
-const sampler = setInterval(() => (sampled = Math.max(sampled, process.memoryUsage().rss)), 1);
+const stopWatch = watchPeakRss(baseline);
 const hash = createHash('sha256');
 const started = performance.now();
 let status = 0;
@@ -80,7 +68,6 @@ if (mode === 'drain') {
   status = (await invoke(csvRows(total, hash))).statusCode;
 }
 const ms = performance.now() - started;
-clearInterval(sampler);
-const peak = resetPeak ? (vmHwmBytes() ?? sampled) : Math.max(sampled, process.memoryUsage().rss);
+const { peak, resetPeak } = stopWatch();
 process.stdout.write(`${JSON.stringify({ status, bytes: total, ms, baseline, peak, growth: peak - baseline, resetPeak, sha256: hash.digest('hex') })}\n`);
 client.destroy();

@@ -15,7 +15,6 @@
  * Run alone: `npx tsx bench/streams.ts`.
  */
 import { execFile } from 'node:child_process';
-import { get } from 'node:http';
 import { promisify } from 'node:util';
 import { localS3Client } from '../samples/local/s3-server.js';
 import { withS3Spill } from '../src/index.js';
@@ -23,7 +22,7 @@ import { LAMBDA_RESPONSE_MAX_BYTES } from '../src/limits.js';
 import { defaults } from '../src/spill/options.js';
 import { quietLogger } from './fixtures.js';
 import { fmtRatio, fmtTime, table } from './harness.js';
-import { NODE } from './local-s3.js';
+import { downloadBytes, NODE } from './local-s3.js';
 import { S3_LINK, startLinkProxy, streamedSeconds } from '../samples/local/link-proxy.js';
 import type { Section, Target } from './section.js';
 import { csvRows } from './csv-rows.js';
@@ -60,17 +59,6 @@ async function childOnce(endpoint: string, bucket: string, bytes: number, partSi
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-/** The raw bytes of a GET, through whatever endpoint the URL names; resolves when the last byte arrived. */
-function download(url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    get(url, (res) => {
-      let bytes = 0;
-      res.on('data', (c: Buffer) => (bytes += c.length));
-      res.on('end', () => resolve(bytes));
-      res.on('error', reject);
-    }).on('error', reject);
-  });
-}
 
 export async function streams(upstream: string, bucket: string, log: (line: string) => void = () => undefined): Promise<Section> {
   const proxy = await startLinkProxy(upstream);
@@ -79,6 +67,18 @@ export async function streams(upstream: string, bucket: string, log: (line: stri
   const memoryRows: string[][] = [];
   const crossRows: string[][] = [];
   let crossover = Number.NaN;
+  /** The memory row and target of one 1 GiB spill: its RSS growth against the threshold + 2 × queueSize × partSize + 64 MiB. */
+  const rssGrowth = (settings: string, parts: { partSize: number; queueSize: number }, spill: CaseResult, raw: CaseResult): void => {
+    const bound = LAMBDA_RESPONSE_MAX_BYTES + 2 * parts.queueSize * parts.partSize + 64 * MiB;
+    memoryRows.push([`${settings} (${parts.partSize / MiB} MiB × ${parts.queueSize})`, MB(bound), MB(raw.growth), MB(spill.growth), MB(spill.peak)]);
+    targets.push({
+      figure: `11. RSS growth, 1 GiB stream, ${settings}`,
+      target: '≤ threshold + 2 × queueSize × partSize + 64 MiB',
+      measured: `${MB(spill.growth)} of ${MB(bound)}`,
+      met: spill.growth <= bound,
+      why: `a bare Upload of the same stream grew ${MB(raw.growth)}`,
+    });
+  };
   try {
     const partSize = defaults.partSize;
     const queueSize = defaults.queueSize;
@@ -106,17 +106,7 @@ export async function streams(upstream: string, bucket: string, log: (line: stri
           why: `withS3Spill ${fmtTime(spillMs)} against Upload ${fmtTime(rawMs)} (median of ${repeats})`,
         });
         if (bytes === GiB && linkName === 'loopback') {
-          const spill = spills[0]!;
-          const raw = raws[0]!;
-          const bound = LAMBDA_RESPONSE_MAX_BYTES + 2 * queueSize * partSize + 64 * MiB;
-          memoryRows.push([`defaults (${partSize / MiB} MiB × ${queueSize})`, MB(bound), MB(raw.growth), MB(spill.growth), MB(spill.peak)]);
-          targets.push({
-            figure: '11. RSS growth, 1 GiB stream, defaults',
-            target: '≤ threshold + 2 × queueSize × partSize + 64 MiB',
-            measured: `${MB(spill.growth)} of ${MB(bound)}`,
-            met: spill.growth <= bound,
-            why: `a bare Upload of the same stream grew ${MB(raw.growth)}`,
-          });
+          rssGrowth('defaults', { partSize, queueSize }, spills[0]!, raws[0]!);
         }
       }
     }
@@ -125,15 +115,7 @@ export async function streams(upstream: string, bucket: string, log: (line: stri
     const small = { partSize: 5 * MiB, queueSize: 4 };
     const spill = await child(upstream, bucket, GiB, small.partSize, small.queueSize, 'spill');
     const raw = await child(upstream, bucket, GiB, small.partSize, small.queueSize, 'raw');
-    const bound = LAMBDA_RESPONSE_MAX_BYTES + 2 * small.queueSize * small.partSize + 64 * MiB;
-    memoryRows.push([`small parts (5 MiB × 4)`, MB(bound), MB(raw.growth), MB(spill.growth), MB(spill.peak)]);
-    targets.push({
-      figure: '11. RSS growth, 1 GiB stream, small parts',
-      target: '≤ threshold + 2 × queueSize × partSize + 64 MiB',
-      measured: `${MB(spill.growth)} of ${MB(bound)}`,
-      met: spill.growth <= bound,
-      why: `a bare Upload of the same stream grew ${MB(raw.growth)}`,
-    });
+    rssGrowth('small parts', small, spill, raw);
     }
 
     // Time to the last byte at the client: streamed (modelled) against spilled and downloaded (measured through the link model).
@@ -155,7 +137,7 @@ export async function streams(upstream: string, bucket: string, log: (line: stri
           const started = performance.now();
           const answer = (await handler(event, { getRemainingTimeInMillis: () => 900_000 } as never)) as { statusCode: number; headers: Record<string, string> };
           if (answer.statusCode !== 303) throw new Error('no 303');
-          const got = await download(answer.headers.Location!);
+          const got = await downloadBytes(answer.headers.Location!);
           if (got !== bytes) throw new Error(`downloaded ${got} of ${bytes} bytes`);
           samples.push((performance.now() - started) / 1000);
         }
